@@ -1,0 +1,19 @@
+"""briefer: one-page, source-grounded briefings from long source text.
+
+    import briefer
+    result = briefer.brief(["report.txt"])          # offline unless a model server is set
+    print(briefer.render(result, "md"))
+"""
+
+from .backends import Backend, ChatRequest, ChatResponse, MockBackend, make_backend
+from .errors import BrieferError, InputError, NotesError, TemplateError, UsageError
+from .pipeline import BriefOptions, brief, brief_documents
+from .render import render
+from .schema import Brief, Notes
+
+__version__ = "0.1.0"
+__all__ = [
+    "Backend", "Brief", "BriefOptions", "BrieferError", "ChatRequest", "ChatResponse",
+    "InputError", "MockBackend", "Notes", "NotesError", "TemplateError", "UsageError",
+    "brief", "brief_documents", "make_backend", "render",
+]

@@ -1,0 +1,42 @@
+"""The one interface between the pipeline and a language model.
+
+A backend takes a ``ChatRequest`` (messages plus the JSON schema the answer must follow)
+and returns a ``ChatResponse`` with the raw text and token usage. Parsing, validation,
+re-asking and grounding live in the pipeline, so every backend gets them for free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+Task = Literal["extract", "reduce", "brief"]
+
+
+@dataclass
+class ChatRequest:
+    task: Task  # what the answer is for; servers never see it, the offline engine uses it
+    messages: list[dict[str, str]]
+    schema_name: str
+    schema: dict[str, Any]
+    temperature: float = 0.0
+    max_tokens: int | None = None
+
+
+@dataclass
+class ChatResponse:
+    content: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    finish_reason: str | None = "stop"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Backend:
+    """Subclasses set ``name`` and implement ``complete``."""
+
+    name: ClassVar[str] = "base"
+    model: str | None = None
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        raise NotImplementedError

@@ -1,0 +1,194 @@
+"""The ``briefer`` command: parse arguments, make one library call, render, exit cleanly.
+
+Errors become one line on stderr (``briefer: error: ...``) and an exit code: 2 for usage
+and input errors, 1 for runtime errors. ``-v`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from .errors import BrieferError, UsageError
+
+# Typer's usage-error class, reached through its public BadParameter (recent Typer
+# releases carry their own copy of click, so ``import click`` is not guaranteed).
+_ClickUsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+class _OneLineErrors(TyperGroup):
+    """Click's usage errors as one line and exit code 2, for every command."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            result = super().main(args=args, prog_name=prog_name or "briefer",
+                                  complete_var=complete_var, standalone_mode=False, **extra)
+        except _ClickUsageError as exc:
+            typer.echo(f"briefer: error: {exc.format_message()}", err=True)
+            sys.exit(2)
+        except (typer.Abort, KeyboardInterrupt):
+            typer.echo("briefer: aborted", err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+app = typer.Typer(
+    cls=_OneLineErrors,
+    help="One-page, source-grounded briefings from long source text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _fail(exc: BaseException, verbose: bool) -> None:
+    if verbose:
+        traceback.print_exception(exc)
+    if isinstance(exc, BrieferError):
+        _say(f"briefer: error: {exc}")
+        raise typer.Exit(exc.exit_code)
+    _say(f"briefer: error: unexpected {type(exc).__name__}: {exc}" + ("" if verbose else " (run with -v for details)"))
+    raise typer.Exit(1)
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from .files import atomic_write
+
+    atomic_write(output, text)
+
+
+VerboseOpt = typer.Option(False, "--verbose", "-v", help="Show details on stderr, and tracebacks on errors.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Say nothing on stderr but errors.")
+
+
+@app.command("brief")
+def brief_command(
+    sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="Files to brief (.txt, .md, .html); - reads stdin."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, json or txt."),
+    backend: str = typer.Option("auto", "--backend", "-b", help="auto, mock (offline) or openai."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the openai backend."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."),
+    max_words: int = typer.Option(500, "--max-words", help="Word budget for the brief's body (one page)."),
+    chunk_tokens: int = typer.Option(2000, "--chunk-tokens", help="Largest chunk sent to the model, in tokens."),
+    chunk_overlap: int = typer.Option(0, "--chunk-overlap", help="Tokens each chunk repeats from the previous one."),
+    prompts_dir: Optional[Path] = typer.Option(None, "--prompts-dir", help="Folder whose templates replace the built-in ones by file name."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date the brief is current as of (YYYY-MM-DD)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title for the brief (default: the source's own)."),
+    max_input_mb: float = typer.Option(20.0, "--max-input-mb", help="Refuse inputs larger than this."),
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+) -> None:
+    """Make a one-page brief of SOURCE files, every item citing its source sentences.
+
+    Example:
+
+        briefer brief examples/blinken-wang-munich.txt
+
+        briefer brief report.html --format json -o brief.json --base-url http://127.0.0.1:8080/v1 --model local
+    """
+    from .pipeline import BriefOptions, brief
+    from .render import FORMATS, render
+
+    notice = None if quiet else _say
+    try:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+        options = BriefOptions(max_words=max_words, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap,
+                               prompts_dir=prompts_dir, as_of=as_of, title=title,
+                               max_input_bytes=int(max_input_mb * 1024 * 1024))
+        options.validate()
+        result = brief(sources, backend=backend, model=model, base_url=base_url, options=options, notice=notice)
+        _emit(render(result, fmt), output)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one clean line
+        _fail(exc, verbose)
+    if verbose:
+        m = result.meta
+        _say(f"briefer: {m.llm_calls} calls, {m.prompt_tokens} prompt + {m.completion_tokens} completion tokens, "
+             f"{m.chunks} chunk{'s' if m.chunks != 1 else ''}, {m.dropped_ungrounded} dropped as ungrounded, "
+             f"{m.words} words, {m.elapsed_s:.2f} s")
+
+
+@app.command("chunk")
+def chunk_command(
+    source: str = typer.Argument(..., metavar="SOURCE", help="File to chunk; - reads stdin."),
+    chunk_tokens: int = typer.Option(2000, "--chunk-tokens", help="Largest chunk, in tokens."),
+    chunk_overlap: int = typer.Option(0, "--chunk-overlap", help="Tokens each chunk repeats from the previous one."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Count tokens with this model's encoding."),
+    as_json: bool = typer.Option(False, "--json", help="Print chunks as JSON lines."),
+    verbose: bool = VerboseOpt,
+) -> None:
+    """Show how SOURCE is cut into chunks, with token counts.
+
+    Example:
+
+        briefer chunk examples/blinken-wang-munich.txt --chunk-tokens 300
+    """
+    from .chunking import chunk_document, render_lines
+    from .ingest import load_sources
+
+    try:
+        doc = load_sources([source], warn=_say)[0]
+        chunks = chunk_document(doc, max_tokens=chunk_tokens, overlap_tokens=chunk_overlap, model=model)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+    for chunk in chunks:
+        ids = chunk.sentence_ids
+        if as_json:
+            typer.echo(json.dumps({"index": chunk.index, "tokens": chunk.tokens, "overlap": chunk.overlap,
+                                   "sentences": ids, "text": render_lines(chunk.pieces)}, ensure_ascii=False))
+        else:
+            typer.echo(f"--- chunk {chunk.index + 1}/{len(chunks)}: {chunk.tokens} tokens, "
+                       f"{len(ids)} sentences ({ids[0]}-{ids[-1]})")
+            typer.echo(render_lines(chunk.pieces))
+
+
+@app.command("prompts")
+def prompts_command(
+    name: Optional[str] = typer.Argument(None, help="Template to show, e.g. extract.j2."),
+    prompts_dir: Optional[Path] = typer.Option(None, "--prompts-dir", help="Folder of overriding templates."),
+    verbose: bool = VerboseOpt,
+) -> None:
+    """List the prompt templates, or show one.
+
+    A file in --prompts-dir with the same name as a built-in template replaces it.
+
+    Example:
+
+        briefer prompts extract.j2
+    """
+    from .prompts import TEMPLATE_NAMES, Prompts
+
+    try:
+        prompts = Prompts(prompts_dir)
+        if name:
+            typer.echo(prompts.source(name), nl=False)
+            return
+        for template in TEMPLATE_NAMES:
+            typer.echo(f"{template:<12} {prompts.path_of(template)}")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+    typer.echo("\nOverride any template by file name: copy it into a folder, edit it, and pass "
+               "--prompts-dir FOLDER to briefer brief. Each has a system and a user block.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

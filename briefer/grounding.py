@@ -1,0 +1,194 @@
+"""Grounding: model output is untrusted until every id and quote checks out.
+
+Ids must name real source sentences. Quotes must occur in the source word for word (after
+normalising whitespace, typographic quotes and case); a quote that does not is trimmed to
+its longest verbatim run, or dropped. An item whose ids are all invalid is re-anchored to
+the one sentence that clearly carries its words, or dropped. Every removal is counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Document, Sentence
+
+_QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'",
+                              "–": "-", "—": "-", "…": "."})
+_WORD_RE = re.compile(r"\w+")
+MIN_QUOTE_WORDS = 4
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.translate(_QUOTE_CHARS).lower().split())
+
+
+def _normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """``normalize(text)`` plus, for each output char, its index in ``text``."""
+    out: list[str] = []
+    index: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            pending_space = bool(out)
+            continue
+        if pending_space:
+            out.append(" ")
+            index.append(i - 1)
+            pending_space = False
+        out.append(ch.translate(_QUOTE_CHARS).lower())
+        index.append(i)
+    return "".join(out), index
+
+
+@dataclass
+class _DocIndex:
+    doc: Document
+    norm: str
+    index: list[int]
+    spans: list[tuple[int, int, str]]  # (start, end, sentence id) in doc.text
+
+
+class Grounder:
+    def __init__(self, docs: list[Document]):
+        self.sentences: dict[str, Sentence] = {}
+        self.docs: list[_DocIndex] = []
+        self.dropped = 0
+        for doc in docs:
+            spans = []
+            cursor = 0
+            for sentence in doc.sentences:
+                self.sentences[sentence.id] = sentence
+                start = doc.text.find(sentence.text, cursor)
+                if start < 0:  # ingest guarantees substrings; stay safe if a caller does not
+                    start = doc.text.find(sentence.text)
+                if start >= 0:
+                    spans.append((start, start + len(sentence.text), sentence.id))
+                    cursor = start + len(sentence.text)
+            norm, index = _normalize_with_map(doc.text)
+            self.docs.append(_DocIndex(doc, norm, index, spans))
+        self._words = {sid: set(_WORD_RE.findall(s.text.lower())) for sid, s in self.sentences.items()}
+
+    # ------------------------------------------------------------ ids
+
+    def valid_ids(self, ids: list[str]) -> list[str]:
+        """Known ids in first-seen order, without repeats."""
+        seen: list[str] = []
+        for sid in ids:
+            sid = str(sid).strip().strip("[]")
+            if sid in self.sentences and sid not in seen:
+                seen.append(sid)
+        return seen
+
+    def anchor(self, text: str, ids: list[str]) -> list[str] | None:
+        """Valid evidence for an item: its own valid ids (unknown ones removed and
+        counted), else the sentence that carries most of its words (at least 60%), else
+        None: the caller drops the item and counts that."""
+        valid = self.valid_ids(ids)
+        if valid:
+            self.dropped += sum(1 for sid in ids if str(sid).strip().strip("[]") not in self.sentences)
+            return valid
+        words = set(_WORD_RE.findall(text.lower()))
+        if len(words) < 3:
+            return None
+        best_id, best = None, 0.0
+        for sid, sentence_words in self._words.items():
+            share = len(words & sentence_words) / len(words)
+            if share > best:
+                best_id, best = sid, share
+        return [best_id] if best_id and best >= 0.6 else None
+
+    # ------------------------------------------------------------ quotes
+
+    def find_verbatim(self, quote: str) -> tuple[str, list[str]] | None:
+        """The exact source text of ``quote`` and the ids of the sentences it spans."""
+        needle = normalize(quote).strip(" \"'")
+        if len(needle.split()) < MIN_QUOTE_WORDS:
+            return None
+        for entry in self.docs:
+            at = entry.norm.find(needle)
+            if at < 0:
+                continue
+            start = entry.index[at]
+            end = entry.index[at + len(needle) - 1] + 1
+            ids = [sid for a, b, sid in entry.spans if a < end and b > start]
+            return entry.doc.text[start:end], ids
+        return None
+
+    def ground_quote(self, quote: str, ids: list[str]) -> tuple[str, list[str]] | None:
+        """Verbatim quote (repaired to its longest verbatim run of words if need be)."""
+        found = self.find_verbatim(quote)
+        if found:
+            return found
+        words = quote.split()
+        for size in range(len(words) - 1, max(MIN_QUOTE_WORDS, (len(words) + 1) // 2) - 1, -1):
+            for start in range(0, len(words) - size + 1):
+                found = self.find_verbatim(" ".join(words[start:start + size]))
+                if found:
+                    return found
+        return None
+
+    def citations(self, ids: list[str]) -> dict[str, str]:
+        return {sid: self.sentences[sid].text for sid in ids if sid in self.sentences}
+
+
+def _keep(grounder: Grounder, items: list, text_of) -> list:
+    kept = []
+    for item in items:
+        evidence = grounder.anchor(text_of(item), item.evidence)
+        if evidence is None:
+            grounder.dropped += 1
+            continue
+        item.evidence = evidence
+        kept.append(item)
+    return kept
+
+
+def _keep_quotes(grounder: Grounder, quotes: list) -> list:
+    kept = []
+    for quote in quotes:
+        grounded = grounder.ground_quote(quote.text, quote.evidence)
+        if grounded is None:
+            grounder.dropped += 1
+            continue
+        quote.text, quote.evidence = grounded
+        kept.append(quote)
+    return kept
+
+
+def ground_notes(notes, grounder: Grounder):
+    """Notes with every id checked and every quote verbatim; failures dropped and counted."""
+    notes.key_points = _keep(grounder, notes.key_points, lambda p: p.text)
+    notes.positions = _keep(grounder, notes.positions, lambda p: p.text)
+    notes.agreements = _keep(grounder, notes.agreements, lambda p: p.text)
+    notes.next_steps = _keep(grounder, notes.next_steps, lambda s: f"{s.actor} {s.action}")
+    notes.quotes = _keep_quotes(grounder, notes.quotes)
+    for actor in notes.actors:
+        actor.evidence = grounder.valid_ids(actor.evidence)
+    notes.disputes = _ground_disputes(grounder, notes.disputes)
+    return notes
+
+
+def _ground_disputes(grounder: Grounder, disputes: list) -> list:
+    kept = []
+    for dispute in disputes:
+        dispute.stances = _keep(grounder, dispute.stances, lambda s: s.text)
+        if len(dispute.stances) >= 1:
+            kept.append(dispute)
+        else:
+            grounder.dropped += 1
+    return kept
+
+
+def ground_draft(draft, grounder: Grounder):
+    """The final brief draft, held to the same rules as notes."""
+    # The BLUF is never dropped (a brief needs one) but cites only what supports it.
+    draft.bluf_evidence = grounder.anchor(draft.bluf, draft.bluf_evidence) or []
+    for side in draft.sides:
+        side.positions = _keep(grounder, side.positions, lambda p: p.text)
+    draft.sides = [side for side in draft.sides if side.positions]
+    draft.agreements = _keep(grounder, draft.agreements, lambda p: p.text)
+    draft.next_steps = _keep(grounder, draft.next_steps, lambda s: f"{s.actor} {s.action}")
+    draft.quotes = _keep_quotes(grounder, draft.quotes)
+    draft.disputes = _ground_disputes(grounder, draft.disputes)
+    return draft

@@ -1,0 +1,150 @@
+"""Pydantic models at the pipeline's boundaries.
+
+``Notes`` is what a model returns for one chunk (and what merged/reduced notes look like);
+``BriefDraft`` is what the model returns for the final brief step; ``Brief`` is the public,
+versioned JSON contract documented in the README (``schema_version`` "1").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+Certainty = Literal["scheduled", "expected", "possible", "demanded"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Point(_Model):
+    text: str
+    evidence: list[str]
+
+
+class Actor(_Model):
+    name: str
+    side: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Position(_Model):
+    actor: str
+    side: str | None = None
+    text: str
+    evidence: list[str]
+
+
+class Stance(_Model):
+    side: str
+    text: str
+    evidence: list[str]
+
+
+class Dispute(_Model):
+    issue: str
+    stances: list[Stance]
+
+
+class NextStep(_Model):
+    actor: str
+    action: str
+    timing: str | None = None
+    date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    certainty: Certainty
+    evidence: list[str]
+
+
+class Quote(_Model):
+    speaker: str
+    text: str
+    evidence: list[str]
+
+
+class Notes(_Model):
+    """Structured notes for one chunk, or for several chunks after merging."""
+
+    key_points: list[Point] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)
+    disputes: list[Dispute] = Field(default_factory=list)
+    agreements: list[Point] = Field(default_factory=list)
+    next_steps: list[NextStep] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+
+
+class Side(_Model):
+    name: str
+    actors: list[str] = Field(default_factory=list)
+    positions: list[Point] = Field(default_factory=list)
+
+
+class BriefDraft(_Model):
+    """What the model writes in the final step; the pipeline adds citations, sources, meta."""
+
+    bluf: str
+    bluf_evidence: list[str] = Field(default_factory=list)
+    sides: list[Side] = Field(default_factory=list)
+    agreements: list[Point] = Field(default_factory=list)
+    disputes: list[Dispute] = Field(default_factory=list)
+    next_steps: list[NextStep] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+
+
+class SourceRef(_Model):
+    id: str
+    path: str
+    sha256: str
+
+
+class Meta(_Model):
+    backend: str
+    model: str | None = None
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    chunks: int = 0
+    dropped_ungrounded: int = 0
+    elapsed_s: float = 0.0
+    words: int = 0
+
+
+class Brief(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    title: str
+    as_of: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    bluf: str
+    bluf_evidence: list[str] = Field(default_factory=list)
+    sides: list[Side] = Field(default_factory=list)
+    agreements: list[Point] = Field(default_factory=list)
+    disputes: list[Dispute] = Field(default_factory=list)
+    next_steps: list[NextStep] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    citations: dict[str, str] = Field(default_factory=dict)
+    sources: list[SourceRef] = Field(default_factory=list)
+    meta: Meta
+
+
+def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema in the shape OpenAI's strict ``json_schema`` mode accepts.
+
+    Strict mode wants every property required, ``additionalProperties: false`` and no
+    defaults; optional fields stay nullable through ``anyOf [..., null]``.
+    """
+    schema = model.model_json_schema()
+
+    def tighten(node: Any) -> Any:
+        if isinstance(node, dict):
+            node = {k: tighten(v) for k, v in node.items() if k not in ("default", "title")}
+            if node.get("type") == "object" and "properties" in node:
+                node["required"] = list(node["properties"])
+                node["additionalProperties"] = False
+            return node
+        if isinstance(node, list):
+            return [tighten(v) for v in node]
+        return node
+
+    return tighten(schema)
