@@ -23,7 +23,6 @@ which makes summed counts a (tight) upper estimate; the final check is always ex
 
 from __future__ import annotations
 
-import functools
 import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -89,18 +88,18 @@ class _Unit(NamedTuple):
     cost: int
 
 
-@functools.lru_cache(maxsize=8)
+_NEWLINE_IDS: dict[str, frozenset[int]] = {}
+
+
 def _newline_token_ids(enc: tiktoken.Encoding) -> frozenset[int]:
     """Ids of the ordinary tokens whose bytes end with a newline."""
-    ids = []
-    for i in range(enc.n_vocab):
-        try:
-            b = enc.decode_single_token_bytes(i)
-        except KeyError:
-            continue
-        if b.endswith(b"\n"):
-            ids.append(i)
-    return frozenset(ids)
+    ids = _NEWLINE_IDS.get(enc.name)
+    if ids is None:
+        ids = frozenset(
+            enc.encode_single_token(b) for b in enc.token_byte_values() if b.endswith(b"\n")
+        )
+        _NEWLINE_IDS[enc.name] = ids
+    return ids
 
 
 def _line_costs(enc: tiktoken.Encoding, lines: list[str], tokens: list[int]) -> list[int]:
@@ -213,13 +212,20 @@ class _Cutter:
                 f"max_tokens={self.max} is too small for sentence id {sentence_id!r}"
             )
         words = text.split()
-        wt = [self.count(" " + w) for w in words]
-        texts: list[str] = []
+        word_tokens: dict[str, int] = {}  # words repeat; count each distinct one once
+        for w in words:
+            if w not in word_tokens:
+                word_tokens[w] = self.count(" " + w)
+        wt = [word_tokens[w] for w in words]
+        segments: dict[str, list[str]] = {}
+        parts: list[tuple[str, int]] = []  # (text, exact tokens of its line)
         i, n = 0, len(words)
         while i < n:
             if wt[i] > budget:
-                segs = self._segments(prefix, words[i], budget)
-                texts.extend(segs[:-1])
+                segs = segments.get(words[i])
+                if segs is None:
+                    segs = segments[words[i]] = self._segments(prefix, words[i], budget)
+                parts.extend((seg, self.count(f"{prefix} {seg}")) for seg in segs[:-1])
                 words[i] = segs[-1]
                 wt[i] = min(budget, self.count(" " + segs[-1]))
                 continue
@@ -229,19 +235,19 @@ class _Cutter:
                 j += 1
             while True:  # word counts add up exactly in practice; check anyway
                 part = " ".join(words[i:j])
-                fits = self.count(f"{prefix} {part}") <= self.max
-                if fits or j - i == 1:
+                line_tokens = self.count(f"{prefix} {part}")
+                if line_tokens <= self.max or j - i == 1:
                     break
                 j -= 1
-            if not fits:  # one word whose line is over after all: cut it by characters
+            if line_tokens > self.max:  # one word whose line is over: cut it by characters
                 wt[i] = budget + 1
                 continue
-            texts.append(part)
+            parts.append((part, line_tokens))
             i = j
         recs = []
-        for k, part in enumerate(texts, 1):
+        for k, (part, line_tokens) in enumerate(parts, 1):
             line = f"{prefix} {part}"
-            cost = max(self.count(line), self.count(line + "\n"))
+            cost = max(line_tokens, self.count(line + "\n"))
             recs.append(_Rec(Piece(sentence_id, part, k), line, cost))
         return recs
 

@@ -186,12 +186,12 @@ words = st.one_of(
     st.text(
         alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Cc")), min_size=1, max_size=8
     ),
-    _repeat(st.text(alphabet="abcdefghij0123456789-/", min_size=1, max_size=6), 10, 150),
+    _repeat(st.text(alphabet="abcdefghij0123456789-/", min_size=1, max_size=6), 10, 60),
     st.just("<|endoftext|>"),
 )
 sentence_text = st.one_of(
     st.lists(words, min_size=1, max_size=10).map(" ".join),
-    _repeat(st.lists(words, min_size=1, max_size=5).map(lambda w: " ".join(w) + " "), 5, 60),
+    _repeat(st.lists(words, min_size=1, max_size=5).map(lambda w: " ".join(w) + " "), 5, 30),
     st.lists(words, min_size=1, max_size=6).map("  \t ".join),  # odd whitespace
 )
 
