@@ -47,7 +47,7 @@ prime foreign state department office agency administration government commander
 advisor diplomat diplomats representative representatives lawmaker lawmakers negotiator
 negotiators side sources source analyst analysts expert experts police prosecutor
 prosecutors lawyer lawyers attorney judge court authorities authority officer officers
-spokesperson’s party union company firm group ministers counterpart counterparts
+spokesperson’s ministers counterpart counterparts
 council committee commission embassy military army navy force forces media newspaper
 king queen prince emperor pope bishop ceo founder executive manager coach captain
 delegation team member members residents witnesses witness researchers scientists
@@ -65,6 +65,7 @@ you me him them us one two three said says according however although though sin
 mr mrs ms dr new s t
 """.split())
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+OBJECT_PRONOUNS = {"him", "her", "them", "it", "us", "me", "you", "everyone", "people"}
 GENERIC_TOPIC_WORDS = set("""
 side sides issue issues country countries time times year years people way part week
 weeks month months day days statement statements official officials government meeting
@@ -76,13 +77,17 @@ never always still even much many well back today yesterday saturday sunday mond
 tuesday wednesday thursday friday
 """.split())
 
+PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|convene|sign|"
+              "resume|vote|submit|present|respond|return|launch|begin|start|open|deliver|"
+              "review|introduce|unveil|issue|appoint|withdraw|deploy|impose|lift|extend")
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("‘", "’"), ("`", "'")]
 _NEXT_CUES = [
     (re.compile(r"\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
     (re.compile(r"\b(?:will|is set to|are set to|plans to|plan to|intends to|"
                 r"is planning to|are planning to|is going to|are going to)\b", re.I), "scheduled"),
     (re.compile(r"\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
-                r"\bis likely to\b|\bare likely to\b", re.I), "expected"),
+                r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),
+     "expected"),
     (re.compile(r"\b(?:is|are|was|were)\s+(?:considering|contemplating|weighing|mulling)\b|"
                 r"\bcould soon\b|\bmay soon\b", re.I), "possible"),
 ]
@@ -93,22 +98,32 @@ _TIMING_RE = re.compile(
     r"\b(soon|shortly|imminently|tomorrow|tonight|next\s+(?:week|month|year|weekend|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
     r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months)|"
+    r"(?:in|on|by|before|after|until)\s+(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|"
     r"(?:after|before|by|until|ahead of)\s+(?:the\s+)?[\w’'\- ]{2,40}?(?=[,.;]|$)|"
-    r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"(?:in|on|by)\s+(?:january|february|march|april|may|june|july|august|september|"
-    r"october|november|december)(?:\s+\d{1,2})?(?:,?\s+\d{4})?)\b", re.I)
+    r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
+_TIME_WORDS = set("january february march april may june july august september october november "
+                  "december monday tuesday wednesday thursday friday saturday sunday week month "
+                  "year today yesterday tomorrow".split())
 _MONTHS = {m: i for i, m in enumerate("january february march april may june july august "
                                       "september october november december".split(), 1)}
 _DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
                       r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
 _AGREE_RE = re.compile(
-    r"\b(agreed|agree to|agree on|agreement|reached (?:a|an) (?:deal|consensus|understanding)|"
-    r"consensus|signed|jointly|committed to|both sides (?:will|would|pledged|vowed))\b", re.I)
+    r"\b(?:(?:both|the two|all)\s+(?:\w+\s+){0,2}(?:agreed|agree|pledged|committed|vowed)|"
+    r"(?:agreed|agree) (?:to (?:work|cooperate|resume|hold|continue|meet|establish|keep|maintain|"
+    r"extend|expand|restore|set up|create|launch|form)|on (?:a|an|the)\b)|"
+    r"reached (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|consensus|understanding|accord)|"
+    r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"
+    r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(no|not|never|failed to|without|n’t|n't|refused)\b", re.I)
 _TRAILING_ATTRIBUTION = re.compile(
     r"[,;]?\s*(?:[”\"’']\s*)?,?\s*(?:according to [^,.]+|(?:the\s+)?[\w’'.\- ]{1,60}?\s+"
     r"(?:said|says|added|told [\w\s]{1,30}?|wrote|tweeted)(?:\s+(?:in|on|at)\s+[^,.]{1,40})?)"
     r"\s*[.!]?\s*$", re.I)
+_INVERTED_ATTRIBUTION = re.compile(
+    r"[,;]?\s*(?:[”\"’']\s*)?,?\s*(?:said|says|added|explained|explains|wrote)\s+(?:the\s+)?"
+    r"[\w’'.\- ]{1,40}?\s*[.!]?\s*$", re.I)
 _DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .,]{0,40}\s*)?\(\s*\w[\w ]{0,20}\)\s*[-—–]+\s*|"
                        r"^\s*[A-Z]{3,}[A-Z ,.]{0,30}\s*[-—–]+\s*")
 
@@ -151,10 +166,11 @@ class _Context:
     aliases: dict[str, set[str]] = field(default_factory=dict)
     role_sides: dict[str, str] = field(default_factory=dict)  # 'official' -> last side seen
     last_speaker: Speaker | None = None
+    last_person: Speaker | None = None
 
 
 def _is_namey(token: str, lower: bool) -> bool:
-    if not re.match(r"[\w’']", token):
+    if not token[:1].isalnum():
         return False
     if lower:
         return token.lower() not in STOP or token.lower() in {"s", "u."}
@@ -194,7 +210,7 @@ def _phrase_before(prefix: str, lower: bool) -> list[str]:
         if lower and (len(phrase) >= 5 or (low.endswith(("ed", "ing")) and low not in ROLE_WORDS)):
             break  # no capitals to go by: keep lower-cased subjects short and verb-free
         phrase.insert(0, tok)
-    while phrase and phrase[0].lower() in {"of", "for", "and"}:
+    while phrase and phrase[0].lower() in {"of", "for", "and", "the", "a", "an", "this", "that"}:
         phrase.pop(0)
     return phrase
 
@@ -231,27 +247,66 @@ def _resolve_name(name: str, ctx: _Context) -> str:
     return full
 
 
+def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
+    """Tokens naming who speaks through the verb at ``match`` ([] when none)."""
+    prefix = text[: match.start()].rstrip()
+    before = _phrase_before(prefix, lower)
+    if before:
+        return before
+    tail = re.split(r"[.!?;]", text[match.end():])[0]
+    if prefix.endswith(",") and len(tail.split()) > 6:
+        # 'the hospital's chief executive, tom reyes, said the ...': an appositive subject
+        inner = prefix[:-1].rstrip()
+        name = _phrase_before(inner, lower)
+        if name:
+            head = inner[: inner.rfind(name[0])].rstrip()
+            description = _phrase_before(head[:-1], lower) if head.endswith(",") else []
+            return description + name
+    if re.search(r"[,”\"’']$", prefix):
+        return _phrase_after(text[match.end():], lower)  # '..., said Wang.'
+    return []
+
+
+def _org_side(description: str) -> str | None:
+    """'union president' -> 'Union', "the hospital's chief executive" -> 'Hospital'."""
+    tokens = description.split()
+    for i, tok in enumerate(tokens):
+        bare = re.sub(r"(?:’s|'s|’|')$", "", tok).lower()
+        if bare in ROLE_WORDS or bare in MODIFIERS or bare in STOP or not bare.isalpha():
+            continue
+        possessive = tok.lower().endswith(("’s", "'s"))
+        before_role = i + 1 < len(tokens) and tokens[i + 1].lower().rstrip(".") in ROLE_WORDS
+        if possessive or before_role:
+            return bare[:1].upper() + bare[1:]
+    return None
+
+
 def find_speaker(text: str, ctx: _Context) -> tuple[Speaker | None, int]:
     """The speaker of an attributed statement in ``text`` and where its verb stands."""
     quoted = _quoted_spans(text)
     for match in _VERB_RE.finditer(text):
         if any(a <= match.start() < b for a, b in quoted):
             continue
-        before = _phrase_before(text[: match.start()], ctx.lower)
-        if not before and re.search(r"[,”\"’']\s*$", text[: match.start()]):
-            before = _phrase_after(text[match.end():], ctx.lower)  # '..., said Wang.'
+        before = _speaker_phrase(text, match, ctx.lower)
         if not before:
             continue
         if before == [before[0]] and before[0] in PRONOUNS:
-            if ctx.last_speaker is None:
+            # 'he'/'she' is a person: the last named speaker, not 'police' or 'officials'
+            person = before[0] in {"he", "she"}
+            speaker = ctx.last_person if person else ctx.last_speaker
+            if speaker is None:
                 continue
-            return ctx.last_speaker, match.start()
+            return speaker, match.start()
         if not re.search(r"\.\w\.$", before[-1]):  # 'Wang.' ends the sentence; 'U.S.' keeps its dot
             before[-1] = before[-1].rstrip(".")
         name, description = _split_description(before, ctx.lower)
         name = _resolve_name(name, ctx)
         side = (sides_in(description) or [None])[0] if description != name else None
         side = side or ctx.name_sides.get(name) or (sides_in(name) or [None])[0]
+        if side is None and description != name:
+            side = _org_side(description)
+        if side and name != description:
+            ctx.name_sides.setdefault(name, side)
         head = (description.split() or [""])[-1].lower()
         if side is None and name == description:  # 'the senior official': the last one with a side
             side = ctx.role_sides.get(head)
@@ -281,9 +336,17 @@ def _collect_names(lines: list[Line], ctx: _Context) -> None:
             side = (sides_in(line.text[max(0, m.start() - 20): m.start("name")]) or [None])[0]
             if side and name not in ctx.name_sides:
                 ctx.name_sides[name] = side
+    for line in lines:  # speakers' own full names ('..., says sarah flower')
+        for match in _VERB_RE.finditer(line.text):
+            before = _speaker_phrase(line.text, match, ctx.lower)
+            if before and before[0] not in PRONOUNS:
+                before[-1] = before[-1].rstrip(".") if not re.search(r"\.\w\.$", before[-1]) else before[-1]
+                name, description = _split_description(before, ctx.lower)
+                if name != description and len(name.split()) >= 2:
+                    ctx.full_names[_title(name, ctx.lower)] += 1
     for line in lines:
         for name in list(ctx.full_names):
-            ctx.full_names[name] += line.text.count(name) - 0  # all mentions count
+            ctx.full_names[name] += line.text.count(name)  # all mentions count
 
 
 # ---------------------------------------------------------------- quotes
@@ -318,8 +381,9 @@ def find_quotes(text: str) -> list[str]:
 
 
 def compress_statement(text: str) -> str:
-    """Drop a trailing attribution clause (", the official said.") from a statement."""
-    match = _TRAILING_ATTRIBUTION.search(text)
+    """Drop a dateline and a trailing attribution (", the official said.") from a statement."""
+    text = _DATELINE.sub("", text)
+    match = _TRAILING_ATTRIBUTION.search(text) or _INVERTED_ATTRIBUTION.search(text)
     if not match:
         return text
     trimmed = text[: match.start()].rstrip().rstrip(",;")
@@ -375,7 +439,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             actor = _subject_before(line.text[: match.start()], lower)
             if actor is None and speaker is not None and certainty != "scheduled":
                 actor = speaker.name
-            action = re.split(r"[;.!?]|,\s+(?:and|but|which|while|as)\b|,\s*[”\"]",
+            action = re.split(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4})|,\s*[”\"]",
                               line.text[match.end():])[0].strip()
             if actor is None or len(action.split()) < 2 or len(action.split()) > 30:
                 continue
@@ -394,6 +458,8 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             continue
         action, timing = _split_timing(action)
         actor = re.sub(r"^the\s+", "", match.group("actor").strip(), flags=re.I)
+        if actor.lower() in OBJECT_PRONOUNS:
+            continue
         steps.append(NextStep(actor=_title(actor, lower), action=action, timing=timing,
                               date=_iso_date(line.text), certainty="demanded",
                               evidence=[line.id]))
@@ -403,8 +469,8 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
 # ---------------------------------------------------------------- disputes
 
 
-def find_disputes(positions: list[Position], limit: int = 4,
-                  names: list[str] = ()) -> list[Dispute]:
+def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = (),
+                  hints: list[str] = ()) -> list[Dispute]:
     """Disputes: subjects on which positions of two or more sides meet."""
     by_side: dict[str, list[tuple[Position, set[str]]]] = {}
     for pos in positions:
@@ -444,7 +510,41 @@ def find_disputes(positions: list[Position], limit: int = 4,
         stances.sort(key=lambda s: -len(by_side[s.side]))
         disputes.append(Dispute(issue=topic, stances=stances))
         excluded.add(topic)
+    if not disputes and hints and _CONFLICT_RE.search(" ".join(hints)):
+        fallback = _main_topic_dispute(by_side, hints, excluded)
+        if fallback:
+            disputes.append(fallback)
     return disputes
+
+
+_CONFLICT_RE = re.compile(
+    r"\b(?:accus\w*|reject\w*|denied|denies|deny|clash\w*|disput\w*|condemn\w*|protest\w*|"
+    r"critici[sz]\w*|oppos\w*|blam\w*|refus\w*|dismiss\w*|rebuff\w*|retaliat\w*|"
+    r"tension\w*|standoff|at odds|feud\w*|row over|spat|fail\w* to agree|split over)\b", re.I)
+
+
+def _is_plan(text: str) -> bool:
+    return any(cue.search(text) for cue, _ in _NEXT_CUES)
+
+
+def _main_topic_dispute(by_side: dict, hints: list[str], excluded: set[str]) -> Dispute | None:
+    """When the lead says the sides are at odds but their statements share no word, the
+    dispute is the lead's main subject, with each of the two main sides' first position."""
+    hint_words = Counter(w for h in hints for w in content_words(h) if w not in excluded)
+    if not hint_words:
+        return None
+    everything = Counter(w for items in by_side.values() for _, words in items for w in words)
+    topic = max(hint_words, key=lambda w: (hint_words[w] + everything[w], w))
+    main = sorted(by_side, key=lambda side: -len(by_side[side]))[:2]
+    stances = []
+    for side in main:
+        # the side's statement on the topic, else its sharpest, else its first
+        items = by_side[side]
+        pos = next((p for p, words in items if topic in words and not _is_plan(p.text)), None) or \
+            next((p for p, _ in items if _CONFLICT_RE.search(p.text)), None) or \
+            next((p for p, words in items if topic in words), items[0][0])
+        stances.append(Stance(side=side, text=pos.text, evidence=list(pos.evidence)))
+    return Dispute(issue=topic, stances=stances)
 
 
 def label_issue(topic: str, texts: list[str]) -> str:
@@ -460,14 +560,15 @@ def label_issue(topic: str, texts: list[str]) -> str:
                 if topic not in {canonical_token(w.replace("’s", "")) for w in low} and \
                         not any(w.rstrip("s") == topic for w in low):
                     continue
-                if low[0] in STOP or low[-1] in STOP or any(w in {"said", "and", "or"} for w in low):
+                if low[0] in STOP or low[-1] in STOP or any(w in {"said", "and", "or"} for w in low) \
+                        or low[0] in _TIME_WORDS or low[-1] in _TIME_WORDS:
                     continue
                 phrase = " ".join(gram)
                 grams[phrase] += 1
                 first_seen.setdefault(phrase, len(first_seen))
     if not grams:
         return topic[:1].upper() + topic[1:]
-    best = sorted(grams, key=lambda p: (-grams[p], not p.lower().startswith(topic), len(p.split()),
+    best = sorted(grams, key=lambda p: (-grams[p], len(p.split()), not p.lower().startswith(topic),
                                         first_seen[p]))[0]
     return best[:1].upper() + best[1:]
 
@@ -503,12 +604,17 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 speaker = Speaker(speaker.name, speaker.description, heading_sides[0])
         if speaker:
             ctx.last_speaker = speaker
+            if not _is_role(speaker.name) and not speaker.side == speaker.name:
+                ctx.last_person = speaker
             actor = actors.setdefault(speaker.name, Actor(name=speaker.name, side=speaker.side))
             actor.side = actor.side or speaker.side
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
-            notes.positions.append(Position(actor=speaker.name, side=actor.side,
-                                            text=compress_statement(line.text),
+            text = compress_statement(line.text)
+            # 'He said ...' -> 'Vershinin said ...': a brief's reader has no antecedent
+            text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
+                          speaker.name.split()[-1], text)
+            notes.positions.append(Position(actor=speaker.name, side=actor.side, text=text,
                                             evidence=[line.id]))
         quote_speaker = speaker or (prev_speaker if line.text.lstrip()[:1] in "“\"‘`" else None)
         if quote_speaker:
@@ -527,7 +633,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     # most telling first: a brief shows the head of each list
     notes.positions.sort(key=lambda p: -centrality[p.evidence[0]])
     notes.actors = list(actors.values())
-    notes.disputes = find_disputes(notes.positions, names=list(actors))
+    hints = ([title] if title else []) + [lines[0].text]
+    notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading]
     for dispute in notes.disputes:
         dispute.issue = label_issue(dispute.issue, texts + ([title] if title else []))
@@ -572,15 +679,17 @@ def compose_brief(notes: Notes) -> dict:
         if not any(p.evidence == pos.evidence for p in side.positions):
             side.positions.append(Point(text=pos.text, evidence=pos.evidence))
     ordered = sorted(sides.values(), key=lambda s: -counts[s.name])[:4]
-    disputes = find_disputes(notes.positions, names=[a.name for a in notes.actors]) or notes.disputes
+    disputes = find_disputes(notes.positions, names=[a.name for a in notes.actors],
+                             hints=[k.text for k in notes.key_points[:1]]) or notes.disputes
     in_disputes = {tuple(s.evidence) for d in disputes for s in d.stances}
     for side in ordered:
         # a stance shown under Disputes need not be repeated, if the side keeps two points
         rest = [p for p in side.positions if tuple(p.evidence) not in in_disputes]
         if len(rest) >= 2:
             side.positions = rest
-        named = [a for a in side.actors if not _is_role(a)]
-        side.actors = named or side.actors
+        side.actors = [a for a in side.actors
+                       if re.sub(r"^the\s+", "", a, flags=re.I).lower() != side.name.lower()]
+        side.actors = [a for a in side.actors if not _is_role(a)] or side.actors
     texts = [k.text for k in notes.key_points] + [p.text for p in notes.positions]
     for dispute in disputes:
         if dispute.issue.islower() and " " not in dispute.issue:

@@ -1,0 +1,110 @@
+"""The offline engine's rules, on sentences and on whole articles it was not written for."""
+
+from pathlib import Path
+
+import pytest
+
+from briefer import brief
+from briefer.extractive import Line, compress_statement, extract_notes, find_quotes
+from briefer.gazetteer import sides_in
+
+DATA = Path(__file__).parent / "data"
+
+
+def notes_for(*texts, heading=None):
+    return extract_notes([Line(f"S{i}", t, heading) for i, t in enumerate(texts, 1)])
+
+
+@pytest.mark.parametrize("text, sides", [
+    ("Chinese Foreign Ministry Spokesperson Wang Wenbin", ["China"]),
+    ("Secretary of State Antony Blinken", ["United States"]),
+    ("u. s. officials said", ["United States"]),
+    ("let us know", []),
+    ("the Kremlin and Kyiv", ["Russia", "Ukraine"]),
+    ("South Korea", ["South Korea"]),
+])
+def test_sides_from_words(text, sides):
+    assert sides_in(text) == sides
+
+
+def test_speaker_title_and_side():
+    notes = notes_for("Chinese Foreign Ministry Spokesperson Wang Wenbin said the U.S. must stop.")
+    assert [(a.name, a.side) for a in notes.actors] == [("Wang Wenbin", "China")]
+
+
+def test_surname_joins_full_name_and_pronoun_follows_person():
+    notes = notes_for(
+        "Secretary of State Antony Blinken met his counterpart on Saturday.",
+        "Blinken said the talks were frank.",
+        "He added that the channel must stay open.",
+    )
+    assert [(p.actor, p.side, p.evidence) for p in notes.positions] == [
+        ("Antony Blinken", "United States", ["S2"]), ("Antony Blinken", "United States", ["S3"])]
+    assert notes.positions[1].text == "Blinken added that the channel must stay open."
+
+
+def test_inverted_attribution_after_quote():
+    notes = notes_for("“We will not accept any pressure on our ties,” said Wang.",
+                      heading="China rejects pressure")
+    assert notes.positions[0].actor == "Wang"
+    assert notes.positions[0].side == "China"  # from the heading, as nothing else says
+    assert notes.quotes[0].text == "We will not accept any pressure on our ties"
+
+
+def test_appositive_speaker_and_organisation_side():
+    notes = notes_for("the hospital's chief executive, tom reyes, said the union's demands would cost $ 40 million a year.")
+    assert [(a.name, a.side) for a in notes.actors] == [("Tom Reyes", "Hospital")]
+
+
+def test_trailing_attribution_dropped_keeping_the_quote_closed():
+    text = ("Blinken said incidents like the balloon “must never occur again,” State Department "
+            "spokesperson Ned Price said in a statement.")
+    assert compress_statement(text) == "Blinken said incidents like the balloon “must never occur again.”"
+
+
+def test_quotes_need_four_words():
+    assert find_quotes("He called it “unfortunate” and said “the two sides should talk.”") == [
+        "the two sides should talk."]
+
+
+@pytest.mark.parametrize("sentence, step", [
+    ("Wang Yi, who has visited France and Italy this week, is expected to visit Russia after the Munich conference.",
+     ("Wang Yi", "visit Russia", "after the Munich conference", "expected")),
+    ("The ministers will meet again in Geneva next week.", ("ministers", "meet again in Geneva", "next week", "scheduled")),
+    ("Beijing urged the U.S. to repair the damage.", ("U.S.", "repair the damage", None, "demanded")),
+    ("Officials said China is considering providing lethal aid.", ("China", "providing lethal aid", None, "possible")),
+    ("Vershinin said Moscow would decide on the corridor by March 18, 2023.",
+     ("Moscow", "decide on the corridor", "by March 18, 2023", "expected")),
+])
+def test_next_step_cues(sentence, step):
+    notes = notes_for(sentence)
+    assert [(s.actor, s.action, s.timing, s.certainty) for s in notes.next_steps][:1] == [step]
+
+
+def test_full_date_becomes_iso():
+    notes = notes_for("Vershinin said Moscow would decide on the corridor by March 18, 2023.")
+    assert notes.next_steps[0].date == "2023-03-18"
+
+
+def test_agreement_needs_a_real_agreement():
+    assert notes_for("Both sides agreed to resume military talks.").agreements
+    assert not notes_for("He agreed to babysit the toddler.").agreements
+    assert not notes_for("The two sides failed to reach an agreement.").agreements
+
+
+def test_unseen_article_both_sides_and_dispute():
+    result = brief([DATA / "grain-talks.txt"], backend="mock")
+    sides = {s.name: s.actors for s in result.sides}
+    assert sides["Ukraine"] == ["Dmytro Kuleba"] and sides["Russia"] == ["Sergei Vershinin"]
+    assert [(d.issue, [s.side for s in d.stances]) for d in result.disputes] == [
+        ("Grain corridor", ["Russia", "Ukraine"])]
+    steps = {(s.actor, s.action) for s in result.next_steps}
+    assert ("Dmytro Kuleba", "travel to Brussels to brief NATO allies") in steps
+    assert ("United Nations", "convene technical teams") in steps
+
+
+def test_unseen_lower_cased_article_both_sides_and_dispute():
+    result = brief([DATA / "nurses-strike.txt"], backend="mock")
+    assert {s.name: s.actors for s in result.sides} == {"Union": ["Linda Park"], "Hospital": ["Tom Reyes"]}
+    assert [[s.side for s in d.stances] for d in result.disputes] == [["Union", "Hospital"]]
+    assert "staffing" in result.disputes[0].issue.lower()
