@@ -26,7 +26,7 @@ from .ingest import DEFAULT_MAX_BYTES, load_sources
 from .merge import merge_notes
 from .prompts import Prompts
 from .schema import Brief, BriefDraft, Meta, Notes, SourceRef, strict_json_schema
-from .tokens import count_tokens
+from .tokens import count_tokens, get_encoding
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -278,4 +278,6 @@ def brief(sources: list[str | Path] | str | Path, *, backend: Backend | str = "a
     docs = load_sources(paths, max_bytes=options.max_input_bytes, warn=notice)
     if isinstance(backend, str):
         backend = make_backend(backend, model=model, base_url=base_url, api_key=api_key, notice=notice)
+    # load the model's encoding now, so a fallback is reported through ``notice`` (or not at all)
+    get_encoding(backend.model, warn=notice or (lambda message: None))
     return brief_documents(docs, backend, options)

