@@ -83,9 +83,14 @@ def brief_command(
     backend: str = typer.Option("auto", "--backend", "-b", help="auto, mock (offline) or openai."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the openai backend."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Named profile from the config file."),
     max_words: int = typer.Option(500, "--max-words", help="Word budget for the brief's body (one page)."),
     chunk_tokens: int = typer.Option(2000, "--chunk-tokens", help="Largest chunk sent to the model, in tokens."),
     chunk_overlap: int = typer.Option(0, "--chunk-overlap", help="Tokens each chunk repeats from the previous one."),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Model calls at a time (default 4)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds to wait for one answer (default 120)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither use nor fill the response cache."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the planned calls, tokens and cost; send nothing."),
     prompts_dir: Optional[Path] = typer.Option(None, "--prompts-dir", help="Folder whose templates replace the built-in ones by file name."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date the brief is current as of (YYYY-MM-DD)."),
     title: Optional[str] = typer.Option(None, "--title", help="Title for the brief (default: the source's own)."),
@@ -109,18 +114,57 @@ def brief_command(
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
         options = BriefOptions(max_words=max_words, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap,
-                               prompts_dir=prompts_dir, as_of=as_of, title=title,
-                               max_input_bytes=int(max_input_mb * 1024 * 1024))
+                               concurrency=concurrency, use_cache=not no_cache, prompts_dir=prompts_dir,
+                               as_of=as_of, title=title, max_input_bytes=int(max_input_mb * 1024 * 1024))
         options.validate()
-        result = brief(sources, backend=backend, model=model, base_url=base_url, options=options, notice=notice)
+        server = {"backend": backend, "model": model, "base_url": base_url, "profile": profile, "timeout": timeout}
+        if dry_run:
+            from .plan import describe_plan, plan, plan_json
+
+            planned = plan(sources, options=options, notice=notice, **server)
+            _emit(plan_json(planned) if fmt == "json" else describe_plan(planned), output)
+            return
+        with _ProgressBar(enabled=not quiet) as bar:
+            result = brief(sources, options=options, notice=notice, progress=bar.update, **server)
         _emit(render(result, fmt), output)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one clean line
         _fail(exc, verbose)
     if verbose:
         m = result.meta
-        _say(f"briefer: {m.llm_calls} calls, {m.prompt_tokens} prompt + {m.completion_tokens} completion tokens, "
-             f"{m.chunks} chunk{'s' if m.chunks != 1 else ''}, {m.dropped_ungrounded} dropped as ungrounded, "
-             f"{m.words} words, {m.elapsed_s:.2f} s")
+        cost = f", ${m.cost_usd:.4f}" if m.cost_usd is not None else ""
+        mode = f", {m.structured_output}" if m.structured_output else ""
+        _say(f"briefer: {m.llm_calls} calls, {m.cache_hits} cache hits, {m.prompt_tokens} prompt + "
+             f"{m.completion_tokens} completion tokens{cost}{mode}, {m.chunks} chunk{'s' if m.chunks != 1 else ''}, "
+             f"{m.dropped_ungrounded} dropped as ungrounded, {m.words} words, {m.elapsed_s:.2f} s")
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr for multi-chunk runs, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.progress = None
+        self.task = None
+
+    def __enter__(self) -> "_ProgressBar":
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        if self.progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self.progress = Progress("chunks", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                     console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("map", total=total)
+        self.progress.update(self.task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 @app.command("chunk")
@@ -184,6 +228,69 @@ def prompts_command(
         _fail(exc, verbose)
     typer.echo("\nOverride any template by file name: copy it into a folder, edit it, and pass "
                "--prompts-dir FOLDER to briefer brief. Each has a system and a user block.")
+
+
+config_app = typer.Typer(help="Show the effective model-server settings.", no_args_is_help=True)
+cache_app = typer.Typer(help="Inspect or clear the response cache.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+app.add_typer(cache_app, name="cache")
+
+
+@config_app.command("show")
+def config_show(
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Profile to show (default: the file's default_profile)."),
+    verbose: bool = VerboseOpt,
+) -> None:
+    """Print the effective settings (flag > env > profile > default), the API key masked.
+
+    Example:
+
+        briefer config show --profile local
+    """
+    from .config import describe, load_settings
+
+    try:
+        typer.echo(describe(load_settings(profile=profile)), nl=False)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+
+
+@cache_app.command("stats")
+def cache_stats(verbose: bool = VerboseOpt) -> None:
+    """How many answers the cache holds and the tokens they would cost again.
+
+    Example:
+
+        briefer cache stats
+    """
+    from .cache import ResponseCache
+
+    try:
+        stats = ResponseCache().stats()
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+    typer.echo(f"cache: {stats['path']}\n"
+               f"responses: {stats['responses']} ({stats['prompt_tokens']} prompt + "
+               f"{stats['completion_tokens']} completion tokens saved on re-runs)\n"
+               f"servers with a known structured-output mode: {stats['servers']}\n"
+               f"size: {stats['bytes'] / 1024:.1f} KiB")
+
+
+@cache_app.command("clear")
+def cache_clear(verbose: bool = VerboseOpt) -> None:
+    """Delete every cached answer and remembered server mode.
+
+    Example:
+
+        briefer cache clear
+    """
+    from .cache import ResponseCache
+
+    try:
+        removed = ResponseCache().clear()
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+    typer.echo(f"removed {removed} cached response{'s' if removed != 1 else ''}")
 
 
 def main() -> None:

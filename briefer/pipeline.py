@@ -1,34 +1,35 @@
 """Source files in, a grounded ``Brief`` out: ingest -> chunk -> map -> merge -> reduce -> brief.
 
-Each chunk goes through ``extract.j2`` for notes; notes are grounded, merged across chunks
-and, when too large for one call, condensed in stages through ``reduce.j2``; ``brief.j2``
-turns them into the brief, which is grounded again and fitted to the word budget.
+Each chunk goes through ``extract.j2`` for notes (concurrently, up to ``concurrency`` calls
+at a time); notes are grounded, merged across chunks and, when too large for one call,
+condensed in stages through ``reduce.j2``; ``brief.j2`` turns them into the brief, which
+is grounded again and fitted to the word budget.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable
 
-from pydantic import BaseModel, ValidationError
-
-from .backends import BACKEND_NAMES, Backend, ChatRequest, make_backend
+from .asking import Asker, Truncated
+from .backends import Backend, check_backend_name, make_backend
 from .budget import fit_to_budget
 from .chunking import Chunk, chunk_document, render_lines
+from .costs import cost_usd
 from .document import Document
 from .errors import NotesError, UsageError
 from .grounding import Grounder, ground_draft, ground_notes
 from .ingest import DEFAULT_MAX_BYTES, load_sources
 from .merge import merge_notes
 from .prompts import Prompts
-from .schema import Brief, BriefDraft, Meta, Notes, SourceRef, strict_json_schema
+from .schema import Brief, BriefDraft, Meta, Notes, SourceRef
 from .tokens import count_tokens, get_encoding
 
-M = TypeVar("M", bound=BaseModel)
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -38,6 +39,8 @@ class BriefOptions:
     chunk_overlap: int = 0
     max_reasks: int = 2
     reduce_tokens: int = 6000  # merged notes above this go through staged reduce
+    concurrency: int | None = None  # None: the configured value (default 4)
+    use_cache: bool = True
     as_of: str | None = None
     title: str | None = None
     prompts_dir: Path | str | None = None
@@ -50,43 +53,8 @@ class BriefOptions:
             raise UsageError(f"--as-of must be a date as YYYY-MM-DD (got {self.as_of!r})")
         if self.max_reasks < 0:
             raise UsageError("--max-reasks cannot be negative")
-
-
-@dataclass
-class _Usage:
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    modes: set[str] = field(default_factory=set)
-
-
-def parse_json_object(text: str) -> dict:
-    """The JSON object in a model's answer, tolerating code fences and leading prose."""
-    text = text.strip()
-    fenced = re.search(r"```(?:json)?\s*(.*?)```", text, re.S)
-    if fenced:
-        text = fenced.group(1).strip()
-    start = text.find("{")
-    if start < 0:
-        raise ValueError("the answer contains no JSON object")
-    try:
-        value, _ = json.JSONDecoder().raw_decode(text[start:])
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
-    if not isinstance(value, dict):
-        raise ValueError("the answer is not a JSON object")
-    return value
-
-
-def _problem(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        parts = []
-        for err in exc.errors()[:3]:
-            where = ".".join(str(p) for p in err["loc"]) or "top level"
-            parts.append(f"{where}: {err['msg']}")
-        more = f" (and {exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
-        return "; ".join(parts) + more
-    return str(exc)
+        if self.concurrency is not None and self.concurrency < 1:
+            raise UsageError(f"--concurrency must be at least 1 (got {self.concurrency})")
 
 
 class _Run:
@@ -98,55 +66,25 @@ class _Run:
         self.options = options
         self.prompts = Prompts(options.prompts_dir)
         self.grounder = Grounder(docs)
-        self.usage = _Usage()
+        self.asker = Asker(backend, self.prompts, options.max_reasks)
         self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
-
-    def ask(self, task: str, messages: list[dict[str, str]], model: type[M], label: str) -> M:
-        """Ask, validate, and re-ask with the problem (bounded) until the answer validates."""
-        schema = strict_json_schema(model)
-        attempts = self.options.max_reasks + 1
-        problem, content = "", ""
-        for _ in range(attempts):
-            request = ChatRequest(task=task, messages=messages, schema_name=model.__name__.lower(),
-                                  schema=schema)
-            response = self.backend.complete(request)
-            self.usage.calls += 1
-            self.usage.prompt_tokens += response.prompt_tokens
-            self.usage.completion_tokens += response.completion_tokens
-            if "mode" in response.extra:
-                self.usage.modes.add(response.extra["mode"])
-            content = response.content
-            try:
-                if response.finish_reason == "length":
-                    raise ValueError("the answer was cut off before the JSON ended (finish_reason=length)")
-                if response.finish_reason == "refusal":
-                    raise ValueError(f"the model refused: {response.extra.get('refusal')}")
-                return model.model_validate(parse_json_object(content))
-            except (ValueError, ValidationError) as exc:
-                problem = _problem(exc)
-            retry = self.prompts.render("retry.j2", error=problem)
-            messages = [*messages, {"role": "assistant", "content": content},
-                        *[m for m in retry if m["role"] == "user"]]
-        raise NotesError(f"{label}: model could not produce valid notes after {attempts} "
-                         f"attempt{'s' if attempts != 1 else ''}: {problem}",
-                         attempts=attempts, last_output=content)
-
-    # ------------------------------------------------------------ stages
+        self.source_text = "\n".join(d.text for d in docs)
+        self.limit = asyncio.Semaphore(options.concurrency or 4)
 
     def chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
         for doc in self.docs:
             out += chunk_document(doc, max_tokens=self.options.chunk_tokens,
                                   overlap_tokens=self.options.chunk_overlap, model=self.backend.model)
-        return out
+        return [replace(chunk, index=i) for i, chunk in enumerate(out)]
 
-    def _blocks(self, chunk: Chunk) -> list[dict]:
-        """Chunk pieces grouped under their headings, as the prompt shows them."""
+    def blocks(self, pieces) -> list[dict]:
+        """Pieces grouped under their headings, as the prompt shows them."""
         sentences = self.grounder.sentences
         blocks: list[dict] = []
         run: list = []
         heading: str | None = None
-        for piece in chunk.pieces:
+        for piece in pieces:
             piece_heading = sentences[piece.sentence_id].heading
             if run and piece_heading != heading:
                 blocks.append({"heading": heading, "lines": render_lines(run)})
@@ -155,50 +93,79 @@ class _Run:
             run.append(piece)
         if run:
             blocks.append({"heading": heading, "lines": render_lines(run)})
-        # a heading repeated from the previous block adds nothing
-        for before, block in zip(blocks, blocks[1:]):
+        for before, block in zip(blocks, blocks[1:]):  # a repeated heading adds nothing
             if block["heading"] == before["heading"]:
                 block["heading"] = None
         return blocks
 
-    def map_chunk(self, chunk: Chunk, total: int) -> Notes:
-        messages = self.prompts.render("extract.j2", title=self.title, chunk_number=chunk.index + 1,
-                                       chunk_total=total, blocks=self._blocks(chunk))
-        label = f"chunk {chunk.index + 1} of {total}" + (f" ({chunk.doc_id})" if len(self.docs) > 1 else "")
-        return ground_notes(self.ask("extract", messages, Notes, label), self.grounder)
+    def extract_messages(self, pieces, number: int, total: int) -> list[dict[str, str]]:
+        return self.prompts.render("extract.j2", title=self.title, chunk_number=number,
+                                   chunk_total=total, blocks=self.blocks(pieces))
 
-    def reduce(self, parts: list[Notes]) -> Notes:
+    async def map_chunk(self, chunk: Chunk, total: int) -> Notes:
+        label = f"chunk {chunk.index + 1} of {total}"
+        return await self._map_pieces(list(chunk.pieces), chunk.index + 1, total, label)
+
+    async def _map_pieces(self, pieces: list, number: int, total: int, label: str) -> Notes:
+        messages = self.extract_messages(pieces, number, total)
+        try:
+            async with self.limit:
+                notes = await self.asker.ask("extract", messages, Notes, label)
+        except Truncated:
+            # The notes did not fit the answer: ask for each half of the chunk instead.
+            if len(pieces) < 2:
+                raise NotesError(f"{label}: model could not produce valid notes: the answer was "
+                                 f"cut off (finish_reason=length) even for a single sentence") from None
+            half = len(pieces) // 2
+            parts = await asyncio.gather(self._map_pieces(pieces[:half], number, total, label + " (first half)"),
+                                         self._map_pieces(pieces[half:], number, total, label + " (second half)"))
+            return merge_notes(list(parts), self.source_text)
+        return ground_notes(notes, self.grounder)
+
+    async def reduce(self, parts: list[Notes]) -> Notes:
         """Merge notes; while they are too large for one brief call, condense in stages."""
-        source_text = "\n".join(d.text for d in self.docs)
-        merged = merge_notes(parts, source_text)
+        merged = merge_notes(parts, self.source_text)
         budget = self.options.reduce_tokens
         for _ in range(4):  # each round at least halves the number of parts
             size = count_tokens(merged.model_dump_json(), self.backend.model)
             if size <= budget:
                 break
-            groups = _pack(parts, budget, self.backend.model)
-            reduced = []
-            for number, group in enumerate(groups, 1):
-                messages = self.prompts.render(
-                    "reduce.j2", title=self.title, part_number=number, part_total=len(groups),
-                    notes_json=merge_notes(group, source_text).model_dump_json())
-                answer = self.ask("reduce", messages, Notes, f"reduce part {number} of {len(groups)}")
-                reduced.append(ground_notes(answer, self.grounder))
-            new = merge_notes(reduced, source_text)
+            groups = pack_notes(parts, budget, self.backend.model)
+            reduced = await asyncio.gather(*(self._reduce_group(group, n, len(groups))
+                                             for n, group in enumerate(groups, 1)))
+            new = merge_notes(list(reduced), self.source_text)
             if count_tokens(new.model_dump_json(), self.backend.model) >= size:
                 merged = new
                 break  # no progress: go on with what we have rather than loop
-            parts, merged = reduced, new
+            parts, merged = list(reduced), new
         return merged
 
-    def final(self, notes: Notes) -> BriefDraft:
-        messages = self.prompts.render("brief.j2", title=self.title, max_words=self.options.max_words,
-                                       notes_json=notes.model_dump_json())
-        draft = self.ask("brief", messages, BriefDraft, "brief")
+    async def _reduce_group(self, group: list[Notes], number: int, total: int) -> Notes:
+        messages = self.prompts.render("reduce.j2", title=self.title, part_number=number, part_total=total,
+                                       notes_json=merge_notes(group, self.source_text).model_dump_json())
+        label = f"reduce part {number} of {total}"
+        try:
+            async with self.limit:
+                answer = await self.asker.ask("reduce", messages, Notes, label)
+        except Truncated:
+            raise NotesError(f"{label}: model could not produce valid notes: the answer was cut off "
+                             f"(finish_reason=length); try a smaller --chunk-tokens") from None
+        return ground_notes(answer, self.grounder)
+
+    def brief_messages(self, notes: Notes) -> list[dict[str, str]]:
+        return self.prompts.render("brief.j2", title=self.title, max_words=self.options.max_words,
+                                   notes_json=notes.model_dump_json())
+
+    async def final(self, notes: Notes) -> BriefDraft:
+        try:
+            draft = await self.asker.ask("brief", self.brief_messages(notes), BriefDraft, "brief")
+        except Truncated:
+            raise NotesError("brief: model could not produce valid notes: the answer was cut off "
+                             "(finish_reason=length)") from None
         return ground_draft(draft, self.grounder)
 
 
-def _pack(parts: list[Notes], budget: int, model: str | None) -> list[list[Notes]]:
+def pack_notes(parts: list[Notes], budget: int, model: str | None) -> list[list[Notes]]:
     """Consecutive groups of notes, each within ``budget`` tokens, at least two per group
     where there are two, so every reduce round makes progress."""
     groups: list[list[Notes]] = []
@@ -234,50 +201,83 @@ def _sort_key(sentence_id: str) -> tuple[int, int]:
     return (int(doc.strip("D.") or 1), int(sent))
 
 
-def brief_documents(docs: list[Document], backend: Backend, options: BriefOptions | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> Brief:
-    """Brief already-loaded documents with a ready backend."""
-    options = options or BriefOptions()
-    options.validate()
+async def _brief_async(docs: list[Document], backend: Backend, options: BriefOptions,
+                       progress: Progress | None, prices: dict | None) -> Brief:
     started = time.perf_counter()
     run = _Run(docs, backend, options)
     chunks = run.chunks()
-    parts = []
-    for chunk in chunks:
-        parts.append(run.map_chunk(chunk, len(chunks)))
+    done = 0
+
+    async def map_one(chunk: Chunk) -> Notes:
+        nonlocal done
+        notes = await run.map_chunk(chunk, len(chunks))
+        done += 1
         if progress:
-            progress(len(parts), len(chunks))
-    draft = run.final(run.reduce(parts))
+            progress(done, len(chunks))
+        return notes
+
+    parts = await asyncio.gather(*(map_one(chunk) for chunk in chunks))
+    draft = await run.final(await run.reduce(list(parts)))
     draft, words = fit_to_budget(draft, options.max_words)
     used = sorted(set(_used_ids(draft)), key=_sort_key)
-    meta = Meta(backend=backend.name, model=backend.model, llm_calls=run.usage.calls,
-                prompt_tokens=run.usage.prompt_tokens, completion_tokens=run.usage.completion_tokens,
+    usage = run.asker.usage
+    cost = None if backend.name == "mock" else cost_usd(backend.model, usage.prompt_tokens,
+                                                          usage.completion_tokens, prices)
+    meta = Meta(backend=backend.name, model=backend.model, llm_calls=usage.calls,
+                prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
                 chunks=len(chunks), dropped_ungrounded=run.grounder.dropped,
-                elapsed_s=round(time.perf_counter() - started, 3), words=words)
+                elapsed_s=round(time.perf_counter() - started, 3), words=words,
+                cache_hits=usage.cache_hits, structured_output=usage.modes[-1] if usage.modes else None,
+                cost_usd=cost)
     return Brief(title=run.title, as_of=options.as_of, **draft.model_dump(),
                  citations=run.grounder.citations(used),
                  sources=[SourceRef(id=d.id, path=d.path, sha256=d.sha256) for d in docs], meta=meta)
 
 
-def brief(sources: list[str | Path] | str | Path, *, backend: Backend | str = "auto",
-          model: str | None = None, base_url: str | None = None, api_key: str | None = None,
-          options: BriefOptions | None = None, notice: Callable[[str], None] | None = None,
-          **option_overrides) -> Brief:
-    """Brief one or more source files (``"-"`` reads stdin).
+def brief_documents(docs: list[Document], backend: Backend, options: BriefOptions | None = None,
+                    progress: Progress | None = None, prices: dict | None = None) -> Brief:
+    """Brief already-loaded documents with a ready backend."""
+    options = options or BriefOptions()
+    options.validate()
+    return asyncio.run(_brief_async(docs, backend, options, progress, prices))
 
-    ``backend`` is a ``Backend`` instance or a name (``auto``, ``mock``, ``openai``);
-    keyword arguments such as ``max_words=300`` override fields of ``options``.
-    """
+
+def _prepare(sources, backend, options, option_overrides, notice, flags):
+    """Shared by ``brief`` and ``plan``: options, documents, settings, backend."""
+    from .cache import ResponseCache
+    from .config import load_settings
+
     options = replace(options or BriefOptions(), **option_overrides)
     options.validate()
     paths = [str(sources)] if isinstance(sources, (str, Path)) else [str(s) for s in sources]
     if not paths:
         raise UsageError("no source given")
-    if isinstance(backend, str) and backend not in BACKEND_NAMES:
-        raise UsageError(f"unknown backend {backend!r} (choose {', '.join(BACKEND_NAMES)})")
-    docs = load_sources(paths, max_bytes=options.max_input_bytes, warn=notice)
     if isinstance(backend, str):
-        backend = make_backend(backend, model=model, base_url=base_url, api_key=api_key, notice=notice)
+        check_backend_name(backend)
+    docs = load_sources(paths, max_bytes=options.max_input_bytes, warn=notice)
+    settings = load_settings(**flags)
+    if options.concurrency is None:
+        options = replace(options, concurrency=settings.concurrency)
+    if isinstance(backend, str):
+        online = backend == "openai" or (backend == "auto" and settings.wants_llm())
+        cache = ResponseCache() if options.use_cache and online else None
+        backend = make_backend(backend, settings=settings, notice=notice, cache=cache)
     # load the model's encoding now, so a fallback is reported through ``notice`` (or not at all)
     get_encoding(backend.model, warn=notice or (lambda message: None))
-    return brief_documents(docs, backend, options)
+    return options, docs, settings, backend
+
+
+def brief(sources: list[str | Path] | str | Path, *, backend: Backend | str = "auto",
+          model: str | None = None, base_url: str | None = None, profile: str | None = None, timeout: float | None = None,
+          options: BriefOptions | None = None, notice: Callable[[str], None] | None = None,
+          progress: Progress | None = None, **option_overrides) -> Brief:
+    """Brief one or more source files (``"-"`` reads stdin).
+
+    ``backend`` is a ``Backend`` instance or a name (``auto``, ``mock``, ``openai``);
+    ``model``/``base_url``/``profile`` override the configured settings; keyword
+    arguments such as ``max_words=300`` override fields of ``options``.
+    """
+    options, docs, settings, backend = _prepare(sources, backend, options, option_overrides, notice,
+                                                {"profile": profile, "model": model, "base_url": base_url,
+                                                 "timeout": timeout})
+    return brief_documents(docs, backend, options, progress=progress, prices=settings.prices)

@@ -110,6 +110,9 @@ class Meta(_Model):
     dropped_ungrounded: int = 0
     elapsed_s: float = 0.0
     words: int = 0
+    cache_hits: int = 0  # answers reused from the response cache (not in llm_calls or tokens)
+    structured_output: str | None = None  # json_schema | json_object | text, for model servers
+    cost_usd: float | None = None  # estimated from the price table; None when the price is unknown
 
 
 class Brief(_Model):

@@ -36,7 +36,8 @@ def test_json_format_follows_contract(example_path):
                           "agreements", "disputes", "next_steps", "quotes", "citations", "sources", "meta"]
     assert data["schema_version"] == "1"
     assert list(data["meta"]) == ["backend", "model", "llm_calls", "prompt_tokens", "completion_tokens",
-                                  "chunks", "dropped_ungrounded", "elapsed_s", "words"]
+                                  "chunks", "dropped_ungrounded", "elapsed_s", "words",
+                                  "cache_hits", "structured_output", "cost_usd"]
 
 
 def test_stdin_dash(example_path):

@@ -1,6 +1,7 @@
 """The pipeline with the scriptable mock backend: re-ask, grounding, merging, staging."""
 
 import json
+import re
 
 import pytest
 
@@ -63,7 +64,7 @@ def test_max_reasks_bounds_attempts(example_path):
     assert len(backend.requests) == 2
 
 
-def test_truncated_answer_is_reasked(example_path):
+def test_truncated_answer_splits_the_chunk(example_path):
     class Truncating(MockBackend):
         def complete(self, request):
             response = super().complete(request)
@@ -73,8 +74,28 @@ def test_truncated_answer_is_reasked(example_path):
 
     backend = Truncating()
     result = brief([example_path], backend=backend)
-    assert result.meta.llm_calls == 3
-    assert "finish_reason=length" in backend.requests[1].messages[-1]["content"]
+    assert [r.task for r in backend.requests] == ["extract", "extract", "extract", "brief"]
+    assert result.meta.llm_calls == 4
+
+    def ids(request):
+        return re.findall(r"^\[(S\d+)\]", request.messages[1]["content"], re.M)
+
+    whole, first, second = (ids(r) for r in backend.requests[:3])
+    assert first + second == whole and first and second
+
+
+def test_truncated_single_sentence_is_a_clear_error(tmp_path):
+    class AlwaysTruncating(MockBackend):
+        def complete(self, request):
+            response = super().complete(request)
+            response.finish_reason = "length"
+            return response
+
+    one = tmp_path / "one.txt"
+    one.write_text("The minister said the talks went well.\n")
+    with pytest.raises(NotesError, match=r"^chunk 1 of 1: model could not produce valid notes: the answer "
+                                         r"was cut off \(finish_reason=length\) even for a single sentence$"):
+        brief([one], backend=AlwaysTruncating())
 
 
 def test_invented_quote_and_unknown_id_are_dropped_and_counted(example_path):

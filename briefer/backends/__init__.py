@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from ..errors import UsageError
 from .base import Backend, ChatRequest, ChatResponse
 from .mock import MockBackend
@@ -13,28 +11,34 @@ OFFLINE_NOTICE = ("briefer: no OPENAI_API_KEY, OPENAI_BASE_URL or --base-url set
                   "extractive engine (set OPENAI_API_KEY, or pass --base-url URL --model M, to use an LLM)")
 
 
-def wants_llm(base_url: str | None = None) -> bool:
-    return bool(base_url or os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"))
-
-
-def make_backend(name: str = "auto", *, model: str | None = None, base_url: str | None = None,
-                 api_key: str | None = None, timeout: float = 120.0, notice=None) -> Backend:
-    """A backend by name; ``auto`` picks ``openai`` when a server is configured, else the
-    offline engine, and then calls ``notice`` with one line saying so."""
+def check_backend_name(name: str) -> None:
     if name not in BACKEND_NAMES:
         raise UsageError(f"unknown backend {name!r} (choose {', '.join(BACKEND_NAMES)})")
+
+
+def make_backend(name: str = "auto", *, settings=None, notice=None, cache=None, **flags) -> Backend:
+    """A backend by name. ``settings`` come from ``briefer.config.load_settings`` (built
+    from ``flags`` such as ``model=``/``base_url=`` when not given). ``auto`` picks
+    ``openai`` when a server or key is configured, else the offline engine, and then calls
+    ``notice`` with one line saying so. ``cache`` (a ResponseCache) wraps the openai
+    backend so answers are reused and structured-output modes remembered."""
+    from ..config import load_settings
+
+    check_backend_name(name)
+    settings = settings or load_settings(**flags)
     if name == "auto":
-        if wants_llm(base_url):
-            name = "openai"
-        else:
-            if notice:
-                notice(OFFLINE_NOTICE)
-            name = "mock"
+        name = "openai" if settings.wants_llm() else "mock"
+        if name == "mock" and notice:
+            notice(OFFLINE_NOTICE)
     if name == "mock":
         return MockBackend()
+    from .cached import CachedBackend
     from .openai_backend import OpenAIBackend
 
-    return OpenAIBackend(model=model, base_url=base_url, api_key=api_key, timeout=timeout)
+    backend = OpenAIBackend(model=settings.model, base_url=settings.base_url, api_key=settings.api_key,
+                            timeout=settings.timeout, max_retries=settings.max_retries, capabilities=cache)
+    return CachedBackend(backend, cache) if cache is not None else backend
 
 
-__all__ = ["Backend", "ChatRequest", "ChatResponse", "MockBackend", "make_backend", "BACKEND_NAMES"]
+__all__ = ["Backend", "ChatRequest", "ChatResponse", "MockBackend", "make_backend", "BACKEND_NAMES",
+           "check_backend_name"]

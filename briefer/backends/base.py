@@ -33,10 +33,18 @@ class ChatResponse:
 
 
 class Backend:
-    """Subclasses set ``name`` and implement ``complete``."""
+    """Subclasses set ``name`` and implement ``complete`` (or ``acomplete``, which the
+    pipeline calls; by default it runs ``complete`` in place)."""
 
     name: ClassVar[str] = "base"
     model: str | None = None
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         raise NotImplementedError
+
+    async def acomplete(self, request: ChatRequest) -> ChatResponse:
+        return self.complete(request)
+
+    def cache_identity(self) -> str | None:
+        """Which server answers (for the response cache); None means: never cache."""
+        return None

@@ -51,6 +51,7 @@ class MockBackend(Backend):
         self.model = None
         self.responses: list[str] = list(responses or [])
         self.requests: list[ChatRequest] = []
+        self.answers: list[str] = []
 
     def queue(self, *responses: str) -> "MockBackend":
         self.responses.extend(responses)
@@ -62,6 +63,7 @@ class MockBackend(Backend):
             content = self.responses.pop(0)
         else:
             content = self._answer(request)
+        self.answers.append(content)
         # Word counts stand in for tokens: the offline engine has no tokenizer of its own.
         return ChatResponse(content=content, prompt_tokens=_words(request.messages),
                             completion_tokens=len(content.split()))

@@ -1,13 +1,19 @@
-"""Any OpenAI-compatible chat server through the official ``openai`` SDK.
+"""Any OpenAI-compatible chat server through the official ``openai`` SDK (async client).
 
-Servers differ in what structured output they accept, so the backend tries, in order,
-``json_schema`` (strict), ``json_object`` with the schema attached (llama.cpp's server),
-and plain text with the schema in the prompt; the first mode a server accepts is kept for
-the rest of the run. SDK errors are mapped to ``BackendError`` here, at the boundary.
+Structured output: servers differ in what they accept, so the first request probes, in
+order, ``json_schema`` (strict), ``json_object`` with the schema (llama.cpp's server takes
+it as a grammar) and plain text with the schema in the prompt. The first mode a server
+accepts is kept for the run and remembered per server and model in the cache database.
+
+Retries: one layer only, the SDK's own (``max_retries``: exponential backoff with jitter
+on 408/409/429/5xx and connection errors, honouring ``Retry-After``). Probe requests go
+out with retries off, since a 4xx/500 there means "format not supported"; anything else
+during a probe is retried as a normal request. SDK errors become ``BackendError`` here.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 
@@ -18,9 +24,11 @@ DEFAULT_MODEL = "gpt-4o-mini"
 MODES = ("json_schema", "json_object", "text")
 # Status codes with which servers turn down a response_format they do not support.
 _FORMAT_REJECTED = {400, 422, 500, 501}
+# Worth the SDK's retries (as the SDK itself judges: timeouts, conflicts, rate limits, 5xx).
+_TRANSIENT = {408, 409, 429, 502, 503, 504}
 
 
-def _response_format(mode: str, request: ChatRequest) -> dict | None:
+def response_format(mode: str, request: ChatRequest) -> dict | None:
     if mode == "json_schema":
         return {"type": "json_schema",
                 "json_schema": {"name": request.schema_name, "schema": request.schema, "strict": True}}
@@ -29,56 +37,106 @@ def _response_format(mode: str, request: ChatRequest) -> dict | None:
     return None
 
 
-def _with_schema_in_prompt(request: ChatRequest) -> list[dict[str, str]]:
+def messages_for(mode: str, request: ChatRequest) -> list[dict[str, str]]:
+    """In text mode nothing constrains the answer, so the schema goes into the prompt."""
+    if mode != "text":
+        return request.messages
     messages = [dict(m) for m in request.messages]
-    hint = ("\n\nAnswer with one JSON object that follows this JSON schema:\n"
-            + json.dumps(request.schema, separators=(",", ":")))
     first_user = next(i for i, m in enumerate(messages) if m["role"] == "user")
-    messages[first_user]["content"] += hint
+    messages[first_user]["content"] += ("\n\nAnswer with one JSON object that follows this JSON schema:\n"
+                                        + json.dumps(request.schema, separators=(",", ":")))
     return messages
 
 
 class OpenAIBackend(Backend):
     name = "openai"
 
-    def __init__(self, model: str | None = None, base_url: str | None = None,
-                 api_key: str | None = None, timeout: float = 120.0, max_retries: int = 2):
+    def __init__(self, model: str | None = None, base_url: str | None = None, api_key: str | None = None,
+                 timeout: float = 120.0, max_retries: int = 3, capabilities=None):
         import openai  # imported here: the SDK is slow to import and offline runs skip it
 
         self._openai = openai
         self.model = model or os.environ.get("BRIEFER_MODEL") or DEFAULT_MODEL
-        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1").rstrip("/")
         # Local servers need no key, but the SDK insists on one.
-        key = api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
-        self.client = openai.OpenAI(api_key=key, base_url=self.base_url, timeout=timeout,
-                                    max_retries=max_retries)
-        self.mode: str | None = None
+        self._api_key = api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.capabilities = capabilities  # a ResponseCache, to remember modes across runs
+        self.mode: str | None = capabilities.get_mode(self.base_url, self.model) if capabilities else None
+        self._loop = None
+        self._client = None
+        self._probe_lock = None
+
+    def cache_identity(self) -> str:
+        return self.base_url
+
+    def _client_for_loop(self):
+        """The async client belongs to one event loop; each brief runs in its own."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop = loop
+            self._client = self._openai.AsyncOpenAI(api_key=self._api_key, base_url=self.base_url,
+                                                    timeout=self.timeout, max_retries=self.max_retries)
+            self._probe_lock = asyncio.Lock()
+        return self._client
 
     def complete(self, request: ChatRequest) -> ChatResponse:
+        return asyncio.run(self.acomplete(request))
+
+    async def acomplete(self, request: ChatRequest) -> ChatResponse:
+        client = self._client_for_loop()
+        if self.mode is None:
+            async with self._probe_lock:  # one request finds the mode; the others wait for it
+                if self.mode is None:
+                    return await self._probe(client, request)
+        return await self._send(client, request, self.mode)
+
+    async def _probe(self, client, request: ChatRequest) -> ChatResponse:
         openai = self._openai
-        modes = [self.mode] if self.mode else list(MODES)
-        for position, mode in enumerate(modes):
-            messages = request.messages if mode == "json_schema" else _with_schema_in_prompt(request)
-            kwargs = {"model": self.model, "messages": messages, "temperature": request.temperature}
-            if request.max_tokens:
-                kwargs["max_tokens"] = request.max_tokens
-            fmt = _response_format(mode, request)
-            if fmt is not None:
-                kwargs["response_format"] = fmt
+        for position, mode in enumerate(MODES):
             try:
-                response = self.client.chat.completions.create(**kwargs)
+                response = await self._send(client.with_options(max_retries=0), request, mode, raw=True)
             except openai.APIStatusError as exc:
-                last = position == len(modes) - 1
-                if exc.status_code in _FORMAT_REJECTED and not last and self.mode is None:
+                if exc.status_code in _FORMAT_REJECTED and position < len(MODES) - 1:
                     continue  # this server does not take this response_format: try the next
-                raise BackendError(self._describe(exc)) from exc
-            except openai.APITimeoutError as exc:
-                raise BackendError(f"the model server at {self.base_url} timed out") from exc
-            except openai.APIConnectionError as exc:
-                raise BackendError(f"cannot reach the model server at {self.base_url}: {exc.__cause__ or exc}") from exc
+                if exc.status_code not in _TRANSIENT:
+                    raise BackendError(self._describe(exc)) from exc
+                response = await self._send(client, request, mode)  # 429, 503...: retry as usual
+            except (openai.APITimeoutError, openai.APIConnectionError):
+                response = await self._send(client, request, mode)
             self.mode = mode
-            return self._to_response(response, mode)
-        raise BackendError("the server accepted no response format")  # unreachable in practice
+            if self.capabilities is not None:
+                self.capabilities.set_mode(self.base_url, self.model, mode)
+            return response
+        raise BackendError("the server accepted no response format")  # pragma: no cover
+
+    async def _send(self, client, request: ChatRequest, mode: str, raw: bool = False) -> ChatResponse:
+        openai = self._openai
+        kwargs = {"model": self.model, "messages": messages_for(mode, request),
+                  "temperature": request.temperature}
+        if request.max_tokens:
+            kwargs["max_tokens"] = request.max_tokens
+        fmt = response_format(mode, request)
+        if fmt is not None:
+            kwargs["response_format"] = fmt
+        try:
+            response = await client.chat.completions.create(**kwargs)
+        except openai.APIStatusError as exc:
+            if raw:
+                raise
+            raise BackendError(self._describe(exc)) from exc
+        except openai.APITimeoutError as exc:
+            if raw:
+                raise
+            raise BackendError(f"the model server at {self.base_url} did not answer within "
+                               f"{self.timeout:g} s ({self.max_retries} retries); raise --timeout") from exc
+        except openai.APIConnectionError as exc:
+            if raw:
+                raise
+            raise BackendError(f"cannot reach the model server at {self.base_url}: "
+                               f"{exc.__cause__ or exc}") from exc
+        return self._to_response(response, mode)
 
     def _describe(self, exc) -> str:
         status = exc.status_code
@@ -90,16 +148,13 @@ class OpenAIBackend(Backend):
         return f"the model server at {self.base_url} answered HTTP {status}: {message}"
 
     def _to_response(self, response, mode: str) -> ChatResponse:
-        if not response.choices:
-            return ChatResponse(content="", finish_reason="empty", extra={"mode": mode})
+        usage = getattr(response, "usage", None)
+        tokens = {"prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
+                  "completion_tokens": getattr(usage, "completion_tokens", 0) or 0}
+        if not getattr(response, "choices", None):
+            return ChatResponse(content="", finish_reason="empty", extra={"mode": mode}, **tokens)
         choice = response.choices[0]
         message = choice.message
-        usage = response.usage
         refusal = getattr(message, "refusal", None)
-        return ChatResponse(
-            content=message.content or "",
-            prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-            completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-            finish_reason="refusal" if refusal else choice.finish_reason,
-            extra={"mode": mode, "refusal": refusal},
-        )
+        return ChatResponse(content=message.content or "", finish_reason="refusal" if refusal else choice.finish_reason,
+                            extra={"mode": mode, "refusal": refusal}, **tokens)

