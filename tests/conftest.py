@@ -9,13 +9,15 @@ EXAMPLE = ROOT / "examples" / "blinken-wang-munich.txt"
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch, tmp_path_factory):
     """No test sees the developer's API keys, servers or config and cache folders."""
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEFER_MODEL"):
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEFER_MODEL", "CI_LLM_KEY"):
         monkeypatch.delenv(var, raising=False)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("BRIEFER_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("BRIEFER_CONFIG", str(home / "config.toml"))
 
 
 @pytest.fixture

@@ -1,27 +1,47 @@
 """A small OpenAI-compatible chat server on loopback, for tests that use the real SDK.
 
-By default it answers like briefer's offline engine would (so whole briefs can run over
-real HTTP); ``script`` queues raw (status, body) replies; ``reject_json_schema`` makes it
-answer 500 to ``response_format: json_schema`` as llama.cpp's server does.
+By default it answers like briefer's offline engine would (so whole briefs run over real
+HTTP) and reports prompt tokens counted with tiktoken the way chat formats count them.
+``script`` queues replies (``Reply``) that are served first; ``reject_json_schema``
+answers 500 to ``response_format: json_schema`` as llama.cpp's server does; ``latency``
+delays every answer.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from briefer.backends import ChatRequest, MockBackend
+from briefer.plan import count_prompt_tokens
+from briefer.tokens import count_tokens
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: dict | None = None  # None: answer with the offline engine
+    headers: dict = field(default_factory=dict)
+    delay: float = 0.0
+    finish_reason: str | None = None  # override the engine answer's finish_reason
+    refusal: str | None = None
 
 
 class FakeOpenAI:
-    def __init__(self, reject_json_schema: bool = False):
+    def __init__(self, reject_json_schema: bool = False, latency: float = 0.0):
         self.reject_json_schema = reject_json_schema
+        self.latency = latency
         self.requests: list[dict] = []
-        self.script: list[tuple[int, dict]] = []
+        self.script: list[Reply] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
         self._engine = MockBackend()
-        handler = self._handler()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -37,17 +57,26 @@ class FakeOpenAI:
         self.server.shutdown()
         self.server.server_close()
 
-    def answer(self, body: dict) -> tuple[int, dict]:
-        if self.script:
-            return self.script.pop(0)
-        fmt = body.get("response_format") or {}
-        if self.reject_json_schema and fmt.get("type") == "json_schema":
-            return 500, {"error": {"message": "response_format json_schema is not supported"}}
+    def engine_answer(self, body: dict, finish_reason: str = "stop", refusal: str | None = None) -> dict:
         system = body["messages"][0]["content"]
         task = "brief" if "one-page briefings" in system else "reduce" if "condense" in system else "extract"
-        reply = self._engine.complete(ChatRequest(task=task, messages=body["messages"],
-                                                  schema_name="", schema={}))
-        return 200, completion(reply.content, prompt_tokens=100, completion_tokens=50)
+        with self._lock:  # the engine is not shared across threads
+            reply = self._engine.complete(ChatRequest(task=task, messages=body["messages"], schema_name="", schema={}))
+        prompt = count_prompt_tokens(body["messages"], None)
+        return completion(reply.content, prompt_tokens=prompt, completion_tokens=count_tokens(reply.content),
+                          finish_reason=finish_reason, refusal=refusal)
+
+    def answer(self, body: dict) -> Reply:
+        with self._lock:
+            scripted = self.script.pop(0) if self.script else None
+        if scripted is not None:
+            if scripted.body is None and scripted.status == 200:
+                scripted.body = self.engine_answer(body, scripted.finish_reason or "stop", scripted.refusal)
+            return scripted
+        fmt = body.get("response_format") or {}
+        if self.reject_json_schema and fmt.get("type") == "json_schema":
+            return Reply(500, {"error": {"message": "response_format json_schema is not supported"}})
+        return Reply(200, self.engine_answer(body))
 
     def _handler(self):
         fake = self
@@ -59,25 +88,39 @@ class FakeOpenAI:
             def do_POST(self):
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length))
-                fake.requests.append({"path": self.path, "body": body,
-                                      "authorization": self.headers.get("authorization")})
-                status, payload = fake.answer(body)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                with fake._lock:
+                    fake.requests.append({"path": self.path, "body": body,
+                                          "authorization": self.headers.get("authorization")})
+                    fake.in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                try:
+                    reply = fake.answer(body)
+                    time.sleep(fake.latency + reply.delay)
+                    data = json.dumps(reply.body or {}).encode()
+                    self.send_response(reply.status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
 
         return Handler
 
 
 def completion(content: str, prompt_tokens: int = 10, completion_tokens: int = 5,
-               finish_reason: str = "stop") -> dict:
+               finish_reason: str = "stop", refusal: str | None = None) -> dict:
+    message = {"role": "assistant", "content": None if refusal else content}
+    if refusal:
+        message["refusal"] = refusal
     return {
         "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "test-model",
-        "choices": [{"index": 0, "finish_reason": finish_reason,
-                     "message": {"role": "assistant", "content": content}}],
+        "choices": [{"index": 0, "finish_reason": finish_reason, "message": message}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                   "total_tokens": prompt_tokens + completion_tokens},
     }
