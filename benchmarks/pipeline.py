@@ -518,8 +518,17 @@ def run_briefer(path: Path, base_url: str, chunk_tokens: int, concurrency: int, 
     if profiler:
         profiler.disable()
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    result.bench_gc = gc_pauses  # type: ignore[attr-defined]
-    return result, wall, cpu, profiler, t0
+    return BrieferRun(result, wall, cpu, profiler, t0, gc_pauses)
+
+
+@dataclasses.dataclass
+class BrieferRun:
+    result: object  # briefer.Brief
+    wall: float
+    cpu: float
+    profiler: cProfile.Profile | None
+    t0: float  # perf_counter at the call
+    gc: "GCPauses"
 
 
 class GCPauses:
@@ -634,10 +643,10 @@ def timeline(records: list[dict], t0: float, wall: float, latency: float) -> str
     return "\n".join(lines)
 
 
-def hot_spots(profiler: cProfile.Profile, limit: int) -> str:
+def hot_spots(profiler: cProfile.Profile, limit: int, sort: str = "tottime") -> str:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("tottime").print_stats(limit)
+    stats.sort_stats(sort).print_stats(limit)
     lines = out.getvalue().splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip().startswith("ncalls")), 0)
     head = [line for line in lines[:start] if "function calls" in line]
@@ -674,14 +683,16 @@ def part2(args, articles: list[str], enc) -> dict:
         make_llm(server.base_url, enc).invoke("Say hi.")
         server.reset()
 
-        result, b_wall, b_cpu, _, b_t0 = run_briefer(doc_path, server.base_url, C, conc)
+        run = run_briefer(doc_path, server.base_url, C, conc)
+        result, b_wall, b_cpu, b_t0 = run.result, run.wall, run.cpu, run.t0
         b = usage_of(server.stats(), "briefer")
         server.reset()
         stages = briefer_stages(b["records"])
         known = None
-        if getattr(result.meta, "llm_calls", 0) and hasattr(OpenAIBackend(model="bench", base_url=server.base_url), "mode"):
+        if not args.quick and hasattr(OpenAIBackend(model="bench", base_url=server.base_url), "mode"):
             # the same run with the response format already known: no probe request first
-            _, k_wall, k_cpu, _, k_t0 = run_briefer(doc_path, server.base_url, C, conc, mode="json_schema")
+            k_run = run_briefer(doc_path, server.base_url, C, conc, mode="json_schema")
+            k_wall, k_cpu, k_t0 = k_run.wall, k_run.cpu, k_run.t0
             known = (k_wall, k_cpu, k_t0, usage_of(server.stats(), "briefer"))
             server.reset()
         ideal = sum(math.ceil(n / conc) for _, n in stages) * L
@@ -696,7 +707,7 @@ def part2(args, articles: list[str], enc) -> dict:
         profiler = None
         cpu_ratio = b_cpu / b_wall
         if args.profile or (cpu_ratio >= 0.05 and not args.quick):
-            _, _, _, profiler, _ = run_briefer(doc_path, server.base_url, C, conc, profile=True)
+            profiler = run_briefer(doc_path, server.base_url, C, conc, profile=True).profiler
     finally:
         server.close()
 
@@ -728,7 +739,7 @@ def part2(args, articles: list[str], enc) -> dict:
           f" ({slow} answer(s) later than L); briefer answers replayed from the priming run: "
           f"{b['calls'] - computed} of {b['calls']}")
 
-    gcp = result.bench_gc
+    gcp = run.gc
     print(f"  briefer garbage-collector pauses: {gcp.seconds:.2f} s "
           f"(collections by generation {gcp.collections[0]}/{gcp.collections[1]}/{gcp.collections[2]})")
     print("  briefer timeline (s from the call; the server and this process share the monotonic clock):")
@@ -754,6 +765,8 @@ def part2(args, articles: list[str], enc) -> dict:
     if profiler:
         print(f"\n  cProfile of a second briefer run (top {args.profile_lines} by own time):")
         print(hot_spots(profiler, args.profile_lines))
+        print(f"\n  the same profile, top {args.profile_lines} by cumulative time:")
+        print(hot_spots(profiler, args.profile_lines, "cumulative"))
     return {"wall_ratio": wall_ratio, "cpu_ratio": cpu_ratio, "tok_ratio": tok_ratio}
 
 

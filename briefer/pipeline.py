@@ -26,7 +26,7 @@ from .grounding import Grounder, ground_draft, ground_notes
 from .ingest import DEFAULT_MAX_BYTES, load_sources
 from .merge import merge_notes
 from .prompts import Prompts
-from .schema import Brief, BriefDraft, Meta, Notes, SourceRef
+from .schema import Brief, BriefDraft, Meta, Notes, SourceRef, notes_json
 from .tokens import count_tokens, get_encoding
 
 Progress = Callable[[int, int], None]
@@ -127,14 +127,14 @@ class _Run:
         merged = merge_notes(parts, self.source_text)
         budget = self.options.reduce_tokens
         for _ in range(4):  # each round at least halves the number of parts
-            size = count_tokens(merged.model_dump_json(), self.backend.model)
+            size = count_tokens(notes_json(merged), self.backend.model)
             if size <= budget:
                 break
             groups = pack_notes(parts, budget, self.backend.model)
             reduced = await asyncio.gather(*(self._reduce_group(group, n, len(groups))
                                              for n, group in enumerate(groups, 1)))
             new = merge_notes(list(reduced), self.source_text)
-            if count_tokens(new.model_dump_json(), self.backend.model) >= size:
+            if count_tokens(notes_json(new), self.backend.model) >= size:
                 merged = new
                 break  # no progress: go on with what we have rather than loop
             parts, merged = list(reduced), new
@@ -142,7 +142,7 @@ class _Run:
 
     async def _reduce_group(self, group: list[Notes], number: int, total: int) -> Notes:
         messages = self.prompts.render("reduce.j2", title=self.title, part_number=number, part_total=total,
-                                       notes_json=merge_notes(group, self.source_text).model_dump_json())
+                                       notes_json=notes_json(merge_notes(group, self.source_text)))
         label = f"reduce part {number} of {total}"
         try:
             async with self.limit:
@@ -154,7 +154,7 @@ class _Run:
 
     def brief_messages(self, notes: Notes) -> list[dict[str, str]]:
         return self.prompts.render("brief.j2", title=self.title, max_words=self.options.max_words,
-                                   notes_json=notes.model_dump_json())
+                                   notes_json=notes_json(notes))
 
     async def final(self, notes: Notes) -> BriefDraft:
         try:
@@ -172,7 +172,7 @@ def pack_notes(parts: list[Notes], budget: int, model: str | None) -> list[list[
     current: list[Notes] = []
     size = 0
     for part in parts:
-        tokens = count_tokens(part.model_dump_json(), model)
+        tokens = count_tokens(notes_json(part), model)
         if current and size + tokens > budget and len(current) >= 2:
             groups.append(current)
             current, size = [], 0

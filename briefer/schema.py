@@ -76,6 +76,12 @@ class Notes(_Model):
     quotes: list[Quote] = Field(default_factory=list)
 
 
+def notes_json(notes: Notes) -> str:
+    """Notes as sent back to a model (reduce and brief steps): compact, without empty
+    fields or the actors' evidence lists, which the later steps do not need."""
+    return notes.model_dump_json(exclude_defaults=True, exclude={"actors": {"__all__": {"evidence"}}})
+
+
 class Side(_Model):
     name: str
     actors: list[str] = Field(default_factory=list)
