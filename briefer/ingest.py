@@ -371,8 +371,13 @@ def _md_blocks(text: str) -> list[tuple[str, str]]:
     title_at = next((i for i, (level, _) in enumerate(cleaned) if level == 1), None)
     if title_at is None and cleaned and cleaned[0][0]:
         title_at = 0
+    return _classify(cleaned, title_at)
+
+
+def _classify(raw: list[tuple[int, str]], title_at: int | None) -> list[tuple[str, str]]:
+    """(heading level or 0, text) pairs -> ("title" | "heading" | "skip" | "para", text)."""
     blocks: list[tuple[str, str]] = []
-    for i, (level, t) in enumerate(cleaned):
+    for i, (level, t) in enumerate(raw):
         if i == title_at:
             blocks.append(("title", t))
         elif level:
@@ -474,16 +479,7 @@ def _html_blocks(text: str) -> list[tuple[str, str]]:
     blocks: list[tuple[str, str]] = []
     if title_at is None and parser.title_text:
         blocks.append(("title", parser.title_text))
-    for i, (level, t) in enumerate(parser.raw):
-        if i == title_at:
-            blocks.append(("title", t))
-        elif level:
-            blocks.append(("heading", t))
-        elif _is_boilerplate(t):
-            blocks.append(("skip", t))
-        else:
-            blocks.append(("para", t))
-    return blocks
+    return blocks + _classify(parser.raw, title_at)
 
 
 # --------------------------------------------------------------------------------------
