@@ -91,6 +91,7 @@ def brief_command(
     timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds to wait for one answer (default 120)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither use nor fill the response cache."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the planned calls, tokens and cost; send nothing."),
+    check: bool = typer.Option(False, "--check", help="Check the brief against its sources (briefer compare) and put the scores in meta."),
     prompts_dir: Optional[Path] = typer.Option(None, "--prompts-dir", help="Folder whose templates replace the built-in ones by file name."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date the brief is current as of (YYYY-MM-DD)."),
     title: Optional[str] = typer.Option(None, "--title", help="Title for the brief (default: the source's own)."),
@@ -115,7 +116,8 @@ def brief_command(
             raise UsageError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
         options = BriefOptions(max_words=max_words, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap,
                                concurrency=concurrency, use_cache=not no_cache, prompts_dir=prompts_dir,
-                               as_of=as_of, title=title, max_input_bytes=int(max_input_mb * 1024 * 1024))
+                               as_of=as_of, title=title, max_input_bytes=int(max_input_mb * 1024 * 1024),
+                               check=check)
         options.validate()
         server = {"backend": backend, "model": model, "base_url": base_url, "profile": profile, "timeout": timeout}
         if dry_run:
@@ -228,6 +230,48 @@ def prompts_command(
         _fail(exc, verbose)
     typer.echo("\nOverride any template by file name: copy it into a folder, edit it, and pass "
                "--prompts-dir FOLDER to briefer brief. Each has a system and a user block.")
+
+
+@app.command("compare")
+def compare_command(
+    summary: str = typer.Argument(..., metavar="SUMMARY", help="Summary to check: text, Markdown or a briefer JSON brief."),
+    sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="The source files it summarises."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="table, md or json (default: table on a terminal, else md)."),
+    judge: str = typer.Option("lexical", "--judge", help="lexical (offline) or llm (the configured model)."),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when faithfulness is below this."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model for --judge llm."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Server for --judge llm."),
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+) -> None:
+    """Check SUMMARY against SOURCE files: unsupported claims, wrong numbers, names, dates,
+    negations and quotes, and what important content is missing.
+
+    Example:
+
+        briefer compare examples/blinken-wang-munich.json examples/blinken-wang-munich.txt
+
+        briefer compare notes.md report.txt --fail-under 0.8 --format json
+    """
+    from .compare import compare
+    from .render import COMPARE_FORMATS, render_comparison
+
+    try:
+        chosen = fmt or ("table" if sys.stdout.isatty() and output is None else "md")
+        if chosen not in COMPARE_FORMATS:
+            raise UsageError(f"unknown format {chosen!r} (choose {', '.join(COMPARE_FORMATS)})")
+        if fail_under is not None and not 0 <= fail_under <= 1:
+            raise UsageError(f"--fail-under must be between 0 and 1 (got {fail_under:g})")
+        result = compare(summary, sources, judge=judge, notice=None if quiet else _say,
+                         model=model, base_url=base_url)
+        _emit(render_comparison(result, chosen), output)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+    if fail_under is not None and result.faithfulness < fail_under:
+        if not quiet:
+            _say(f"briefer: faithfulness {result.faithfulness:.2f} is below {fail_under:g}")
+        raise typer.Exit(1)
 
 
 config_app = typer.Typer(help="Show the effective model-server settings.", no_args_is_help=True)

@@ -611,9 +611,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
             text = compress_statement(line.text)
-            # 'He said ...' -> 'Vershinin said ...': a brief's reader has no antecedent
+            # 'He said ...' -> 'Sergei Vershinin said ...': a brief's reader has no antecedent
             text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
-                          speaker.name.split()[-1], text)
+                          speaker.name, text)
             notes.positions.append(Position(actor=speaker.name, side=actor.side, text=text,
                                             evidence=[line.id]))
         quote_speaker = speaker or (prev_speaker if line.text.lstrip()[:1] in "“\"‘`" else None)

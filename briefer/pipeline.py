@@ -26,7 +26,7 @@ from .grounding import Grounder, ground_draft, ground_notes
 from .ingest import DEFAULT_MAX_BYTES, load_sources
 from .merge import merge_notes
 from .prompts import Prompts
-from .schema import Brief, BriefDraft, Meta, Notes, SourceRef, notes_json
+from .schema import Brief, BriefDraft, CheckScores, Meta, Notes, SourceRef, notes_json
 from .tokens import count_tokens, get_encoding
 
 Progress = Callable[[int, int], None]
@@ -41,6 +41,7 @@ class BriefOptions:
     reduce_tokens: int = 6000  # merged notes above this go through staged reduce
     concurrency: int | None = None  # None: the configured value (default 4)
     use_cache: bool = True
+    check: bool = False  # run the lexical compare on the result and put its scores in meta
     as_of: str | None = None
     title: str | None = None
     prompts_dir: Path | str | None = None
@@ -229,9 +230,18 @@ async def _brief_async(docs: list[Document], backend: Backend, options: BriefOpt
                 elapsed_s=round(time.perf_counter() - started, 3), words=words,
                 cache_hits=usage.cache_hits, structured_output=usage.modes[-1] if usage.modes else None,
                 cost_usd=cost)
-    return Brief(title=run.title, as_of=options.as_of, **draft.model_dump(),
-                 citations=run.grounder.citations(used),
-                 sources=[SourceRef(id=d.id, path=d.path, sha256=d.sha256) for d in docs], meta=meta)
+    result = Brief(title=run.title, as_of=options.as_of, **draft.model_dump(),
+                   citations=run.grounder.citations(used),
+                   sources=[SourceRef(id=d.id, path=d.path, sha256=d.sha256) for d in docs], meta=meta)
+    if options.check:
+        from .compare import claims_from_brief, compare_claims
+
+        checked = compare_claims(claims_from_brief(result), docs)
+        result.meta.check = CheckScores(faithfulness=checked.faithfulness, coverage=checked.coverage,
+                                        supported=checked.counts.supported,
+                                        unsupported=checked.counts.unsupported,
+                                        contradicted=checked.counts.contradicted)
+    return result
 
 
 def brief_documents(docs: list[Document], backend: Backend, options: BriefOptions | None = None,

@@ -106,6 +106,16 @@ class SourceRef(_Model):
     sha256: str
 
 
+class CheckScores(_Model):
+    """``brief --check``: the brief compared with its own sources (lexical judge)."""
+
+    faithfulness: float
+    coverage: float
+    supported: int
+    unsupported: int
+    contradicted: int
+
+
 class Meta(_Model):
     backend: str
     model: str | None = None
@@ -119,6 +129,7 @@ class Meta(_Model):
     cache_hits: int = 0  # answers reused from the response cache (not in llm_calls or tokens)
     structured_output: str | None = None  # json_schema | json_object | text, for model servers
     cost_usd: float | None = None  # estimated from the price table; None when the price is unknown
+    check: CheckScores | None = None  # only with --check
 
 
 class Brief(_Model):

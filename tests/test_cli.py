@@ -37,7 +37,7 @@ def test_json_format_follows_contract(example_path):
     assert data["schema_version"] == "1"
     assert list(data["meta"]) == ["backend", "model", "llm_calls", "prompt_tokens", "completion_tokens",
                                   "chunks", "dropped_ungrounded", "elapsed_s", "words",
-                                  "cache_hits", "structured_output", "cost_usd"]
+                                  "cache_hits", "structured_output", "cost_usd", "check"]
 
 
 def test_stdin_dash(example_path):
@@ -150,7 +150,7 @@ def test_prompts_override_is_used(tmp_path, example_path):
 def test_prompts_unknown_name():
     result = run("prompts", "nope.j2")
     assert result.exit_code == 2
-    assert result.stderr == "briefer: error: no prompt template named 'nope.j2' (have: extract.j2, reduce.j2, brief.j2, retry.j2)\n"
+    assert result.stderr == "briefer: error: no prompt template named 'nope.j2' (have: extract.j2, reduce.j2, brief.j2, retry.j2, verify.j2)\n"
 
 
 def test_chunk_shows_token_counts(example_path):

@@ -40,7 +40,7 @@ def test_surname_joins_full_name_and_pronoun_follows_person():
     )
     assert [(p.actor, p.side, p.evidence) for p in notes.positions] == [
         ("Antony Blinken", "United States", ["S2"]), ("Antony Blinken", "United States", ["S3"])]
-    assert notes.positions[1].text == "Blinken added that the channel must stay open."
+    assert notes.positions[1].text == "Antony Blinken added that the channel must stay open."
 
 
 def test_inverted_attribution_after_quote():

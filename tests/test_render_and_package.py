@@ -42,6 +42,6 @@ def test_wheel_carries_prompt_templates(tmp_path):
 
     wheel = next(iter(WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])))
     names = zipfile.ZipFile(wheel).namelist()
-    for template in ("extract.j2", "reduce.j2", "brief.j2", "retry.j2"):
+    for template in ("extract.j2", "reduce.j2", "brief.j2", "retry.j2", "verify.j2"):
         assert f"briefer/prompts/{template}" in names
     assert "briefer/templates/brief.md.j2" in names

@@ -77,6 +77,12 @@ class MockBackend(Backend):
             if request.task == "reduce":
                 return condense_notes(notes).model_dump_json()
             return json.dumps(compose_brief(notes), ensure_ascii=False)
+        if request.task == "verify":
+            from ..compare import offline_verdict
+
+            claim = re.search(r"^Claim: (.*)$", user, re.M)
+            lines = [(line.id, line.text) for line in _source_lines(user)]
+            return json.dumps(offline_verdict(claim.group(1) if claim else "", lines))
         title = _TITLE_RE.search(user)
         notes = extract_notes(_source_lines(user), title.group(1) if title else None)
         return notes.model_dump_json()
