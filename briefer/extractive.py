@@ -62,7 +62,7 @@ into out up down off again further once here there when where why how all any bo
 few more most other some such own same which who whom whose what while because until
 during through between against above below his her their our your my we they he she i
 you me him them us one two three said says according however although though since yet
-mr mrs ms dr new s t
+mr mrs ms dr new s t like such
 """.split())
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 OBJECT_PRONOUNS = {"him", "her", "them", "it", "us", "me", "you", "everyone", "people"}
@@ -74,6 +74,7 @@ important international major minister president secretary state states foreign 
 told called saying made make added thing things world according press reporters
 conference interview spokesperson spokesman department ministry sovereign strategic
 never always still even much many well back today yesterday saturday sunday monday
+like such just very really
 tuesday wednesday thursday friday
 """.split())
 
@@ -641,7 +642,33 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     ranked = sorted(lines[1:], key=lambda line: -centrality[line.id])
     lead = [lines[0]] + ranked[:2]
     notes.key_points = [Point(text=line.text, evidence=[line.id]) for line in lead]
+    # Notes are read again by later steps: keep each list to what a one-page brief can use,
+    # the positions shared fairly between sides, the quotes that read as quotes first.
+    notes.positions = _round_robin(notes.positions, NOTE_LIMITS["positions"])
+    notes.quotes.sort(key=lambda q: (not (lower or q.text[:1].isupper()),  # whole utterances first
+                                     not 8 <= len(q.text.split()) <= 40, -centrality[q.evidence[0]]))
+    for name, cap in NOTE_LIMITS.items():
+        setattr(notes, name, getattr(notes, name)[:cap])
     return notes
+
+
+NOTE_LIMITS = {"positions": 12, "quotes": 6, "next_steps": 6, "agreements": 3, "disputes": 3}
+
+
+def _round_robin(positions: list[Position], cap: int) -> list[Position]:
+    """At most ``cap`` positions, taken in turn from each side's ranked list."""
+    if len(positions) <= cap:
+        return positions
+    queues: dict[str, list[Position]] = {}
+    for pos in positions:
+        queues.setdefault(pos.side or pos.actor, []).append(pos)
+    chosen: list[Position] = []
+    while len(chosen) < cap:
+        for queue in queues.values():
+            if queue and len(chosen) < cap:
+                chosen.append(queue.pop(0))
+    keep = {id(p) for p in chosen}
+    return [p for p in positions if id(p) in keep]
 
 
 # ---------------------------------------------------------------- the brief step
@@ -693,7 +720,9 @@ def compose_brief(notes: Notes) -> dict:
     texts = [k.text for k in notes.key_points] + [p.text for p in notes.positions]
     for dispute in disputes:
         if dispute.issue.islower() and " " not in dispute.issue:
-            dispute.issue = label_issue(dispute.issue, texts)
+            # the label the notes gave this topic (made with the title in view), else a new one
+            known = next((d.issue for d in notes.disputes if dispute.issue in d.issue.lower()), None)
+            dispute.issue = known or label_issue(dispute.issue, texts)
     steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])
     quotes = sorted(notes.quotes, key=lambda q: abs(len(q.text.split()) - 18))
     draft = BriefDraft(

@@ -8,6 +8,7 @@ the one sentence that clearly carries its words, or dropped. Every removal is co
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -23,30 +24,43 @@ def normalize(text: str) -> str:
     return " ".join(text.translate(_QUOTE_CHARS).lower().split())
 
 
-def _normalize_with_map(text: str) -> tuple[str, list[int]]:
-    """``normalize(text)`` plus, for each output char, its index in ``text``."""
-    out: list[str] = []
-    index: list[int] = []
-    pending_space = False
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            pending_space = bool(out)
-            continue
-        if pending_space:
-            out.append(" ")
-            index.append(i - 1)
-            pending_space = False
-        out.append(ch.translate(_QUOTE_CHARS).lower())
-        index.append(i)
-    return "".join(out), index
+def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
+    """``normalize(text)`` plus where each of its words starts, in the output and in
+    ``text``; an output position maps back through the word it falls in."""
+    words, out_starts, src_starts = [], [], []
+    position = 0
+    for match in re.finditer(r"\S+", text):
+        word = match.group(0).translate(_QUOTE_CHARS)
+        lowered = word.lower()
+        words.append(lowered if len(lowered) == len(word) else word)  # keep offsets 1:1
+        out_starts.append(position)
+        src_starts.append(match.start())
+        position += len(word) + 1
+    return " ".join(words), out_starts, src_starts
 
 
 @dataclass
 class _DocIndex:
     doc: Document
     norm: str
-    index: list[int]
-    spans: list[tuple[int, int, str]]  # (start, end, sentence id) in doc.text
+    out_starts: list[int]  # where each word starts in ``norm``
+    src_starts: list[int]  # ... and in ``doc.text``
+    spans: list[tuple[int, int, str]]  # (start, end, sentence id) in doc.text, in order
+    span_starts: list[int]
+
+    def source_offset(self, position: int) -> int:
+        word = bisect.bisect_right(self.out_starts, position) - 1
+        return self.src_starts[word] + (position - self.out_starts[word])
+
+    def sentence_ids(self, start: int, end: int) -> list[str]:
+        first = max(0, bisect.bisect_right(self.span_starts, start) - 1)
+        ids = []
+        for a, b, sid in self.spans[first:]:
+            if a >= end:
+                break
+            if b > start:
+                ids.append(sid)
+        return ids
 
 
 class Grounder:
@@ -65,8 +79,8 @@ class Grounder:
                 if start >= 0:
                     spans.append((start, start + len(sentence.text), sentence.id))
                     cursor = start + len(sentence.text)
-            norm, index = _normalize_with_map(doc.text)
-            self.docs.append(_DocIndex(doc, norm, index, spans))
+            norm, out_starts, src_starts = _normalize_with_map(doc.text)
+            self.docs.append(_DocIndex(doc, norm, out_starts, src_starts, spans, [a for a, _, _ in spans]))
         self._words = {sid: set(_WORD_RE.findall(s.text.lower())) for sid, s in self.sentences.items()}
 
     # ------------------------------------------------------------ ids
@@ -109,10 +123,9 @@ class Grounder:
             at = entry.norm.find(needle)
             if at < 0:
                 continue
-            start = entry.index[at]
-            end = entry.index[at + len(needle) - 1] + 1
-            ids = [sid for a, b, sid in entry.spans if a < end and b > start]
-            return entry.doc.text[start:end], ids
+            start = entry.source_offset(at)
+            end = entry.source_offset(at + len(needle) - 1) + 1
+            return entry.doc.text[start:end], entry.sentence_ids(start, end)
         return None
 
     def ground_quote(self, quote: str, ids: list[str]) -> tuple[str, list[str]] | None:

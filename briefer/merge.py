@@ -38,29 +38,39 @@ def _merge_actors(actors: list[Actor], source_norm: str) -> tuple[list[Actor], d
         for alias in actor.aliases:
             if normalize(alias) in source_norm:  # only names the source itself uses
                 names.union(key, alias.lower())
-    full = [k for k in names.parent if " " in k]
-    for key in list(names.parent):
-        if " " not in key:
-            carriers = {names.find(f) for f in full if key in f.split()}
-            if len(carriers) == 1:
-                names.union(carriers.pop(), key)
+    carriers_of: dict[str, set[str]] = {}  # 'wang' -> full names that carry it
+    for key in names.parent:
+        if " " in key:
+            for word in key.split():
+                carriers_of.setdefault(word, set()).add(key)
+    for key in [k for k in names.parent if " " not in k]:
+        roots = {names.find(full) for full in carriers_of.get(key, ())}
+        if len(roots) == 1:
+            names.union(roots.pop(), key)
     groups: dict[str, list[Actor]] = {}
     for actor in actors:
         groups.setdefault(names.find(actor.name.lower()), []).append(actor)
     merged: list[Actor] = []
     canonical: dict[str, str] = {}
-    for members in groups.values():
+    root_name: dict[str, str] = {}
+    for root, members in groups.items():
         best = max(members, key=lambda a: (len(a.name.split()), len(a.evidence)))
         actor = Actor(name=best.name, side=next((a.side for a in members if a.side), None))
+        root_name[root] = best.name
+        seen_aliases, seen_ids = {best.name}, set()
         for member in members:
             for alias in [member.name, *member.aliases]:
                 canonical[alias.lower()] = best.name
-                if alias != best.name and alias not in actor.aliases:
+                if alias not in seen_aliases:
+                    seen_aliases.add(alias)
                     actor.aliases.append(alias)
-            actor.evidence += [i for i in member.evidence if i not in actor.evidence]
+            for sid in member.evidence:
+                if sid not in seen_ids:
+                    seen_ids.add(sid)
+                    actor.evidence.append(sid)
         merged.append(actor)
     for key in names.parent:  # aliases that joined through union but never led an actor
-        canonical.setdefault(key, next((a.name for a in merged if a.name.lower() == names.find(key)), key))
+        canonical.setdefault(key, root_name.get(names.find(key), key))
     return merged, canonical
 
 
@@ -75,8 +85,9 @@ def _unique(items: list, key) -> list:
     return out
 
 
-def merge_notes(parts: list[Notes], source_text: str) -> Notes:
-    source_norm = normalize(source_text)
+def merge_notes(parts: list[Notes], source_norm: str) -> Notes:
+    """One set of notes from several; ``source_norm`` is ``normalize(source text)``,
+    computed once by the caller (it can be large)."""
     actors, canonical = _merge_actors([a for p in parts for a in p.actors], source_norm)
     side_of = {a.name: a.side for a in actors}
 

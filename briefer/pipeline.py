@@ -22,7 +22,7 @@ from .chunking import Chunk, chunk_document, render_lines
 from .costs import cost_usd
 from .document import Document
 from .errors import NotesError, UsageError
-from .grounding import Grounder, ground_draft, ground_notes
+from .grounding import Grounder, ground_draft, ground_notes, normalize
 from .ingest import DEFAULT_MAX_BYTES, load_sources
 from .merge import merge_notes
 from .prompts import Prompts
@@ -69,7 +69,7 @@ class _Run:
         self.grounder = Grounder(docs)
         self.asker = Asker(backend, self.prompts, options.max_reasks)
         self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
-        self.source_text = "\n".join(d.text for d in docs)
+        self.source_norm = normalize("\n".join(d.text for d in docs))
         self.limit = asyncio.Semaphore(options.concurrency or 4)
 
     def chunks(self) -> list[Chunk]:
@@ -120,12 +120,12 @@ class _Run:
             half = len(pieces) // 2
             parts = await asyncio.gather(self._map_pieces(pieces[:half], number, total, label + " (first half)"),
                                          self._map_pieces(pieces[half:], number, total, label + " (second half)"))
-            return merge_notes(list(parts), self.source_text)
+            return merge_notes(list(parts), self.source_norm)
         return ground_notes(notes, self.grounder)
 
     async def reduce(self, parts: list[Notes]) -> Notes:
         """Merge notes; while they are too large for one brief call, condense in stages."""
-        merged = merge_notes(parts, self.source_text)
+        merged = merge_notes(parts, self.source_norm)
         budget = self.options.reduce_tokens
         for _ in range(4):  # each round at least halves the number of parts
             size = count_tokens(notes_json(merged), self.backend.model)
@@ -134,7 +134,7 @@ class _Run:
             groups = pack_notes(parts, budget, self.backend.model)
             reduced = await asyncio.gather(*(self._reduce_group(group, n, len(groups))
                                              for n, group in enumerate(groups, 1)))
-            new = merge_notes(list(reduced), self.source_text)
+            new = merge_notes(list(reduced), self.source_norm)
             if count_tokens(notes_json(new), self.backend.model) >= size:
                 merged = new
                 break  # no progress: go on with what we have rather than loop
@@ -143,7 +143,7 @@ class _Run:
 
     async def _reduce_group(self, group: list[Notes], number: int, total: int) -> Notes:
         messages = self.prompts.render("reduce.j2", title=self.title, part_number=number, part_total=total,
-                                       notes_json=notes_json(merge_notes(group, self.source_text)))
+                                       notes_json=notes_json(merge_notes(group, self.source_norm)))
         label = f"reduce part {number} of {total}"
         try:
             async with self.limit:
@@ -249,7 +249,14 @@ def brief_documents(docs: list[Document], backend: Backend, options: BriefOption
     """Brief already-loaded documents with a ready backend."""
     options = options or BriefOptions()
     options.validate()
-    return asyncio.run(_brief_async(docs, backend, options, progress, prices))
+
+    async def run() -> Brief:
+        try:
+            return await _brief_async(docs, backend, options, progress, prices)
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(run())
 
 
 def _prepare(sources, backend, options, option_overrides, notice, flags):

@@ -158,7 +158,12 @@ def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
 
     def tighten(node: Any) -> Any:
         if isinstance(node, dict):
-            node = {k: tighten(v) for k, v in node.items() if k not in ("default", "title")}
+            # "pattern" stays with pydantic, which validates it anyway: fewer prompt tokens
+            node = {k: tighten(v) for k, v in node.items() if k not in ("default", "title", "pattern")}
+            options = node.get("anyOf")
+            if options and all(set(o) == {"type"} for o in options):  # nullable scalar
+                node = {k: v for k, v in node.items() if k != "anyOf"}
+                node["type"] = [o["type"] for o in options]
             if node.get("type") == "object" and "properties" in node:
                 node["required"] = list(node["properties"])
                 node["additionalProperties"] = False

@@ -46,6 +46,13 @@ def judge_with_model(results, index, backend, prompts: Prompts | None = None):
 
 
 async def _judge_all(results, index, backend, prompts):
+    try:
+        return await _judge_each(results, index, backend, prompts)
+    finally:
+        await backend.aclose()
+
+
+async def _judge_each(results, index, backend, prompts):
     asker = Asker(backend, prompts)
     limit = asyncio.Semaphore(4)
 

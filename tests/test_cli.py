@@ -138,7 +138,7 @@ def test_verbose_adds_traceback(tmp_path):
 def test_prompts_override_is_used(tmp_path, example_path):
     from briefer.prompts import builtin_prompts_dir
 
-    text = (builtin_prompts_dir() / "extract.j2").read_text().replace("analyst's assistant", "OVERRIDDEN helper")
+    text = (builtin_prompts_dir() / "extract.j2").read_text().replace("You write structured notes", "OVERRIDDEN helper writes notes")
     (tmp_path / "extract.j2").write_text(text)
     listing = run("prompts", "--prompts-dir", str(tmp_path))
     assert f"extract.j2   {tmp_path / 'extract.j2'}" in listing.stdout

@@ -83,8 +83,9 @@ def test_example_brief_fully_supported():
 
 def test_example_brief_with_three_errors_flags_exactly_three(tmp_path):
     brief = json.loads((ROOT / "examples/blinken-wang-munich.json").read_text())
-    brief["sides"][0]["positions"][-2]["text"] = brief["sides"][0]["positions"][-2]["text"].replace(
-        "Blinken expressed", "Wang Yi expressed")
+    position = next(p for side in brief["sides"] for p in side["positions"]
+                    if p["text"].startswith("Blinken expressed"))
+    position["text"] = position["text"].replace("Blinken expressed", "Wang Yi expressed")
     brief["quotes"][0]["text"] = brief["quotes"][0]["text"].replace("lethal assistance", "humanitarian assistance")
     brief["next_steps"][1]["timing"] = "after the Munich conference on March 3"
     path = tmp_path / "edited.json"

@@ -228,3 +228,24 @@ def test_cost_for_known_model(example_path):
         result = brief([example_path], backend="openai", base_url=server.base_url, model="gpt-4o-mini")
     expected = round((result.meta.prompt_tokens * 0.15 + result.meta.completion_tokens * 0.60) / 1e6, 6)
     assert result.meta.cost_usd == expected
+
+
+def test_no_event_loop_noise_after_runs(tmp_path):
+    """The async client is closed inside its own loop: nothing on stderr at exit."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    script = (
+        "import gc, sys\n"
+        f"sys.path.insert(0, {os.path.join(root, 'tests')!r})\n"
+        "from openai_server import FakeOpenAI\n"
+        "from briefer import brief\n"
+        "from briefer.backends.openai_backend import OpenAIBackend\n"
+        "with FakeOpenAI() as server:\n"
+        "    for _ in range(2):\n"
+        "        backend = OpenAIBackend(model='m', base_url=server.base_url)\n"
+        f"        brief([{os.path.join(root, 'examples', 'blinken-wang-munich.txt')!r}], backend=backend, use_cache=False)\n"
+        "        del backend\n"
+        "        gc.collect()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0
+    assert out.stderr == ""

@@ -45,6 +45,9 @@ class Backend:
     async def acomplete(self, request: ChatRequest) -> ChatResponse:
         return self.complete(request)
 
+    async def aclose(self) -> None:
+        """Release connections at the end of a run (inside its event loop)."""
+
     def cache_identity(self) -> str | None:
         """Which server answers (for the response cache); None means: never cache."""
         return None

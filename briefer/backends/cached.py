@@ -32,5 +32,8 @@ class CachedBackend(Backend):
             self.cache.put(key, server, self.inner.model, response)
         return response
 
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
     def __getattr__(self, name):  # mode, base_url, ... of the wrapped backend
         return getattr(self.inner, name)

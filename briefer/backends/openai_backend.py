@@ -66,7 +66,6 @@ class OpenAIBackend(Backend):
         self.mode: str | None = capabilities.get_mode(self.base_url, self.model) if capabilities else None
         self._loop = None
         self._client = None
-        self._probe_lock = None
 
     def cache_identity(self) -> str:
         return self.base_url
@@ -78,23 +77,36 @@ class OpenAIBackend(Backend):
             self._loop = loop
             self._client = self._openai.AsyncOpenAI(api_key=self._api_key, base_url=self.base_url,
                                                     timeout=self.timeout, max_retries=self.max_retries)
-            self._probe_lock = asyncio.Lock()
         return self._client
 
     def complete(self, request: ChatRequest) -> ChatResponse:
-        return asyncio.run(self.acomplete(request))
+        async def once() -> ChatResponse:
+            try:
+                return await self.acomplete(request)
+            finally:
+                await self.aclose()
+
+        return asyncio.run(once())
 
     async def acomplete(self, request: ChatRequest) -> ChatResponse:
         client = self._client_for_loop()
         if self.mode is None:
-            async with self._probe_lock:  # one request finds the mode; the others wait for it
-                if self.mode is None:
-                    return await self._probe(client, request)
+            # Every request in flight probes on its own rather than waiting for a first
+            # one: on servers that take json_schema (most) that costs no extra round trip.
+            return await self._probe(client, request)
         return await self._send(client, request, self.mode)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client inside the event loop that opened it."""
+        if self._client is not None:
+            await self._client.close()
+        self._client = self._loop = None
 
     async def _probe(self, client, request: ChatRequest) -> ChatResponse:
         openai = self._openai
         for position, mode in enumerate(MODES):
+            if self.mode is not None and MODES.index(self.mode) > position:
+                continue  # another request already found this mode refused
             try:
                 response = await self._send(client.with_options(max_retries=0), request, mode, raw=True)
             except openai.APIStatusError as exc:

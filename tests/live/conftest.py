@@ -104,12 +104,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def tail(path: Path, lines: int = 40) -> str:
+def tail(path: Path, lines: int = 25) -> str:
+    """The log's last lines, without the GBNF grammars llama.cpp prints for each
+    structured-output request (hundreds of ``rule ::= ...`` lines)."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return "(no log)"
-    return "\n".join(text.splitlines()[-lines:])
+    return "\n".join([line for line in text.splitlines() if "::=" not in line][-lines:])
 
 
 @dataclass
