@@ -419,9 +419,12 @@ def _pack(
     max_tokens: int,
     overlap_tokens: int,
 ) -> list[Chunk]:
-    # Plan every chunk from the estimates, then check all of them with one (threaded)
-    # encoding pass. Only if a chunk turns out to be over the limit are it and the chunks
-    # after it rebuilt one at a time with repairs.
+    # Plan every chunk from the line costs, then count each exactly. No pre-token spans a
+    # newline followed by "[", so a chunk's tokens are its lines' tokens with their
+    # newlines (known from the one encoding of the whole document) plus the last line's
+    # tokens without one: one short encode per chunk instead of the whole text again.
+    # Only if a chunk turns out to be over the limit are it and the chunks after it
+    # rebuilt one at a time with repairs.
     pending = deque(units)
     plan: list[tuple[tuple[_Rec, ...], int, int]] = []  # (records, overlap, first unit)
     prev: tuple[_Rec, ...] = ()
@@ -430,8 +433,8 @@ def _pack(
         overlap, taken = _take(pending, prev, max_tokens, overlap_tokens)
         prev = _records(overlap, taken)
         plan.append((prev, len(overlap), start))
-    texts = [_text(recs) for recs, _, _ in plan]
-    counts = [len(t) for t in _encode_many(enc, texts)]
+    counts = [sum(r.cost for r in recs[:-1]) + len(enc.encode_ordinary(recs[-1].line))
+              for recs, _, _ in plan]
     chunks: list[Chunk] = []
     for (recs, n_overlap, start), n_tokens in zip(plan, counts):
         if n_tokens > max_tokens:
