@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from dataclasses import dataclass
 
 from .document import Document, Sentence
@@ -27,15 +28,14 @@ def normalize(text: str) -> str:
 def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
     """``normalize(text)`` plus where each of its words starts, in the output and in
     ``text``; an output position maps back through the word it falls in."""
-    words, out_starts, src_starts = [], [], []
-    position = 0
-    for match in re.finditer(r"\S+", text):
-        word = match.group(0).translate(_QUOTE_CHARS)
-        lowered = word.lower()
-        words.append(lowered if len(lowered) == len(word) else word)  # keep offsets 1:1
-        out_starts.append(position)
-        src_starts.append(match.start())
-        position += len(word) + 1
+    mapped = text.translate(_QUOTE_CHARS)  # one character for one: offsets are kept
+    lowered = mapped.lower()
+    if len(lowered) != len(mapped):  # a rare character that lower-cases to two
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in mapped)
+    matches = list(re.finditer(r"\S+", lowered))
+    words = [m.group(0) for m in matches]
+    src_starts = [m.start() for m in matches]
+    out_starts = list(accumulate((len(w) + 1 for w in words[:-1]), initial=0)) if words else []
     return " ".join(words), out_starts, src_starts
 
 

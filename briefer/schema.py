@@ -7,6 +7,7 @@ versioned JSON contract documented in the README (``schema_version`` "1").
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -148,6 +149,7 @@ class Brief(_Model):
     meta: Meta
 
 
+@lru_cache(maxsize=None)  # generating a schema costs ~10 ms; every model call needs one
 def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON schema in the shape OpenAI's strict ``json_schema`` mode accepts.
 
