@@ -66,8 +66,10 @@ def describe_problem(exc: Exception) -> str:
 
 
 class Asker:
-    def __init__(self, backend: Backend, prompts: Prompts, max_reasks: int = 2):
+    def __init__(self, backend: Backend, prompts: Prompts, max_reasks: int = 2,
+                 answer_tokens: int | None = None):
         self.backend = backend
+        self.answer_tokens = answer_tokens
         self.prompts = prompts
         self.max_reasks = max_reasks
         self.usage = Usage()
@@ -88,7 +90,8 @@ class Asker:
         attempts = self.max_reasks + 1
         problem, content = "", ""
         for _ in range(attempts):
-            request = ChatRequest(task=task, messages=messages, schema_name=model.__name__.lower(), schema=schema)
+            request = ChatRequest(task=task, messages=messages, schema_name=model.__name__.lower(),
+                                  schema=schema, max_tokens=self.answer_tokens)
             response = await self.backend.acomplete(request)
             self._account(response)
             content = response.content

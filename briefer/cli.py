@@ -89,6 +89,7 @@ def brief_command(
     chunk_overlap: int = typer.Option(0, "--chunk-overlap", help="Tokens each chunk repeats from the previous one."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Model calls at a time (default 4)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds to wait for one answer (default 120)."),
+    answer_tokens: Optional[int] = typer.Option(None, "--max-answer-tokens", help="Cap each model answer at N tokens (max_tokens)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither use nor fill the response cache."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the planned calls, tokens and cost; send nothing."),
     check: bool = typer.Option(False, "--check", help="Check the brief against its sources (briefer compare) and put the scores in meta."),
@@ -116,6 +117,7 @@ def brief_command(
             raise UsageError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
         options = BriefOptions(max_words=max_words, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap,
                                concurrency=concurrency, use_cache=not no_cache, prompts_dir=prompts_dir,
+                               answer_tokens=answer_tokens,
                                as_of=as_of, title=title, max_input_bytes=int(max_input_mb * 1024 * 1024),
                                check=check)
         options.validate()

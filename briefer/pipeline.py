@@ -38,6 +38,7 @@ class BriefOptions:
     chunk_tokens: int = 2000
     chunk_overlap: int = 0
     max_reasks: int = 2
+    answer_tokens: int | None = None  # cap on each answer (max_tokens); None: the server's own
     reduce_tokens: int = 6000  # merged notes above this go through staged reduce
     concurrency: int | None = None  # None: the configured value (default 4)
     use_cache: bool = True
@@ -67,7 +68,7 @@ class _Run:
         self.options = options
         self.prompts = Prompts(options.prompts_dir)
         self.grounder = Grounder(docs)
-        self.asker = Asker(backend, self.prompts, options.max_reasks)
+        self.asker = Asker(backend, self.prompts, options.max_reasks, options.answer_tokens)
         self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
         self.source_norm = normalize("\n".join(d.text for d in docs))
         self.limit = asyncio.Semaphore(options.concurrency or 4)
@@ -105,21 +106,23 @@ class _Run:
 
     async def map_chunk(self, chunk: Chunk, total: int) -> Notes:
         label = f"chunk {chunk.index + 1} of {total}"
-        return await self._map_pieces(list(chunk.pieces), chunk.index + 1, total, label)
+        return await self._map_pieces(list(chunk.pieces), chunk.index + 1, total, label, split=True)
 
-    async def _map_pieces(self, pieces: list, number: int, total: int, label: str) -> Notes:
+    async def _map_pieces(self, pieces: list, number: int, total: int, label: str, split: bool) -> Notes:
         messages = self.extract_messages(pieces, number, total)
         try:
             async with self.limit:
                 notes = await self.asker.ask("extract", messages, Notes, label)
         except Truncated:
-            # The notes did not fit the answer: ask for each half of the chunk instead.
-            if len(pieces) < 2:
+            # The notes did not fit the answer: ask once for each half of the chunk instead.
+            # Only once: a model that runs on to the limit again is looping, not long-winded.
+            if not split or len(pieces) < 2:
                 raise NotesError(f"{label}: model could not produce valid notes: the answer was "
-                                 f"cut off (finish_reason=length) even for a single sentence") from None
+                                 f"cut off (finish_reason=length)") from None
             half = len(pieces) // 2
-            parts = await asyncio.gather(self._map_pieces(pieces[:half], number, total, label + " (first half)"),
-                                         self._map_pieces(pieces[half:], number, total, label + " (second half)"))
+            parts = await asyncio.gather(
+                self._map_pieces(pieces[:half], number, total, label + " (first half)", split=False),
+                self._map_pieces(pieces[half:], number, total, label + " (second half)", split=False))
             return merge_notes(list(parts), self.source_norm)
         return ground_notes(notes, self.grounder)
 

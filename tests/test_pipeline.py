@@ -94,8 +94,21 @@ def test_truncated_single_sentence_is_a_clear_error(tmp_path):
     one = tmp_path / "one.txt"
     one.write_text("The minister said the talks went well.\n")
     with pytest.raises(NotesError, match=r"^chunk 1 of 1: model could not produce valid notes: the answer "
-                                         r"was cut off \(finish_reason=length\) even for a single sentence$"):
+                                         r"was cut off \(finish_reason=length\)$"):
         brief([one], backend=AlwaysTruncating())
+
+
+def test_truncation_splits_a_chunk_only_once(example_path):
+    class AlwaysTruncating(MockBackend):
+        def complete(self, request):
+            response = super().complete(request)
+            response.finish_reason = "length"
+            return response
+
+    backend = AlwaysTruncating()
+    with pytest.raises(NotesError, match=r"^chunk 1 of 1 \(first half\): model could not produce valid notes"):
+        brief([example_path], backend=backend)
+    assert len(backend.requests) == 3  # the chunk, then its two halves
 
 
 def test_invented_quote_and_unknown_id_are_dropped_and_counted(example_path):
