@@ -46,7 +46,8 @@ def parse_json_object(text: str) -> dict:
     if start < 0:
         raise ValueError("the answer contains no JSON object" if text else "the answer was empty")
     try:
-        value, _ = json.JSONDecoder().raw_decode(text[start:])
+        # strict=False: grammar-constrained servers may put raw control characters in strings
+        value, _ = json.JSONDecoder(strict=False).raw_decode(text[start:])
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
     if not isinstance(value, dict):

@@ -7,10 +7,11 @@ versioned JSON contract documented in the README (``schema_version`` "1").
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = "1"
 Certainty = Literal["scheduled", "expected", "possible", "demanded"]
@@ -54,9 +55,17 @@ class NextStep(_Model):
     actor: str
     action: str
     timing: str | None = None
-    date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date: str | None = None  # YYYY-MM-DD
     certainty: Certainty
     evidence: list[str]
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _repair_date(cls, value):
+        """Keep a YYYY-MM-DD date ('2023-03-18 14:59' -> '2023-03-18'); anything else is no
+        date, not a reason to ask the model again."""
+        match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value) if isinstance(value, str) else None
+        return match.group(1) if match else None
 
 
 class Quote(_Model):

@@ -30,12 +30,14 @@ import pytest
 LIVE_DIR = Path(__file__).resolve().parent
 ROOT = LIVE_DIR.parent.parent
 
-# Settings that keep a 135M model quick on a small CPU. The context must hold the extract
-# prompt (~1450 model tokens for the whole example in one chunk) and its answer. It also
-# bounds the worst case: briefer sends no max_tokens, so an answer that never ends runs
-# until the context is full; at ~15 tokens/s under a grammar that is n_ctx/15 seconds.
-# SmolLM2 was trained for 8192 tokens.
-N_CTX = 2048
+# Settings that keep a 135M model quick on a small CPU. The context must hold an extract
+# prompt (~800 model tokens for a 600-token chunk: see test_live_llama.CHUNK_TOKENS) and
+# its answer. It also sets the price of the worst case, which SmolLM2 meets often: briefer
+# sends no max_tokens, so an answer that loops runs until the context is full, at ~30
+# tokens/s under a grammar on 2 cores. 1536 keeps each such answer under a minute; 2048
+# made a run take 2-9 minutes instead of ~1. BRIEFER_LIVE_N_CTX overrides it (SmolLM2 was
+# trained for 8192).
+N_CTX = int(os.environ.get("BRIEFER_LIVE_N_CTX", "1536"))
 N_BATCH = 512
 THREADS = max(1, min(4, os.cpu_count() or 1))
 MODEL_ALIAS = "smollm2"
@@ -132,6 +134,18 @@ class LlamaServer:
                         f"signal); log tail ({self.log}):\n{tail(self.log)}", pytrace=False)
 
 
+def _die_with_parent() -> None:
+    """In the server process (Linux): get SIGKILL when pytest dies without cleaning up
+    (killed by a CI timeout, say), instead of living on as an orphan holding the CPU."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is not None:
         return
@@ -168,7 +182,8 @@ def llama_server(tmp_path_factory) -> LlamaServer:
     started = time.monotonic()
     with open(log, "wb") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=env, cwd=str(log.parent))
+                                env=env, cwd=str(log.parent),
+                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
     try:
         deadline = started + STARTUP_TIMEOUT_S
         while True:

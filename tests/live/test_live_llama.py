@@ -24,15 +24,14 @@ pytestmark = pytest.mark.live
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCE = Path("examples") / "blinken-wang-munich.txt"
-# The example is 875 tokens (tiktoken), so this keeps it one chunk: the fewest calls
-# (notes, then brief). With the instructions the extract prompt is ~1450 SmolLM2 tokens,
-# which leaves room for the answer in the server's n_ctx (conftest.N_CTX). Smaller chunks
-# are slower: more prompts, and each answer cut off at the context's end is asked again
-# for each half of its chunk.
-CHUNK_TOKENS = 1200
-# Seconds briefer waits for one answer. The default (120 s) is too short here: an answer
-# that runs until the context is full takes ~130 s on 2 cores (grammar-constrained
-# sampling runs at ~15 tokens/s).
+# The example is 875 tokens (tiktoken); at 600 it makes two chunks, whose extract prompts
+# (~800 SmolLM2 tokens with the instructions) leave ~700 tokens of the server's n_ctx
+# (conftest.N_CTX) for the notes. One chunk of the whole example would leave ~200: its
+# answer is cut off and asked again for each half, a wasted call.
+CHUNK_TOKENS = 600
+# Seconds briefer waits for one answer. The default (120 s) is too short on a small CPU:
+# llama.cpp's server answers one request at a time, so a request waits for those before
+# it, and an answer that runs until the context is full takes up to a minute by itself.
 ANSWER_TIMEOUT_S = 600
 RUN_TIMEOUT_S = 15 * 60
 NOTES_FAILURE = "model could not produce valid notes"
@@ -129,14 +128,15 @@ def _comparable(run: CliRun) -> dict:
 
 
 def test_live_second_run_with_shared_cache_is_identical(llama_server, cache_home, first_run):
-    """Same command, same cache: the same brief (only timing and cache figures may differ),
-    or, when the first run ended in a notes failure, the same failure."""
+    """Same command, same cache: the same brief (only timing and cache figures may differ).
+    When the first run ended in a notes failure there is nothing to compare: the second
+    must fail as cleanly (its message may name another part of the chunk, since cut-off
+    answers are not cached and the halves of a chunk are asked concurrently)."""
     first = check_outcome(first_run)
     second_run = run_brief(llama_server, cache_home)
     second = check_outcome(second_run)
     if first is None:
         assert second is None, "the second run produced a brief where the first failed"
-        assert second_run.stderr == first_run.stderr
         return
     assert second is not None, f"the second run failed where the first produced a brief:\n{second_run.stderr}"
     assert _comparable(second_run) == _comparable(first_run)
