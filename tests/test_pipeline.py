@@ -84,13 +84,16 @@ def test_truncated_answer_splits_the_chunk(example_path):
     assert first + second == whole and first and second
 
 
-def test_truncated_single_sentence_is_a_clear_error(tmp_path):
-    class AlwaysTruncating(MockBackend):
-        def complete(self, request):
-            response = super().complete(request)
-            response.finish_reason = "length"
-            return response
+class AlwaysTruncating(MockBackend):
+    """Every answer cut off at the token limit."""
 
+    def complete(self, request):
+        response = super().complete(request)
+        response.finish_reason = "length"
+        return response
+
+
+def test_truncated_single_sentence_is_a_clear_error(tmp_path):
     one = tmp_path / "one.txt"
     one.write_text("The minister said the talks went well.\n")
     with pytest.raises(NotesError, match=r"^chunk 1 of 1: model could not produce valid notes: the answer "
@@ -99,12 +102,6 @@ def test_truncated_single_sentence_is_a_clear_error(tmp_path):
 
 
 def test_truncation_splits_a_chunk_only_once(example_path):
-    class AlwaysTruncating(MockBackend):
-        def complete(self, request):
-            response = super().complete(request)
-            response.finish_reason = "length"
-            return response
-
     backend = AlwaysTruncating()
     with pytest.raises(NotesError, match=r"^chunk 1 of 1 \(first half\): model could not produce valid notes"):
         brief([example_path], backend=backend)
