@@ -25,7 +25,7 @@ from briefer.ingest import (
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "blinken-wang-munich.txt"
-QAGS = Path("/work/shared/data/qags/cnndm.dev.jsonl")
+QAGS = Path(__file__).resolve().parents[2] / "shared" / "data" / "qags" / "cnndm.dev.jsonl"  # beside the repo
 
 
 def sents(text: str, **kw) -> list[str]:
