@@ -283,7 +283,7 @@ def part1(args, articles: list[str], enc) -> dict:
 # Part 2: the loopback server (runs in its own process)
 # ======================================================================================
 
-_BRIEFER_TASKS = (("You are an analyst's assistant", "extract"),
+_BRIEFER_TASKS = (("You write structured notes", "extract"),
                   ("You condense structured notes", "reduce"),
                   ("You write one-page briefings", "brief"))
 _PART_RE = re.compile(r"\(part (\d+) of (\d+)\)")
