@@ -195,22 +195,9 @@ class SourceIndex:
         self.trigrams = {g for toks in self.tokens for g in _grams(toks, 3)}
         self.sentence_bigrams = [set(_grams(toks, 2)) for toks in self.tokens]
         self.numbers = {_number_key(t) for t in everything if _is_number(t)}
-        self.by_word: dict[str, list[int]] = {}
-        for i, toks in enumerate(self.tokens):
-            for word in set(toks):
-                self.by_word.setdefault(word, []).append(i)
         self.lower_cased = sum(c.isupper() for d in docs for c in d.text) < 0.01 * sum(
             c.isalpha() for d in docs for c in d.text)
         self.norm_text = [normalize(d.text) for d in docs]
-
-    def candidates(self, words: list[str]) -> list[int]:
-        """Sentences sharing a content word with the claim (rare words first)."""
-        seen: Counter = Counter()
-        for word in set(words):
-            hits = self.by_word.get(word, [])
-            if 0 < len(hits) <= 50:
-                seen.update(hits)
-        return [i for i, _ in seen.most_common(25)] or list(range(min(len(self.sentences), 25)))
 
     def window(self, claim_words: set[str], best: int) -> list[int]:
         """Up to three adjacent sentences around ``best`` that cover the claim's words."""
@@ -232,7 +219,6 @@ def score_claim(claim: Claim, index: SourceIndex, number: int) -> ClaimResult:
     bigrams, trigrams = _grams(tokens, 2), _grams(tokens, 3)
     overall = (_precision(content, index.unigrams) + _precision(bigrams, index.bigrams)
                + _precision(trigrams, index.trigrams)) / 3
-    candidates = index.candidates(content)
     hinted = [i for i, s in enumerate(index.sentences) if s.id in claim.hint_ids]
     best, local = None, 0.0
     for i in dict.fromkeys(hinted + list(range(len(index.sentences)))):

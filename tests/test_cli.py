@@ -1,7 +1,6 @@
 """The command line: exact output and exit codes, through typer's test runner."""
 
 import json
-import os
 
 import pytest
 from typer.testing import CliRunner

@@ -1,7 +1,6 @@
 """briefer compare: one test per check, the example brief, the CLI, bad input."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
