@@ -18,6 +18,7 @@ def isolated_env(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("BRIEFER_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("BRIEFER_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("BRIEFER_DATA_DIR", str(home / "data"))
 
 
 @pytest.fixture
