@@ -10,7 +10,8 @@ with ``raise ... from exc``, so the cause stays available under ``-v``.
     ├── UsageError               exit_code 2: bad option values (format, backend, ...)
     ├── TemplateError            exit_code 2: a prompt/output template that fails to load or render
     ├── BackendError             exit_code 1: the model server failed (network, HTTP, auth)
-    └── NotesError               exit_code 1: the model could not produce valid notes
+    ├── NotesError               exit_code 1: the model could not produce valid notes
+    └── JobBusy                  exit_code 75 (EX_TEMPFAIL): another process runs the same digest job
 """
 
 from __future__ import annotations
@@ -45,3 +46,9 @@ class NotesError(BrieferError):
         super().__init__(message)
         self.attempts = attempts
         self.last_output = last_output
+
+
+class JobBusy(BrieferError):
+    """Another process holds the job's lock; try again later."""
+
+    exit_code = 75

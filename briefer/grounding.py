@@ -145,7 +145,7 @@ class Grounder:
         return {sid: self.sentences[sid].text for sid in ids if sid in self.sentences}
 
 
-def _keep(grounder: Grounder, items: list, text_of) -> list:
+def keep_grounded(grounder: Grounder, items: list, text_of) -> list:
     kept = []
     for item in items:
         evidence = grounder.anchor(text_of(item), item.evidence)
@@ -171,10 +171,10 @@ def _keep_quotes(grounder: Grounder, quotes: list) -> list:
 
 def ground_notes(notes, grounder: Grounder):
     """Notes with every id checked and every quote verbatim; failures dropped and counted."""
-    notes.key_points = _keep(grounder, notes.key_points, lambda p: p.text)
-    notes.positions = _keep(grounder, notes.positions, lambda p: p.text)
-    notes.agreements = _keep(grounder, notes.agreements, lambda p: p.text)
-    notes.next_steps = _keep(grounder, notes.next_steps, lambda s: f"{s.actor} {s.action}")
+    notes.key_points = keep_grounded(grounder, notes.key_points, lambda p: p.text)
+    notes.positions = keep_grounded(grounder, notes.positions, lambda p: p.text)
+    notes.agreements = keep_grounded(grounder, notes.agreements, lambda p: p.text)
+    notes.next_steps = keep_grounded(grounder, notes.next_steps, lambda s: f"{s.actor} {s.action}")
     notes.quotes = _keep_quotes(grounder, notes.quotes)
     for actor in notes.actors:
         actor.evidence = grounder.valid_ids(actor.evidence)
@@ -185,7 +185,7 @@ def ground_notes(notes, grounder: Grounder):
 def _ground_disputes(grounder: Grounder, disputes: list) -> list:
     kept = []
     for dispute in disputes:
-        dispute.stances = _keep(grounder, dispute.stances, lambda s: s.text)
+        dispute.stances = keep_grounded(grounder, dispute.stances, lambda s: s.text)
         if len(dispute.stances) >= 1:
             kept.append(dispute)
         else:
@@ -198,10 +198,10 @@ def ground_draft(draft, grounder: Grounder):
     # The BLUF is never dropped (a brief needs one) but cites only what supports it.
     draft.bluf_evidence = grounder.anchor(draft.bluf, draft.bluf_evidence) or []
     for side in draft.sides:
-        side.positions = _keep(grounder, side.positions, lambda p: p.text)
+        side.positions = keep_grounded(grounder, side.positions, lambda p: p.text)
     draft.sides = [side for side in draft.sides if side.positions]
-    draft.agreements = _keep(grounder, draft.agreements, lambda p: p.text)
-    draft.next_steps = _keep(grounder, draft.next_steps, lambda s: f"{s.actor} {s.action}")
+    draft.agreements = keep_grounded(grounder, draft.agreements, lambda p: p.text)
+    draft.next_steps = keep_grounded(grounder, draft.next_steps, lambda s: f"{s.actor} {s.action}")
     draft.quotes = _keep_quotes(grounder, draft.quotes)
     draft.disputes = _ground_disputes(grounder, draft.disputes)
     return draft

@@ -205,7 +205,7 @@ def _sort_key(sentence_id: str) -> tuple[int, int]:
     return (int(doc.strip("D.") or 1), int(sent))
 
 
-async def _brief_async(docs: list[Document], backend: Backend, options: BriefOptions,
+async def brief_async(docs: list[Document], backend: Backend, options: BriefOptions,
                        progress: Progress | None, prices: dict | None) -> Brief:
     started = time.perf_counter()
     run = _Run(docs, backend, options)
@@ -255,7 +255,7 @@ def brief_documents(docs: list[Document], backend: Backend, options: BriefOption
 
     async def run() -> Brief:
         try:
-            return await _brief_async(docs, backend, options, progress, prices)
+            return await brief_async(docs, backend, options, progress, prices)
         finally:
             await backend.aclose()
 
@@ -264,9 +264,6 @@ def brief_documents(docs: list[Document], backend: Backend, options: BriefOption
 
 def _prepare(sources, backend, options, option_overrides, notice, flags):
     """Shared by ``brief`` and ``plan``: options, documents, settings, backend."""
-    from .cache import ResponseCache
-    from .config import load_settings
-
     options = replace(options or BriefOptions(), **option_overrides)
     options.validate()
     paths = [str(sources)] if isinstance(sources, (str, Path)) else [str(s) for s in sources]
@@ -275,16 +272,26 @@ def _prepare(sources, backend, options, option_overrides, notice, flags):
     if isinstance(backend, str):
         check_backend_name(backend)
     docs = load_sources(paths, max_bytes=options.max_input_bytes, warn=notice)
+    options, settings, backend = open_backend(backend, options, notice, flags)
+    return options, docs, settings, backend
+
+
+def open_backend(backend, options: BriefOptions, notice, flags):
+    """Settings (flag > env > profile > default) and a ready backend, cached when online."""
+    from .cache import ResponseCache
+    from .config import load_settings
+
     settings = load_settings(**flags)
     if options.concurrency is None:
         options = replace(options, concurrency=settings.concurrency)
     if isinstance(backend, str):
+        check_backend_name(backend)
         online = backend == "openai" or (backend == "auto" and settings.wants_llm())
         cache = ResponseCache() if options.use_cache and online else None
         backend = make_backend(backend, settings=settings, notice=notice, cache=cache)
     # load the model's encoding now, so a fallback is reported through ``notice`` (or not at all)
     get_encoding(backend.model, warn=notice or (lambda message: None))
-    return options, docs, settings, backend
+    return options, settings, backend
 
 
 def brief(sources: list[str | Path] | str | Path, *, backend: Backend | str = "auto",

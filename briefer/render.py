@@ -41,6 +41,16 @@ def render(brief: Brief, fmt: str = "md") -> str:
     return template.render(brief=brief, engine=engine_label(brief))
 
 
+def render_digest(digest, fmt: str = "md") -> str:
+    """A digest as Markdown or JSON."""
+    if fmt == "json":
+        return digest.model_dump_json(indent=2) + "\n"
+    if fmt != "md":
+        raise UsageError(f"unknown digest format {fmt!r} (choose md, json)")
+    engine = "offline extractive engine" if digest.meta.backend == "mock" else f"{digest.meta.model} via {digest.meta.backend}"
+    return _env().get_template("digest.md.j2").render(d=digest, engine=engine)
+
+
 COMPARE_FORMATS = ("table", "md", "json")
 
 

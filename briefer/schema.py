@@ -158,6 +158,73 @@ class Brief(_Model):
     meta: Meta
 
 
+# ---------------------------------------------------------------- digests
+
+
+class StoryDraft(_Model):
+    headline: str
+    summary: str
+    evidence: list[str]
+    points: list[Point] = Field(default_factory=list)
+
+
+class DigestDraft(_Model):
+    """What the model returns for the cross-document step: stories, most important first."""
+
+    stories: list[StoryDraft]
+
+
+class Story(StoryDraft):
+    sources: list[str]  # document ids ("D2"), from the evidence
+    new: bool  # carries a document the job's previous digest did not have
+
+
+class DigestDocument(_Model):
+    id: str
+    location: str  # path or URL
+    title: str | None = None
+    sha256: str
+    brief: Literal["new", "reused"]  # briefed in this run, or taken from the state
+
+
+class SkippedSource(_Model):
+    source: str
+    reason: str
+
+
+class DigestMeta(_Model):
+    backend: str
+    model: str | None = None
+    llm_calls: int = 0  # requests that reached a model in this run (state and cache hits excluded)
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    documents: int = 0
+    briefed: int = 0
+    reused: int = 0
+    skipped: int = 0
+    stories: int = 0
+    dropped_ungrounded: int = 0
+    elapsed_s: float = 0.0
+    cost_usd: float | None = None
+    run_id: int | None = None
+
+
+class Digest(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    kind: Literal["digest"] = "digest"
+    job: str
+    title: str
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    since: str | None = None  # the window, ISO 8601
+    until: str
+    stories: list[Story] = Field(default_factory=list)
+    documents: list[DigestDocument] = Field(default_factory=list)
+    skipped: list[SkippedSource] = Field(default_factory=list)
+    citations: dict[str, str] = Field(default_factory=dict)
+    meta: DigestMeta
+
+
 @lru_cache(maxsize=None)  # generating a schema costs ~10 ms; every model call needs one
 def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON schema in the shape OpenAI's strict ``json_schema`` mode accepts.

@@ -149,7 +149,7 @@ def test_prompts_override_is_used(tmp_path, example_path):
 def test_prompts_unknown_name():
     result = run("prompts", "nope.j2")
     assert result.exit_code == 2
-    assert result.stderr == "briefer: error: no prompt template named 'nope.j2' (have: extract.j2, reduce.j2, brief.j2, retry.j2, verify.j2)\n"
+    assert result.stderr == "briefer: error: no prompt template named 'nope.j2' (have: extract.j2, reduce.j2, brief.j2, retry.j2, verify.j2, digest.j2)\n"
 
 
 def test_chunk_shows_token_counts(example_path):

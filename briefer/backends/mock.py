@@ -19,6 +19,7 @@ _LINE_RE = re.compile(r"^\[((?:D\d+\.)?S\d+)\] (.*)$")
 _HEADING_RE = re.compile(r"^## (.+)$")
 _TITLE_RE = re.compile(r"^Title: (.+)$", re.M)
 _NOTES_RE = re.compile(r"<notes>\s*(.*?)\s*</notes>", re.S)
+_BRIEFS_RE = re.compile(r"<briefs>\s*(.*?)\s*</briefs>", re.S)
 
 
 def _source_lines(text: str) -> list[Line]:
@@ -77,6 +78,11 @@ class MockBackend(Backend):
             if request.task == "reduce":
                 return condense_notes(notes).model_dump_json()
             return json.dumps(compose_brief(notes), ensure_ascii=False)
+        if request.task == "digest":
+            from ..stories import offline_digest
+
+            match = _BRIEFS_RE.search(user)
+            return json.dumps(offline_digest(json.loads(match.group(1)) if match else {"documents": []}))
         if request.task == "verify":
             from ..compare import offline_verdict
 
