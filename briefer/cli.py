@@ -15,7 +15,7 @@ from typing import List, Optional
 import typer
 from typer.core import TyperGroup
 
-from .errors import BrieferError, UsageError
+from .errors import BrieferError, InputError, UsageError
 
 # Typer's usage-error class, reached through its public BadParameter (recent Typer
 # releases carry their own copy of click, so ``import click`` is not guaranteed).
@@ -274,6 +274,133 @@ def compare_command(
         if not quiet:
             _say(f"briefer: faithfulness {result.faithfulness:.2f} is below {fail_under:g}")
         raise typer.Exit(1)
+
+
+schedule_app = typer.Typer(help="Run digest jobs from a TOML jobs file on cron schedules.", no_args_is_help=True)
+app.add_typer(schedule_app, name="schedule")
+JobsFileArg = typer.Argument(..., metavar="FILE", help="Jobs file (TOML, a table per job).")
+
+
+@schedule_app.command("run")
+def schedule_run(file: Path = JobsFileArg, quiet: bool = QuietOpt, verbose: bool = VerboseOpt) -> None:
+    """Run each job of FILE at its cron times, in the foreground, until Ctrl-C.
+
+    A run missed while the computer slept runs once on wake-up if within the job's misfire_grace (default 12h).
+
+    Several missed runs make one. On start, a due job whose latest time is within its grace runs at once.
+
+    Example:
+
+        briefer schedule run examples/jobs.toml
+    """
+    from .schedule import run_forever
+
+    try:
+        stopped_job = run_forever(file, report=None if quiet else typer.echo, warn=_say,
+                                  notice=None if quiet else _say, verbose=verbose)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+    _say("briefer: scheduler stopped" + (f" (interrupted job {stopped_job}: its next run reuses the briefs "
+                                         "already made)" if stopped_job else ""))
+
+
+@schedule_app.command("once")
+def schedule_once(
+    file: Path = JobsFileArg,
+    job: Optional[str] = typer.Argument(None, metavar="JOB", help="Run this job now, due or not."),
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+) -> None:
+    """Run the due jobs of FILE (or JOB, due or not) once, and exit: for cron, systemd and CI.
+
+    Due: the job never succeeded, or one of its cron times has passed since its last success started.
+
+    Exit code 1 (2 for bad input) when a job failed. A job that another process is running is skipped.
+
+    Example:
+
+        briefer schedule once examples/jobs.toml
+
+        briefer schedule once examples/jobs.toml example
+    """
+    from .schedule import exit_code, run_once
+
+    try:
+        outcomes = run_once(file, job, notice=None if quiet else _say)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            _say(f"briefer: error: {outcome.describe()}")
+        elif not quiet:
+            typer.echo(outcome.describe())
+    raise typer.Exit(exit_code(outcomes))
+
+
+@schedule_app.command("show")
+def schedule_show(
+    file: Path = JobsFileArg,
+    count: int = typer.Option(3, "--count", "-n", help="How many next run times to show per job."),
+    verbose: bool = VerboseOpt,
+) -> None:
+    """Show each job of FILE: cron, time zone, next run times and last successful run.
+
+    Example:
+
+        briefer schedule show examples/jobs.toml
+    """
+    from .schedule import load_jobs, show
+
+    try:
+        if count < 1:
+            raise UsageError(f"--count must be at least 1 (got {count})")
+        typer.echo(show(load_jobs(file), count=count), nl=False)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+
+
+@schedule_app.command("export")
+def schedule_export(
+    file: Path = JobsFileArg,
+    cron: bool = typer.Option(False, "--cron", help="Crontab lines."),
+    systemd: bool = typer.Option(False, "--systemd", help="A systemd service and timer per job."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="--cron: write this file; --systemd: write the units into this folder."),
+    verbose: bool = VerboseOpt,
+) -> None:
+    """Print crontab lines, or a systemd service and timer per job, that run `schedule once FILE JOB`.
+
+    Example:
+
+        briefer schedule export examples/jobs.toml --cron
+
+        briefer schedule export examples/jobs.toml --systemd -o ~/.config/systemd/user
+    """
+    from .files import atomic_write
+    from .schedule import export_cron, export_systemd, load_jobs, render_units
+
+    try:
+        if cron == systemd:
+            raise UsageError("choose one of --cron and --systemd")
+        jobs_file = load_jobs(file)
+        if cron:
+            _emit(export_cron(jobs_file), output)
+            return
+        units = export_systemd(jobs_file)
+        if output is None:
+            typer.echo(render_units(units, jobs_file), nl=False)
+            return
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot write units to {output}: {exc.strerror or exc}") from exc
+        for name, text in units.items():
+            atomic_write(output / name, text)
+            typer.echo(f"wrote {output / name}")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+    timers = " ".join(name for name in units if name.endswith(".timer"))
+    _say(f"briefer: for user units: systemctl --user daemon-reload && systemctl --user enable --now {timers}")
 
 
 config_app = typer.Typer(help="Show the effective model-server settings.", no_args_is_help=True)

@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import BrieferError, InputError, UsageError
+from .digest import DIGEST_FORMATS, parse_since
+from .errors import BrieferError, InputError, JobBusy, UsageError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,7 +48,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 DEFAULT_GRACE = timedelta(hours=12)
-FORMATS = ("md", "json", "html")
 BACKENDS = ("auto", "mock", "openai")
 _TYPES: dict[str, tuple[type, str]] = {  # key -> (type, how to say it)
     "cron": (str, "a string"), "timezone": (str, "a string"), "sources": (list, "a list of strings"),
@@ -59,7 +59,6 @@ _TYPES: dict[str, tuple[type, str]] = {  # key -> (type, how to say it)
 _REQUIRED = ("cron", "sources", "output")
 _JOB_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_SINCE = re.compile(r"\d+[mhd]|\d{4}-\d{2}-\d{2}")
 _DURATION = re.compile(r"(\d+)([smhd])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -368,16 +367,19 @@ def _make_job(path: Path, lines: _Lines, name: str, table: dict, defaults: dict,
     if not merged["sources"]:
         raise fail("sources", f'job "{name}" has an empty sources list')
     since = merged.get("since", "24h")
-    if not _SINCE.fullmatch(since):
-        raise fail("since", f'since in job "{name}" must be like "24h", "7d", "90m" or YYYY-MM-DD (got {since!r})')
+    try:
+        parse_since(since, datetime.now(timezone.utc))
+    except UsageError:
+        raise fail("since", f'since in job "{name}" must be a span such as "24h", "90m", "7d", "2w" '
+                            f'or a date YYYY-MM-DD (got {since!r})') from None
     if "format" in merged and "formats" in merged:
         raise fail("formats", f'job "{name}" sets both format and formats: use one')
     formats = merged.get("formats", [merged["format"]] if "format" in merged else None)
     if formats is not None:
         key = "formats" if "formats" in merged else "format"
         for fmt in formats:
-            if fmt not in FORMATS:
-                raise fail(key, f'unknown format {fmt!r} in job "{name}" (choose {", ".join(FORMATS)})')
+            if fmt not in DIGEST_FORMATS:
+                raise fail(key, f'unknown format {fmt!r} in job "{name}" (choose {", ".join(DIGEST_FORMATS)})')
         if not formats:
             raise fail(key, f'job "{name}" has an empty formats list')
     backend = merged.get("backend", "auto")
@@ -486,37 +488,40 @@ class Outcome:
     files: list[Path] = field(default_factory=list)
     message: str = ""
     exit_code: int = 0
-    llm_calls: int = 0
-    cache_hits: int = 0
+    meta: Any = None  # the digest's DigestMeta when ok
 
     def describe(self) -> str:
         if self.status == "ok":
+            m = self.meta
             files = ", ".join(str(f) for f in self.files) or "no files"
-            return (f"{self.job}: ok, wrote {files} ({self.llm_calls} LLM call{'s' if self.llm_calls != 1 else ''}, "
-                    f"{self.cache_hits} cache hit{'s' if self.cache_hits != 1 else ''})")
+            return (f"{self.job}: ok, wrote {files} ({_n(m.documents, 'document')}: {m.briefed} briefed, "
+                    f"{m.reused} reused; {_n(m.stories, 'story', 'stories')}; {_n(m.llm_calls, 'LLM call')})")
         return f"{self.job}: {self.status}" + (f": {self.message}" if self.message else "")
 
 
-def run_job(job: Job, now: datetime | None = None, notice: Callable[[str], None] | None = None) -> Outcome:
-    """One digest run of ``job``; every failure becomes an Outcome, never an exception."""
-    from . import digest as digest_module
-    from .errors import JobBusy
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
+
+def run_job(job: Job, now: datetime | None = None, notice: Callable[[str], None] | None = None) -> Outcome:
+    """One digest run of ``job``, dated in the job's zone; every failure becomes an Outcome."""
+    from .digest import digest  # looked up at call time (tests replace it)
+
+    now = (now or _utcnow()).astimezone(job.zone)
     kwargs: dict[str, Any] = {"since": job.since, "out_dir": job.output, "title": job.title, "job": job.name,
                               "state": job.state, "backend": job.backend, "model": job.model,
                               "base_url": job.base_url, "profile": job.profile, "now": now, "notice": notice}
     if job.formats is not None:
         kwargs["formats"] = job.formats
     try:
-        result = digest_module.digest(list(job.sources), **kwargs)
+        result = digest(list(job.sources), **kwargs)
     except JobBusy as exc:
         return Outcome(job.name, "skipped", message=str(exc))
     except BrieferError as exc:
         return Outcome(job.name, "failed", message=str(exc), exit_code=exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - one job's crash must not stop the others
         return Outcome(job.name, "failed", message=f"unexpected {type(exc).__name__}: {exc}", exit_code=1)
-    meta = result.digest.meta
-    return Outcome(job.name, "ok", files=list(result.files), llm_calls=meta.llm_calls, cache_hits=meta.cache_hits)
+    return Outcome(job.name, "ok", files=list(result.files), meta=result.digest.meta)
 
 
 def run_once(path: str | Path, job: str | None = None, now: datetime | None = None,
