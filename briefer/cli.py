@@ -279,6 +279,8 @@ def compare_command(
 schedule_app = typer.Typer(help="Run digest jobs from a TOML jobs file on cron schedules.", no_args_is_help=True)
 app.add_typer(schedule_app, name="schedule")
 JobsFileArg = typer.Argument(..., metavar="FILE", help="Jobs file (TOML, a table per job).")
+ExportOutputOpt = typer.Option(None, "--output", "-o",
+                               help="--cron: write this file; --systemd: write the units into this folder.")
 
 
 @schedule_app.command("run")
@@ -296,7 +298,7 @@ def schedule_run(file: Path = JobsFileArg, quiet: bool = QuietOpt, verbose: bool
     from .schedule import run_forever
 
     try:
-        stopped_job = run_forever(file, report=None if quiet else typer.echo, warn=_say,
+        stopped_job = run_forever(file, report=typer.echo, warn=_say,
                                   notice=None if quiet else _say, verbose=verbose)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, verbose)
@@ -307,7 +309,7 @@ def schedule_run(file: Path = JobsFileArg, quiet: bool = QuietOpt, verbose: bool
 @schedule_app.command("once")
 def schedule_once(
     file: Path = JobsFileArg,
-    job: Optional[str] = typer.Argument(None, metavar="JOB", help="Run this job now, due or not."),
+    job: str | None = typer.Argument(None, metavar="JOB", help="Run this job now, due or not."),
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
 ) -> None:
@@ -332,7 +334,7 @@ def schedule_once(
     for outcome in outcomes:
         if outcome.status == "failed":
             _say(f"briefer: error: {outcome.describe()}")
-        elif not quiet:
+        else:
             typer.echo(outcome.describe())
     raise typer.Exit(exit_code(outcomes))
 
@@ -364,8 +366,7 @@ def schedule_export(
     file: Path = JobsFileArg,
     cron: bool = typer.Option(False, "--cron", help="Crontab lines."),
     systemd: bool = typer.Option(False, "--systemd", help="A systemd service and timer per job."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o",
-                                          help="--cron: write this file; --systemd: write the units into this folder."),
+    output: Path | None = ExportOutputOpt,
     verbose: bool = VerboseOpt,
 ) -> None:
     """Print crontab lines, or a systemd service and timer per job, that run `schedule once FILE JOB`.

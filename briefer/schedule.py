@@ -234,14 +234,16 @@ class _Lines:
         self.path = path
         self.lines = text.splitlines()
 
+    def _headers(self):
+        for i, line in enumerate(self.lines):
+            match = self._HEADER.match(line)
+            if match:
+                yield i, re.sub(r"\s*\.\s*", ".", match.group(1)).replace('"', "").replace("'", "")
+
     def _table(self, table: str) -> tuple[int, int] | None:
         """(header line index or -1 for the top level, end index) of a table."""
         start = -1 if table == "" else None
-        for i, line in enumerate(self.lines):
-            match = self._HEADER.match(line)
-            if not match:
-                continue
-            name = re.sub(r"\s*\.\s*", ".", match.group(1)).replace('"', "").replace("'", "")
+        for i, name in self._headers():
             if start is not None:
                 return start, i
             if name == table:
@@ -262,8 +264,9 @@ class _Lines:
 
     def error(self, message: str, table: str = "", key: str | None = None) -> UsageError:
         line = self.of(table, key)
-        if line is None and key is not None:  # a key written as a table header: [key]
-            line = self.of(f"{table}.{key}" if table else key)
+        if line is None and key is not None:  # a key written as a table header: [key] or [key.sub]
+            prefix = f"{table}.{key}" if table else key
+            line = next((i + 1 for i, name in self._headers() if name == prefix or name.startswith(prefix + ".")), None)
         return UsageError(f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}")
 
 
@@ -309,7 +312,7 @@ def load_jobs(path: str | Path) -> JobsFile:
         if match:
             raise UsageError(f"{path}:{match.group(1)}:{match.group(2)}: invalid TOML: "
                              f"{message[:match.start()]}") from exc
-        raise UsageError(f"{path}: invalid TOML: {message}") from exc
+        raise UsageError(f"{path}:{max(1, len(text.splitlines()))}: invalid TOML: {message}") from exc
     lines = _Lines(path, text)
     for key in data:
         if key not in ("jobs", "defaults"):
@@ -582,14 +585,15 @@ def export_cron(jobs_file: JobsFile, command: list[str] | None = None, local_zon
     path = jobs_file.path.resolve()
     zoned = any(job.zone_name != local_zone for job in jobs_file.jobs.values())
     out = [f"# briefer jobs from {path}",
-           f"# install: (crontab -l; briefer schedule export {shlex.quote(str(path))} --cron) | crontab -"]
+           f"# install: (crontab -l; briefer schedule export {shlex.quote(str(path))} --cron) | crontab -",
+           "# cron mails what a job prints: errors only (stdout goes to /dev/null)"]
     if zoned:
         out.append("# CRON_TZ= sets the time zone of the lines after it; cronie (Fedora, RHEL, Arch) honours it,")
         out.append("# other crons (Debian, Ubuntu) ignore it and use the system zone: use --systemd there")
     for job in jobs_file.jobs.values():
         cron_expr = " ".join(job.cron.expr.split())
         line = (f"cd {shlex.quote(str(path.parent))} && {command} schedule once --quiet "
-                f"{shlex.quote(str(path))} {job.name}").replace("%", "\\%")
+                f"{shlex.quote(str(path))} {job.name} >/dev/null").replace("%", "\\%")
         out.append(f"# {job.name}: {cron_expr} ({job.zone_name})")
         if zoned:
             out.append(f"CRON_TZ={job.zone_name}")
@@ -684,11 +688,11 @@ def _heartbeat() -> None:
     """Nothing: its firing makes the scheduler re-read the clock (see build_scheduler)."""
 
 
-def run_forever(path: str | Path, *, report: Callable[[str], None] | None, warn: Callable[[str], None],
+def run_forever(path: str | Path, *, report: Callable[[str], None], warn: Callable[[str], None],
                 notice: Callable[[str], None] | None = None, verbose: bool = False) -> str | None:
     """``schedule run``: fire each job at its cron times until Ctrl-C or SIGTERM.
 
-    ``report`` gets a line per finished run (None: say nothing), ``warn`` failures and missed
+    ``report`` gets a line per finished run, ``warn`` failures and missed
     runs, ``notice`` the digest's notices and the start line. The file is read once: restart
     to apply changes. Returns the name of the job a stop interrupted, or None.
     """
@@ -702,19 +706,23 @@ def run_forever(path: str | Path, *, report: Callable[[str], None] | None, warn:
     log.handlers[:] = [logging.StreamHandler()] if verbose else [logging.NullHandler()]
     log.setLevel(logging.INFO if verbose else logging.WARNING)
     interrupted: list[str] = []
+    stopper = threading.Thread(target=lambda: scheduler.shutdown(wait=False))
 
     def fire(job: Job) -> None:
+        if interrupted:  # stopping: start no other job of this pass
+            return
         try:
             outcome = run_job(job, notice=notice)
         except KeyboardInterrupt:
-            # APScheduler would count the interrupt as a job error and carry on: stop instead.
+            # APScheduler would count the interrupt as a job error and carry on. Stop instead,
+            # from another thread: shutting down inside the scheduler's pass breaks the pass.
             interrupted.append(job.name)
-            scheduler.shutdown(wait=False)
+            stopper.start()
             return
         line = f"{_iso(_utcnow(), job.zone)} {outcome.describe()}"
         if outcome.status == "failed":
             warn(f"briefer: error: {line}")
-        elif report:
+        else:
             report(line)
 
     def missed(name: str, when: datetime) -> None:
@@ -723,15 +731,18 @@ def run_forever(path: str | Path, *, report: Callable[[str], None] | None, warn:
              f"by more than its misfire grace ({job.misfire_grace})")
 
     scheduler = build_scheduler(jobs_file, fire=fire, missed=missed)
-    if notice:
-        upcoming = sorted((times[0], name) for name, times in next_runs(list(jobs_file.jobs.values()), count=1).items() if times)
-        first = f"; next: {upcoming[0][1]} at {_iso(upcoming[0][0], jobs_file.jobs[upcoming[0][1]].zone)}" if upcoming else ""
-        count = len(jobs_file.jobs)
-        notice(f"briefer: scheduling {count} job{'s' if count != 1 else ''} from {jobs_file.path}{first} (Ctrl-C stops)")
+    upcoming = sorted((times[0], name) for name, times in next_runs(list(jobs_file.jobs.values()), count=1).items()
+                      if times)
+    count = len(jobs_file.jobs)
+    started = (f"briefer: scheduling {count} job{'s' if count != 1 else ''} from {jobs_file.path}"
+               + (f"; next: {upcoming[0][1]} at {_iso(upcoming[0][0], jobs_file.jobs[upcoming[0][1]].zone)}"
+                  if upcoming else "") + " (Ctrl-C stops)")
     previous_term = None
     if threading.current_thread() is threading.main_thread():
         previous_term = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C
     try:
+        if notice:
+            notice(started)
         scheduler.start()
     except KeyboardInterrupt:
         if scheduler.running:
@@ -739,4 +750,6 @@ def run_forever(path: str | Path, *, report: Callable[[str], None] | None, warn:
     finally:
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
+        if stopper.is_alive():
+            stopper.join()
     return interrupted[0] if interrupted else None
