@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .backends import BACKEND_NAMES
 from .digest import DIGEST_FORMATS, parse_since
 from .errors import BrieferError, InputError, JobBusy, UsageError
 
@@ -48,7 +49,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 DEFAULT_GRACE = timedelta(hours=12)
-BACKENDS = ("auto", "mock", "openai")
 _TYPES: dict[str, tuple[type, str]] = {  # key -> (type, how to say it)
     "cron": (str, "a string"), "timezone": (str, "a string"), "sources": (list, "a list of strings"),
     "since": (str, "a string"), "output": (str, "a string"), "title": (str, "a string"),
@@ -386,8 +386,8 @@ def _make_job(path: Path, lines: _Lines, name: str, table: dict, defaults: dict,
         if not formats:
             raise fail(key, f'job "{name}" has an empty formats list')
     backend = merged.get("backend", "auto")
-    if backend not in BACKENDS:
-        raise fail("backend", f'unknown backend {backend!r} in job "{name}" (choose {", ".join(BACKENDS)})')
+    if backend not in BACKEND_NAMES:
+        raise fail("backend", f'unknown backend {backend!r} in job "{name}" (choose {", ".join(BACKEND_NAMES)})')
     grace = DEFAULT_GRACE
     if "misfire_grace" in merged:
         try:
@@ -589,7 +589,7 @@ def export_cron(jobs_file: JobsFile, command: list[str] | None = None, local_zon
            "# cron mails what a job prints: errors only (stdout goes to /dev/null)"]
     if zoned:
         out.append("# CRON_TZ= sets the time zone of the lines after it; cronie (Fedora, RHEL, Arch) honours it,")
-        out.append("# other crons (Debian, Ubuntu) ignore it and use the system zone: use --systemd there")
+        out.append("# other crons may ignore it and use the system zone: use --systemd there")
     for job in jobs_file.jobs.values():
         cron_expr = " ".join(job.cron.expr.split())
         line = (f"cd {shlex.quote(str(path.parent))} && {command} schedule once --quiet "

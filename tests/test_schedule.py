@@ -307,7 +307,7 @@ def test_export_cron_text(tmp_path, local_berlin):
 # install: (crontab -l; briefer schedule export {tmp_path}/jobs.toml --cron) | crontab -
 # cron mails what a job prints: errors only (stdout goes to /dev/null)
 # CRON_TZ= sets the time zone of the lines after it; cronie (Fedora, RHEL, Arch) honours it,
-# other crons (Debian, Ubuntu) ignore it and use the system zone: use --systemd there
+# other crons may ignore it and use the system zone: use --systemd there
 # morning: 0 7 * * 1-5 (Europe/London)
 CRON_TZ=Europe/London
 0 7 * * 1-5 cd {tmp_path} && /opt/briefer/bin/briefer schedule once --quiet {tmp_path}/jobs.toml morning >/dev/null
