@@ -6,7 +6,8 @@
 """
 
 from .backends import Backend, ChatRequest, ChatResponse, MockBackend, make_backend
-from .errors import BrieferError, InputError, NotesError, TemplateError, UsageError
+from .digest import DigestResult, digest
+from .errors import BrieferError, InputError, JobBusy, NotesError, TemplateError, UsageError
 from .pipeline import BriefOptions, brief, brief_documents
 from .render import render
 from .schema import Brief, Notes
@@ -14,6 +15,6 @@ from .schema import Brief, Notes
 __version__ = "0.1.0"
 __all__ = [
     "Backend", "Brief", "BriefOptions", "BrieferError", "ChatRequest", "ChatResponse",
-    "InputError", "MockBackend", "Notes", "NotesError", "TemplateError", "UsageError",
-    "brief", "brief_documents", "make_backend", "render",
+    "DigestResult", "InputError", "JobBusy", "MockBackend", "Notes", "NotesError", "TemplateError", "UsageError",
+    "brief", "brief_documents", "digest", "make_backend", "render",
 ]

@@ -276,6 +276,56 @@ def compare_command(
         raise typer.Exit(1)
 
 
+@app.command("digest")
+def digest_command(
+    sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="Files, folders, globs, web pages or RSS/Atom feeds."),
+    since: str = typer.Option("24h", "--since", help="Window: a span (24h, 90m, 7d) back from now, or a date (YYYY-MM-DD)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder for YYYY-MM-DD.<format> (and .json); default: print."),
+    title: Optional[str] = typer.Option(None, "--title", help="Digest title (default: 'Digest: JOB')."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md or json."),
+    job: str = typer.Option("digest", "--job", help="Job name: its lock, its runs, and what counts as new since its last digest."),
+    state: Optional[Path] = typer.Option(None, "--state", help="State file (SQLite; default: the user data folder)."),
+    backend: str = typer.Option("auto", "--backend", "-b", help="auto, mock (offline) or openai."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the openai backend."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Named profile from the config file."),
+    max_words: int = typer.Option(500, "--max-words", help="Word budget of each document's brief."),
+    max_input_mb: float = typer.Option(20.0, "--max-input-mb", help="Skip documents larger than this."),
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+) -> None:
+    """Make one digest of the documents SOURCES hold inside the window: each document is
+    briefed once (re-runs reuse the stored briefs), then merged into stories.
+
+    Example:
+
+        briefer digest inbox/ https://example.org/feed.xml --since 24h -o digests/
+    """
+    from .digest import DIGEST_FORMATS, digest
+    from .pipeline import BriefOptions
+    from .render import render_digest
+
+    notice = None if quiet else _say
+    try:
+        if fmt not in DIGEST_FORMATS:
+            raise UsageError(f"unknown format {fmt!r} (choose {', '.join(DIGEST_FORMATS)})")
+        options = BriefOptions(max_words=max_words, max_input_bytes=int(max_input_mb * 1024 * 1024))
+        formats = list(dict.fromkeys([fmt, "json"])) if output else [fmt]
+        result = digest(sources, since=since, out_dir=output, title=title, formats=formats, job=job, state=state,
+                        backend=backend, model=model, base_url=base_url, profile=profile, notice=notice,
+                        options=options)
+        if output is None:
+            _emit(render_digest(result.digest, fmt), None)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, verbose)
+    m = result.digest.meta
+    if not quiet:
+        where = f" -> {', '.join(str(f) for f in result.files)}" if result.files else ""
+        _say(f"briefer: digest {result.digest.date}: {m.stories} stor{'y' if m.stories == 1 else 'ies'} from "
+             f"{m.documents} document{'' if m.documents == 1 else 's'} ({m.briefed} briefed, {m.reused} reused, "
+             f"{m.skipped} skipped), {m.llm_calls} model call{'' if m.llm_calls == 1 else 's'}{where}")
+
+
 schedule_app = typer.Typer(help="Run digest jobs from a TOML jobs file on cron schedules.", no_args_is_help=True)
 app.add_typer(schedule_app, name="schedule")
 JobsFileArg = typer.Argument(..., metavar="FILE", help="Jobs file (TOML, a table per job).")

@@ -85,8 +85,13 @@ def _sha(text: str) -> str:
 
 def page_document(url: str, html: bytes) -> Document:
     """The main text of a web page (trafilatura), as a Document; raises if there is none."""
+    import logging
+
     import trafilatura
 
+    # briefer reports a page without main text itself, as a skipped source; trafilatura's
+    # own warnings would reach stderr through logging's last-resort handler
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     markup = html.decode("utf-8", errors="replace")
     text = trafilatura.extract(markup, url=url, include_comments=False, include_tables=False,
                                favor_precision=True)
@@ -164,7 +169,6 @@ class _Gatherer:
 
     def members(self, paths: list[str], source: str) -> None:
         """Folder or glob members: text files modified inside the window, in name order."""
-        taken = 0
         for path in sorted(paths):
             name = os.path.basename(path)
             if name.startswith(".") or not os.path.isfile(path):
@@ -176,7 +180,6 @@ class _Gatherer:
                 self.skip(path, f"not a text, Markdown or HTML file ({Path(path).suffix or 'no suffix'})")
                 continue
             self.file(path)
-            taken += 1
         self.result.sources.append((source, "folder" if os.path.isdir(source) else "glob", None))
 
     # ------------------------------------------------------------ the web

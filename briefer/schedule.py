@@ -461,11 +461,8 @@ def last_success(job: Job) -> datetime | None:
         return None
     from .state import State
 
-    state = State(path)
-    try:
+    with State(path) as state:
         return state.last_success(job.name)
-    finally:
-        state.close()
 
 
 def is_due(job: Job, now: datetime, last: datetime | None) -> bool:

@@ -92,6 +92,12 @@ class State:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> "State":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # ------------------------------------------------------------ sources and documents
 
     def saw_source(self, location: str, kind: str, error: str | None = None) -> None:

@@ -1,5 +1,6 @@
 """Scheduled digest jobs: the jobs file, cron, the due rule, exports, `schedule once/run`, misfires."""
 
+import importlib
 import json
 import os
 import re
@@ -451,7 +452,8 @@ def test_once_runs_due_jobs_then_nothing(job_folder):
         forced = run("schedule", "once", "-q", jobs, "example")  # a named job runs, due or not
         assert forced.exit_code == 0
         assert forced.stdout.endswith("(1 document: 0 briefed, 1 reused; 1 story; 0 LLM calls)\n")
-    runs = State(default_state_path()).runs("example")
+    with State(default_state_path()) as state:
+        runs = state.runs("example")
     assert [(r["status"], r["started"]) for r in runs] == [("ok", at(2026, 11, 28, 8))] * 2
 
     with time_machine.travel(at(2026, 11, 29, 7, 0, 30), tick=False):
@@ -611,12 +613,11 @@ def test_start_catches_up_a_due_job_within_grace(tmp_path):
 
 
 def test_run_stops_cleanly_when_interrupted_mid_job(job_folder, monkeypatch):
-    import briefer.digest
-
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(briefer.digest, "digest", interrupted)
+    # the module (briefer.digest as an attribute is the function, re-exported by briefer)
+    monkeypatch.setattr(importlib.import_module("briefer.digest"), "digest", interrupted)
     with time_machine.travel(at(2026, 11, 28, 7, 0, 30), tick=False):  # due, within grace: runs at start
         result = run("schedule", "run", job_folder / "jobs.toml")
     assert result.exit_code == 0
