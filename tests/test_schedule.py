@@ -278,6 +278,9 @@ def test_due_rule(tmp_path):
     with time_machine.travel(at(2026, 11, 28, 7, 1), tick=False):
         record_run(job, ok=False)
     assert schedule.due_jobs([job], at(2026, 11, 28, 8)) == [job]  # a failed run covers nothing
+    with time_machine.travel(at(2026, 11, 28, 7, 1, 30), tick=False), State(job.state_path()) as state:
+        state.start_run(job.name, "2026-11-28")  # and neither does one killed mid-way
+    assert schedule.due_jobs([job], at(2026, 11, 28, 8)) == [job]
     with time_machine.travel(at(2026, 11, 28, 7, 2), tick=False):
         record_run(job)
     assert schedule.due_jobs([job], at(2026, 11, 28, 8)) == []
@@ -361,6 +364,20 @@ WantedBy=timers.target
         "# --- briefer-morning.service ---", "# --- briefer-morning.timer ---",
         "# --- briefer-evening.service ---", "# --- briefer-evening.timer ---"]
     assert units["briefer-evening.timer"] in text
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze")
+def test_systemd_accepts_the_units(tmp_path):
+    jobs = schedule.load_jobs(write(tmp_path, EXPORT_JOBS))
+    paths = []
+    for name, text in schedule.export_systemd(jobs, [sys.executable, "-m", "briefer.cli"]).items():
+        paths.append(tmp_path / name)
+        paths[-1].write_text(text)
+    checked = subprocess.run(["systemd-analyze", "verify", *map(str, paths)], capture_output=True, text=True,
+                             check=False)
+    if "Failed to initialize manager" in checked.stderr:
+        pytest.skip("systemd-analyze cannot run here")
+    assert (checked.returncode, checked.stderr) == (0, "")
 
 
 def test_systemd_quoting():
@@ -508,8 +525,8 @@ def test_example_jobs_file(tmp_path, monkeypatch):
     assert shown.exit_code == 0 and shown.stdout.startswith("job      cron       zone")
     once = run("schedule", "once", "-q", "examples/jobs.toml")
     assert once.exit_code == 0
-    assert re.fullmatch(r"example: ok, wrote examples/digests/(\S+)\.md, examples/digests/\1\.json \(1 document: "
-                        r"1 briefed, 0 reused; \d+ stor(y|ies); \d+ LLM calls?\)\n", once.stdout)
+    assert re.fullmatch(r"example: ok, wrote examples/digests/(\S+)\.md, examples/digests/\1\.json \(3 documents: "
+                        r"3 briefed, 0 reused; \d+ stor(y|ies); \d+ LLM calls?\)\n", once.stdout)
     assert run("schedule", "once", "examples/jobs.toml").stdout.startswith("example: not due: last success ")
     cron = run("schedule", "export", "examples/jobs.toml", "--cron")
     assert cron.exit_code == 0
