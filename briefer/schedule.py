@@ -595,6 +595,8 @@ def export_cron(jobs_file: JobsFile, command: list[str] | None = None, local_zon
         if zoned:
             out.append(f"CRON_TZ={job.zone_name}")
         out.append(f"{cron_expr} {line}")
+    if zoned:
+        out.extend(["# back to the machine's zone for any lines after these", f"CRON_TZ={local_zone}"])
     return "\n".join(out) + "\n"
 
 

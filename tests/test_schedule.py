@@ -318,6 +318,8 @@ CRON_TZ=Europe/London
 # evening: 30 18 * * * (Europe/Berlin)
 CRON_TZ=Europe/Berlin
 30 18 * * * cd {tmp_path} && /opt/briefer/bin/briefer schedule once --quiet {tmp_path}/jobs.toml evening >/dev/null
+# back to the machine's zone for any lines after these
+CRON_TZ=Europe/London
 """
 
 
