@@ -15,7 +15,7 @@ from typing import List, Optional
 import typer
 from typer.core import TyperGroup
 
-from .errors import BrieferError, InputError, UsageError
+from .errors import BrieferError, UsageError
 
 # Typer's usage-error class, reached through its public BadParameter (recent Typer
 # releases carry their own copy of click, so ``import click`` is not guaranteed).
@@ -427,6 +427,7 @@ def schedule_export(
 
         briefer schedule export examples/jobs.toml --systemd -o ~/.config/systemd/user
     """
+    from .errors import InputError
     from .files import atomic_write
     from .schedule import export_cron, export_systemd, load_jobs, render_units
 
