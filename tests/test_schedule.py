@@ -17,7 +17,7 @@ import pytest
 import time_machine
 from typer.testing import CliRunner
 
-from briefer import schedule
+from briefer import jobs, schedule
 from briefer.backends import OFFLINE_NOTICE
 from briefer.cli import app
 from briefer.digest import job_lock
@@ -40,6 +40,7 @@ def at(*parts) -> datetime:
 @pytest.fixture
 def local_berlin(monkeypatch):
     """Pretend the machine's zone is Europe/Berlin, so nothing depends on where tests run."""
+    monkeypatch.setattr(jobs, "local_zone_name", lambda: "Europe/Berlin")
     monkeypatch.setattr(schedule, "local_zone_name", lambda: "Europe/Berlin")
 
 
