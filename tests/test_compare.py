@@ -158,7 +158,8 @@ def test_brief_check_puts_scores_in_meta(example_path):
 def test_benchmark_script_runs_on_a_few_pairs():
     script = ROOT / "benchmarks" / "faithfulness.py"
     data = ROOT / "tests" / "data" / "qags-mini"  # QAGS's format, a few pairs written for this test
-    out = subprocess.run([sys.executable, str(script), "--data", str(data)], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, str(script), "--data", str(data), "--folds", "2"], capture_output=True, text=True,
                          timeout=120, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "cnndm" in out.stdout and "xsum" in out.stdout and "pearson" in out.stdout.lower()
+    assert "cnndm/0" in out.stdout and "xsum/1" in out.stdout  # the fixed 2-fold split
