@@ -10,8 +10,9 @@ only when a page is laid out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .budget import body_words, drop_empty_sides, drop_order
 from .errors import UsageError
@@ -25,7 +26,7 @@ PAPER_NAMES = {"a4": "A4", "letter": "Letter"}
 def require_weasyprint() -> Any:
     """The weasyprint module, or a one-line usage error saying how to get it."""
     try:
-        import weasyprint
+        import weasyprint.urls  # URLFetcher: WeasyPrint 68 or later
     except ImportError as exc:
         raise UsageError(f"PDF output needs WeasyPrint: {INSTALL_HINT}") from exc
     except OSError as exc:  # installed, but Pango or another system library is missing
@@ -66,36 +67,49 @@ def without_lowest(brief: Brief, count: int) -> Brief:
 
 
 def fit_to_page(brief: Brief, paper: str = "a4", notice: Callable[[str], None] | None = None) -> PageFit:
-    """Lay ``brief`` out on ``paper``; drop the fewest lowest-priority items that make it
-    one page. Dropping more items does not add pages, so the fewest is found by bisection:
-    a handful of layouts instead of one per item. (Whatever is returned was laid out and
-    counted: a one-page result is one page even if that assumption ever failed.)"""
+    """Lay ``brief`` out on ``paper``, dropping the fewest lowest-priority items that make
+    it one page. Dropping more items does not add pages, so the fewest is searched for
+    (1, 2, 4, ... dropped, then bisection): a handful of layouts, not one per item. What
+    is returned was laid out and counted, so a one-page result is one page regardless."""
     check_paper(paper)
     weasyprint = require_weasyprint()
+    # The page needs nothing from outside; fetching nothing at all means even markup that
+    # slipped past escaping could not read a local file or call a server.
+    fetch_nothing = weasyprint.urls.URLFetcher(allowed_protocols=())
 
     def lay_out(count: int) -> PageFit:
         trimmed = without_lowest(brief, count) if count else brief.model_copy(deep=True)
-        return PageFit(trimmed, weasyprint.HTML(string=render_html(trimmed, paper)).render(), paper)
+        html = weasyprint.HTML(string=render_html(trimmed, paper), url_fetcher=fetch_nothing)
+        return PageFit(trimmed, html.render(), paper)
 
     best = lay_out(0)
     if best.pages == 1:
         return best
-    low, high = 0, len(drop_order(brief))  # low: too long; high: everything droppable gone
-    last = lay_out(high)
-    if last.pages > 1:
-        if notice:
-            notice(f"briefer: the brief takes {last.pages} {PAPER_NAMES[paper]} pages even without its optional items")
-        return last
-    best = last
-    while high - low > 1:
-        middle = (low + high) // 2
-        fit = lay_out(middle)
-        if fit.pages == 1:
-            high, best = middle, fit
+    total = len(drop_order(brief))
+    too_many, fits = 0, None  # dropping too_many items is not enough; dropping ``fits`` is
+    count = 1
+    while count < total:
+        attempt = lay_out(count)
+        if attempt.pages == 1:
+            fits, best = count, attempt
+            break
+        too_many, count = count, count * 2
+    if fits is None:
+        best = lay_out(total)
+        if best.pages > 1:
+            if notice:
+                notice(f"briefer: the brief takes {best.pages} {PAPER_NAMES[paper]} pages even without its optional items")
+            return best
+        fits = total
+    while fits - too_many > 1:
+        middle = (too_many + fits) // 2
+        attempt = lay_out(middle)
+        if attempt.pages == 1:
+            fits, best = middle, attempt
         else:
-            low = middle
+            too_many = middle
     if notice:
-        notice(f"briefer: dropped {high} item{'s' if high != 1 else ''} to fit one {PAPER_NAMES[paper]} page: "
+        notice(f"briefer: dropped {fits} item{'s' if fits != 1 else ''} to fit one {PAPER_NAMES[paper]} page: "
                + "; ".join(best.brief.meta.dropped_for_page[len(brief.meta.dropped_for_page):]))
     return best
 
