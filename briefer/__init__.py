@@ -8,6 +8,7 @@
 from .backends import Backend, ChatRequest, ChatResponse, MockBackend, make_backend
 from .errors import BrieferError, InputError, NotesError, TemplateError, UsageError
 from .pipeline import BriefOptions, brief, brief_documents
+from .paper import fit_to_page, render_pdf
 from .render import render
 from .schema import Brief, Notes
 
@@ -15,5 +16,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Backend", "Brief", "BriefOptions", "BrieferError", "ChatRequest", "ChatResponse",
     "InputError", "MockBackend", "Notes", "NotesError", "TemplateError", "UsageError",
-    "brief", "brief_documents", "make_backend", "render",
+    "brief", "brief_documents", "fit_to_page", "make_backend", "render", "render_pdf",
 ]
