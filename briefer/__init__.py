@@ -7,8 +7,8 @@
 
 from .backends import Backend, ChatRequest, ChatResponse, MockBackend, make_backend
 from .errors import BrieferError, InputError, NotesError, TemplateError, UsageError
-from .pipeline import BriefOptions, brief, brief_documents
 from .paper import fit_to_page, render_pdf
+from .pipeline import BriefOptions, brief, brief_documents
 from .render import render
 from .schema import Brief, Notes
 

@@ -160,7 +160,7 @@ def brief_command(
              f"{m.dropped_ungrounded} dropped as ungrounded, {m.words} words, {m.elapsed_s:.2f} s")
 
 
-def _check_page_options(fmt: str, paper: Optional[str], output: Optional[Path], dry_run: bool) -> bool:
+def _check_page_options(fmt: str, paper: str | None, output: Path | None, dry_run: bool) -> bool:
     """Whether the brief must be fitted to one page (pdf, or html with --paper); refuses
     what cannot work before any model is asked."""
     if paper and fmt not in ("html", "pdf"):

@@ -86,28 +86,29 @@ def fit_to_page(brief: Brief, paper: str = "a4", notice: Callable[[str], None] |
     if best.pages == 1:
         return best
     total = len(drop_order(brief))
-    too_many, fits = 0, None  # dropping too_many items is not enough; dropping ``fits`` is
+    not_enough, fits = 0, None  # dropping not_enough items leaves two pages; dropping fits makes one
     count = 1
     while count < total:
         attempt = lay_out(count)
         if attempt.pages == 1:
             fits, best = count, attempt
             break
-        too_many, count = count, count * 2
+        not_enough, count = count, count * 2
     if fits is None:
         best = lay_out(total)
         if best.pages > 1:
             if notice:
-                notice(f"briefer: the brief takes {best.pages} {PAPER_NAMES[paper]} pages even without its optional items")
+                notice(f"briefer: the brief takes {best.pages} {PAPER_NAMES[paper]} pages "
+                       "even without its optional items")
             return best
         fits = total
-    while fits - too_many > 1:
-        middle = (too_many + fits) // 2
+    while fits - not_enough > 1:
+        middle = (not_enough + fits) // 2
         attempt = lay_out(middle)
         if attempt.pages == 1:
             fits, best = middle, attempt
         else:
-            too_many = middle
+            not_enough = middle
     if notice:
         notice(f"briefer: dropped {fits} item{'s' if fits != 1 else ''} to fit one {PAPER_NAMES[paper]} page: "
                + "; ".join(best.brief.meta.dropped_for_page[len(brief.meta.dropped_for_page):]))

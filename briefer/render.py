@@ -5,6 +5,7 @@ and source text may hold markup, which must show as text. (PDF is ``paper``'s jo
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -65,6 +66,7 @@ def dropped_summary(labels: list[str]) -> str:
     return ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())
 
 
+@cache  # the one-page fit renders the same templates several times
 def _html_env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
@@ -93,7 +95,8 @@ def render_briefs_html(briefs: list[Brief], title: str, paper: str | None = None
     """Several briefs in one HTML document (a digest's stories), each starting on a new page."""
     page_size = PAGE_SIZES[check_paper(paper)] if paper else None
     template = _html_env().get_template("briefs.html.j2")
-    return template.render(title=title, items=[(b, engine_label(b), shown_verbatim(b)) for b in briefs], page_size=page_size)
+    items = [(b, engine_label(b), shown_verbatim(b)) for b in briefs]
+    return template.render(title=title, items=items, page_size=page_size)
 
 
 def engine_label(brief: Brief) -> str:

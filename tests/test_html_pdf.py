@@ -272,8 +272,9 @@ def overlong_brief() -> Brief:
         title="Grain corridor talks", as_of="2024-03-01", bluf="The talks ended without a deal.", bluf_evidence=["S1"],
         sides=[Side(name=name, actors=[f"{name} envoy"], positions=[point(k + n) for n in range(4)])
                for k, name in ((1, "Ukraine"), (7, "Russia"), (13, "Turkey"))],
-        disputes=[Dispute(issue=f"Issue {n}", stances=[Stance(side="Ukraine", text=point(20 + n).text, evidence=[f"S{20 + n}"]),
-                                                       Stance(side="Russia", text=point(25 + n).text, evidence=[f"S{25 + n}"])])
+        disputes=[Dispute(issue=f"Issue {n}",
+                          stances=[Stance(side="Ukraine", text=point(20 + n).text, evidence=[f"S{20 + n}"]),
+                                   Stance(side="Russia", text=point(25 + n).text, evidence=[f"S{25 + n}"])])
                   for n in range(1, 4)],
         next_steps=[NextStep(actor="Turkey", action=f"host round {n}", date=f"2024-04-0{n}", certainty="scheduled",
                              evidence=[f"S{30 + n}"]) for n in range(1, 5)],
