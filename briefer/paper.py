@@ -86,7 +86,7 @@ def fit_to_page(brief: Brief, paper: str = "a4", notice: Callable[[str], None] |
     if best.pages == 1:
         return best
     total = len(drop_order(brief))
-    not_enough, fits = 0, None  # dropping not_enough items leaves two pages; dropping fits makes one
+    not_enough, fits = 0, None  # dropping not_enough items leaves more than one page; dropping fits makes one
     count = 1
     while count < total:
         attempt = lay_out(count)
