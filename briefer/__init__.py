@@ -8,6 +8,7 @@
 from .backends import Backend, ChatRequest, ChatResponse, MockBackend, make_backend
 from .digest import DigestResult, digest
 from .errors import BrieferError, InputError, JobBusy, NotesError, TemplateError, UsageError
+from .paper import fit_to_page, render_pdf
 from .pipeline import BriefOptions, brief, brief_documents
 from .render import render
 from .schema import Brief, Notes
@@ -16,5 +17,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Backend", "Brief", "BriefOptions", "BrieferError", "ChatRequest", "ChatResponse",
     "DigestResult", "InputError", "JobBusy", "MockBackend", "Notes", "NotesError", "TemplateError", "UsageError",
-    "brief", "brief_documents", "digest", "make_backend", "render",
+    "brief", "brief_documents", "digest", "fit_to_page", "make_backend", "render", "render_pdf",
 ]

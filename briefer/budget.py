@@ -3,9 +3,12 @@
 Items are dropped whole, lowest priority first, never cut mid-sentence. Priority falls
 with an item's rank inside its section and with the section's weight, so long sections
 give up their tail before short ones lose their only item. The BLUF is never dropped.
+``drop_order`` is that ranking; the one-page fit of a PDF (``paper``) drops along it too.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from .schema import BriefDraft
 
@@ -37,26 +40,70 @@ def body_words(draft: BriefDraft) -> int:
     return total
 
 
-def fit_to_budget(draft: BriefDraft, max_words: int) -> tuple[BriefDraft, int]:
-    """Drop items until the body fits ``max_words``; returns the draft and its word count."""
-    candidates = []  # (priority, order, section, container, item)
+@dataclass
+class Droppable:
+    """One item the brief can lose, with where it sits so it can be removed."""
+
+    section: str
+    container: list
+    item: object
+    side: str | None = None  # for positions: the side that holds it
+
+    def label(self) -> str:
+        """A short description for ``meta``: 'quote: Wang Yi “We have never accepted ...”'."""
+        item = self.item
+        if self.section == "disputes":
+            text = item.issue
+        elif self.section == "next_steps":
+            text = f"{item.actor}: {item.action}"
+        elif self.section == "quotes":
+            text = f"{item.speaker} “{item.text}”"
+        else:
+            text = item.text
+        words = text.split()
+        short = " ".join(words[:8]) + (" ..." if len(words) > 8 else "")
+        kind = _SINGULAR[self.section] + (f" ({self.side})" if self.side else "")
+        return f"{kind}: {short}"
+
+    def drop(self) -> None:
+        del self.container[next(i for i, x in enumerate(self.container) if x is self.item)]
+
+
+_SINGULAR = {"disputes": "dispute", "positions": "position", "next_steps": "next step",
+             "agreements": "agreement", "quotes": "quote"}
+
+
+def drop_order(draft) -> list[Droppable]:
+    """Every droppable item of ``draft`` (a ``BriefDraft`` or a ``Brief``), lowest priority
+    first. The word budget and the one-page fit (``paper``) both drop along this order."""
+    candidates = []  # (priority, order, droppable)
     order = 0
     for side_index, side in enumerate(draft.sides):
         for rank, item in enumerate(side.positions):
             # a side's first position outranks every side's second one
-            candidates.append((WEIGHTS["positions"] / (1 + rank) - side_index * 1e-3, order, side.positions, item))
+            priority = WEIGHTS["positions"] / (1 + rank) - side_index * 1e-3
+            candidates.append((priority, order, Droppable("positions", side.positions, item, side.name)))
             order += 1
     for section in ("disputes", "next_steps", "agreements", "quotes"):
         items = getattr(draft, section)
         for rank, item in enumerate(items):
-            candidates.append((WEIGHTS[section] / (1 + rank), order, items, item))
+            candidates.append((WEIGHTS[section] / (1 + rank), order, Droppable(section, items, item)))
             order += 1
     candidates.sort(key=lambda c: (c[0], -c[1]))
+    return [droppable for _, _, droppable in candidates]
+
+
+def drop_empty_sides(draft) -> None:
+    draft.sides = [side for side in draft.sides if side.positions]
+
+
+def fit_to_budget(draft: BriefDraft, max_words: int) -> tuple[BriefDraft, int]:
+    """Drop items until the body fits ``max_words``; returns the draft and its word count."""
     words = body_words(draft)
-    for _, _, container, item in candidates:
+    for droppable in drop_order(draft):
         if words <= max_words:
             break
-        del container[next(i for i, x in enumerate(container) if x is item)]
+        droppable.drop()
         words = body_words(draft)
-    draft.sides = [side for side in draft.sides if side.positions]
+    drop_empty_sides(draft)
     return draft, body_words(draft)

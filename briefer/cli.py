@@ -61,8 +61,13 @@ def _fail(exc: BaseException, verbose: bool) -> None:
     raise typer.Exit(1)
 
 
-def _emit(text: str, output: Optional[Path]) -> None:
+def _emit(text: str | bytes, output: Optional[Path]) -> None:
     if output is None:
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+            return
         sys.stdout.write(text)
         sys.stdout.flush()
         return
@@ -79,7 +84,8 @@ QuietOpt = typer.Option(False, "--quiet", "-q", help="Say nothing on stderr but 
 def brief_command(
     sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="Files to brief (.txt, .md, .html); - reads stdin."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE (atomically) instead of stdout."),
-    fmt: str = typer.Option("md", "--format", "-f", help="md, json or txt."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, json, txt, html or pdf (pdf needs the pdf extra)."),
+    paper: Optional[str] = typer.Option(None, "--paper", help="a4 or letter: fit to one page of this size (pdf: default a4; html: needs the pdf extra)."),
     backend: str = typer.Option("auto", "--backend", "-b", help="auto, mock (offline) or openai."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the openai backend."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."),
@@ -107,14 +113,18 @@ def brief_command(
         briefer brief examples/blinken-wang-munich.txt
 
         briefer brief report.html --format json -o brief.json --base-url http://127.0.0.1:8080/v1 --model local
+
+        briefer brief examples/blinken-wang-munich.txt --format pdf --paper letter -o brief.pdf
     """
     from .pipeline import BriefOptions, brief
-    from .render import FORMATS, render
+    from .render import FORMATS, check_paper, render
 
     notice = None if quiet else _say
     try:
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+        formats = (*FORMATS, "pdf")
+        if fmt not in formats:
+            raise UsageError(f"unknown format {fmt!r} (choose {', '.join(formats)})")
+        fit_page = _check_page_options(fmt, check_paper(paper), output, dry_run)
         options = BriefOptions(max_words=max_words, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap,
                                concurrency=concurrency, use_cache=not no_cache, prompts_dir=prompts_dir,
                                answer_tokens=answer_tokens,
@@ -130,7 +140,15 @@ def brief_command(
             return
         with _ProgressBar(enabled=not quiet) as bar:
             result = brief(sources, options=options, notice=notice, progress=bar.update, **server)
-        _emit(render(result, fmt), output)
+        if fit_page:
+            from .paper import fit_to_page
+            from .render import render_html
+
+            fitted = fit_to_page(result, paper or "a4", notice=notice)
+            result = fitted.brief
+            _emit(fitted.pdf() if fmt == "pdf" else render_html(result, paper), output)
+        else:
+            _emit(render(result, fmt), output)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one clean line
         _fail(exc, verbose)
     if verbose:
@@ -140,6 +158,21 @@ def brief_command(
         _say(f"briefer: {m.llm_calls} calls, {m.cache_hits} cache hits, {m.prompt_tokens} prompt + "
              f"{m.completion_tokens} completion tokens{cost}{mode}, {m.chunks} chunk{'s' if m.chunks != 1 else ''}, "
              f"{m.dropped_ungrounded} dropped as ungrounded, {m.words} words, {m.elapsed_s:.2f} s")
+
+
+def _check_page_options(fmt: str, paper: str | None, output: Path | None, dry_run: bool) -> bool:
+    """Whether the brief must be fitted to one page (pdf, or html with --paper); refuses
+    what cannot work before any model is asked."""
+    if paper and fmt not in ("html", "pdf"):
+        raise UsageError("--paper works with --format html or pdf")
+    fit_page = (fmt == "pdf" or paper is not None) and not dry_run
+    if fit_page:
+        from .paper import require_weasyprint
+
+        require_weasyprint()
+    if fmt == "pdf" and output is None and sys.stdout.isatty() and not dry_run:
+        raise UsageError("a PDF is binary: write it with -o FILE or redirect stdout")
+    return fit_page
 
 
 class _ProgressBar:

@@ -140,6 +140,8 @@ class Meta(_Model):
     structured_output: str | None = None  # json_schema | json_object | text, for model servers
     cost_usd: float | None = None  # estimated from the price table; None when the price is unknown
     check: CheckScores | None = None  # only with --check
+    # items dropped so the brief fits one printed page (--format pdf, or html with --paper)
+    dropped_for_page: list[str] = Field(default_factory=list)
 
 
 class Brief(_Model):

@@ -6,6 +6,17 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "blinken-wang-munich.txt"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Deselect ``visual`` tests unless the ``-m`` expression names them (``pytest -m
+    visual``): they need Chromium and make screenshots for a person, not a verdict."""
+    if "visual" in (config.getoption("markexpr", default="") or ""):
+        return
+    visual = [item for item in items if item.get_closest_marker("visual") is not None]
+    if visual:
+        config.hook.pytest_deselected(items=visual)
+        items[:] = [item for item in items if item.get_closest_marker("visual") is None]
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch, tmp_path_factory):
     """No test sees the developer's API keys, servers or config and cache folders."""

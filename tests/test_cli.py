@@ -36,7 +36,7 @@ def test_json_format_follows_contract(example_path):
     assert data["schema_version"] == "1"
     assert list(data["meta"]) == ["backend", "model", "llm_calls", "prompt_tokens", "completion_tokens",
                                   "chunks", "dropped_ungrounded", "elapsed_s", "words",
-                                  "cache_hits", "structured_output", "cost_usd", "check"]
+                                  "cache_hits", "structured_output", "cost_usd", "check", "dropped_for_page"]
 
 
 def test_stdin_dash(example_path):
@@ -92,7 +92,9 @@ def test_bad_input_one_line_error(bad_inputs, tmp_path, case, extra, message, co
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--format", "xml"], "unknown format 'xml' (choose md, json, txt)"),
+    (["--format", "xml"], "unknown format 'xml' (choose md, json, txt, html, pdf)"),
+    (["--format", "pdf", "--paper", "a5"], "unknown paper 'a5' (choose a4, letter)"),
+    (["--paper", "letter"], "--paper works with --format html or pdf"),
     (["--backend", "gpt"], "unknown backend 'gpt' (choose auto, mock, openai)"),
     (["--as-of", "yesterday"], "--as-of must be a date as YYYY-MM-DD (got 'yesterday')"),
     (["--max-words", "10"], "--max-words must be at least 50 (got 10)"),
