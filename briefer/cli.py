@@ -315,7 +315,7 @@ def digest_command(
     since: str = typer.Option("24h", "--since", help="Window: a span (24h, 90m, 7d) back from now, or a date (YYYY-MM-DD)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder for YYYY-MM-DD.<format> (and .json); default: print."),
     title: Optional[str] = typer.Option(None, "--title", help="Digest title (default: 'Digest: JOB')."),
-    fmt: str = typer.Option("md", "--format", "-f", help="md or json."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, json or html."),
     job: str = typer.Option("digest", "--job", help="Job name: its lock, its runs, and what counts as new since its last digest."),
     state: Optional[Path] = typer.Option(None, "--state", help="State file (SQLite; default: the user data folder)."),
     backend: str = typer.Option("auto", "--backend", "-b", help="auto, mock (offline) or openai."),

@@ -33,11 +33,11 @@ from .gather import gather
 from .grounding import Grounder
 from .pipeline import BriefOptions, brief_async, open_backend
 from .prompts import Prompts
+from .render import DIGEST_FORMATS, render_digest
 from .schema import Brief, Digest, DigestDocument, DigestDraft, DigestMeta, SkippedSource
 from .state import State
 from .stories import ground_stories, payload, payload_json, used_ids
 
-DIGEST_FORMATS = ("md", "json")
 _SINCE_RE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -162,7 +162,7 @@ class _DigestRun:
 
 
 def digest(sources: Sequence[str], *, since: str | None = "24h", out_dir: str | Path | None = None,
-           title: str | None = None, formats: Sequence[str] = DIGEST_FORMATS, job: str = "digest",
+           title: str | None = None, formats: Sequence[str] = ("md", "json"), job: str = "digest",
            state: str | Path | None = None, backend: Backend | str = "auto", model: str | None = None,
            base_url: str | None = None, profile: str | None = None, now: datetime | None = None,
            notice: Callable[[str], None] | None = None, options: BriefOptions | None = None) -> DigestResult:
@@ -171,8 +171,6 @@ def digest(sources: Sequence[str], *, since: str | None = "24h", out_dir: str | 
     Writes ``out_dir/YYYY-MM-DD.<format>`` for each of ``formats`` when ``out_dir`` is given.
     Raises ``JobBusy`` when another process runs the same ``job``.
     """
-    from .render import render_digest
-
     started = time.perf_counter()
     now = now or datetime.now().astimezone()
     if now.tzinfo is None:

@@ -91,14 +91,6 @@ def render_html(brief: Brief, paper: str | None = None) -> str:
                            shown=shown_verbatim(brief))
 
 
-def render_briefs_html(briefs: list[Brief], title: str, paper: str | None = None) -> str:
-    """Several briefs in one HTML document (a digest's stories), each starting on a new page."""
-    page_size = PAGE_SIZES[check_paper(paper)] if paper else None
-    template = _html_env().get_template("briefs.html.j2")
-    items = [(b, engine_label(b), shown_verbatim(b)) for b in briefs]
-    return template.render(title=title, items=items, page_size=page_size)
-
-
 def engine_label(brief: Brief) -> str:
     if brief.meta.backend == "mock":
         return "offline extractive engine"
@@ -116,14 +108,18 @@ def render(brief: Brief, fmt: str = "md") -> str:
     return template.render(brief=brief, engine=engine_label(brief))
 
 
+DIGEST_FORMATS = ("md", "json", "html")
+
+
 def render_digest(digest, fmt: str = "md") -> str:
-    """A digest as Markdown or JSON."""
+    """A digest as Markdown, JSON or self-contained HTML (several pages allowed)."""
+    if fmt not in DIGEST_FORMATS:
+        raise UsageError(f"unknown digest format {fmt!r} (choose {', '.join(DIGEST_FORMATS)})")
     if fmt == "json":
         return digest.model_dump_json(indent=2) + "\n"
-    if fmt != "md":
-        raise UsageError(f"unknown digest format {fmt!r} (choose md, json)")
     engine = "offline extractive engine" if digest.meta.backend == "mock" else f"{digest.meta.model} via {digest.meta.backend}"
-    return _env().get_template("digest.md.j2").render(d=digest, engine=engine)
+    env = _html_env() if fmt == "html" else _env()
+    return env.get_template(f"digest.{fmt}.j2").render(d=digest, engine=engine)
 
 
 COMPARE_FORMATS = ("table", "md", "json")

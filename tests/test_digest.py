@@ -272,7 +272,7 @@ def test_cli_digest_writes_the_day_file_and_says_what_it_did(files, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--since", "yesterday"], "bad --since 'yesterday': use a span such as 24h, 90m, 7d, or a date YYYY-MM-DD"),
-    (["--format", "pdf"], "unknown format 'pdf' (choose md, json)"),
+    (["--format", "pdf"], "unknown format 'pdf' (choose md, json, html)"),
 ])
 def test_cli_digest_bad_options_are_one_line(files, args, message):
     result = runner.invoke(app, ["digest", str(files[0]), *args])

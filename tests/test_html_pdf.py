@@ -17,7 +17,7 @@ from briefer.budget import body_words, drop_order
 from briefer.cli import app
 from briefer.errors import UsageError
 from briefer.paper import fit_to_page, render_pdf, without_lowest
-from briefer.render import render_briefs_html, render_html
+from briefer.render import render_html
 from briefer.schema import (
     Brief,
     Dispute,
@@ -131,14 +131,21 @@ def test_paper_sets_the_print_page_size(example_brief):
     assert "@page { size: letter; }" in render_html(example_brief, "letter")
 
 
-def test_several_briefs_in_one_document(example_brief):
-    html = render_briefs_html([example_brief, example_brief], title="Morning digest")
+def test_a_digest_renders_to_html_with_its_stories_whole_on_paper(tmp_path):
+    from briefer import digest
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [str(root / "examples" / "blinken-wang-munich.txt"), str(root / "examples" / "inbox")]
+    made = digest(sources, since="3650d", formats=("html",), out_dir=tmp_path, state=tmp_path / "s.sqlite3",
+                  backend="mock").digest
+    html = (tmp_path / f"{made.date}.html").read_text()
     parsed = Tags(html)
-    assert len(parsed.named("article")) == 2
-    assert parsed.named("body") == [{"class": "several"}]
+    assert [a for a in parsed.named("section") if a.get("class") == "story"] == [{"class": "story"}] * 3
+    assert ".story { margin-bottom: 1.1rem; break-inside: avoid-page; }" in html
     ids = [attrs["id"] for _, attrs in parsed.tags if "id" in attrs]
-    assert len(ids) == len(set(ids)) and "b1-S4" in ids and "b2-S4" in ids
-    assert "body.several .brief + .brief { break-before: page; }" in html
+    assert len(ids) == len(set(ids)) and "src-D1.S1" in ids and "doc-D4" in ids
+    assert set(made.citations) == {i.removeprefix("src-") for i in ids if i.startswith("src-")}
+    assert "<script" not in html and "http" not in html.split("<body>")[0]  # self-contained
 
 
 # --------------------------------------------------------------------------- injection
