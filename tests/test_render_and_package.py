@@ -44,5 +44,5 @@ def test_wheel_carries_prompt_templates(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for template in ("extract.j2", "reduce.j2", "brief.j2", "retry.j2", "verify.j2"):
         assert f"briefer/prompts/{template}" in names
-    for template in ("brief.md.j2", "brief.html.j2", "briefs.html.j2", "_html.j2", "_brief.css"):
+    for template in ("brief.md.j2", "brief.html.j2", "digest.md.j2", "digest.html.j2", "_html.j2", "_brief.css"):
         assert f"briefer/templates/{template}" in names

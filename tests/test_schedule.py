@@ -153,7 +153,7 @@ GOOD_JOB = '[jobs.morning]\ncron = "0 7 * * *"\nsources = ["a.txt"]\noutput = "o
     (GOOD_JOB + 'since = "yesterday"\n',
      ('jobs.toml:5: since in job "morning" must be a span such as "24h", '
       "\"90m\", \"7d\", \"2w\" or a date YYYY-MM-DD (got 'yesterday')")),
-    (GOOD_JOB + 'format = "pdf"\n', "jobs.toml:5: unknown format 'pdf' in job \"morning\" (choose md, json)"),
+    (GOOD_JOB + 'format = "pdf"\n', "jobs.toml:5: unknown format 'pdf' in job \"morning\" (choose md, json, html)"),
     (GOOD_JOB + 'format = "md"\nformats = ["md"]\n', 'jobs.toml:6: job "morning" sets both format and formats: use one'),
     (GOOD_JOB + 'backend = "gpt"\n', "jobs.toml:5: unknown backend 'gpt' in job \"morning\" (choose auto, mock, openai)"),
     (GOOD_JOB + 'misfire_grace = "soon"\n',
