@@ -45,8 +45,7 @@ def files(tmp_path):
 
 
 def make(sources, tmp_path, **kw):
-    kw.setdefault("now", NOW)
-    kw.setdefault("backend", "mock")
+    kw.setdefault("now", NOW)  # the backend is the default: offline here (no key, no server)
     return briefer.digest([str(s) for s in sources], out_dir=tmp_path / "out", state=tmp_path / "state.sqlite3", **kw)
 
 
