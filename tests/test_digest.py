@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+from openai_server import FakeOpenAI
 from web_server import WebSite
 
 import briefer
@@ -145,6 +146,20 @@ def test_a_failed_run_never_replaces_a_good_digest(files, tmp_path):
     runs = State(tmp_path / "state.sqlite3").runs("digest")
     assert [r["status"] for r in runs] == ["ok", "failed", "failed"]
     assert runs[1]["error"] == "server at http://127.0.0.1:9/v1 answered 503"
+
+
+def test_through_a_model_server_each_document_is_paid_for_once(files, tmp_path):
+    with FakeOpenAI() as server:
+        first = make(files[:2], tmp_path, backend="openai", base_url=server.base_url, model="test-model")
+        paid = len(server.requests)
+        more = make(files, tmp_path, backend="openai", base_url=server.base_url, model="test-model")
+        after_more = len(server.requests)
+        again = make(files, tmp_path, backend="openai", base_url=server.base_url, model="test-model")
+    assert paid == first.digest.meta.llm_calls == 5  # extract + brief for each document, one digest call
+    assert (more.digest.meta.briefed, more.digest.meta.reused) == (1, 2)
+    assert after_more - paid == more.digest.meta.llm_calls == 3  # only the new document, and a new digest
+    assert len(server.requests) == after_more and again.digest.meta.llm_calls == 0
+    assert [s.sources for s in again.digest.stories] == [["D1"], ["D2"], ["D3"]]
 
 
 def test_stories_are_new_when_a_document_was_not_in_the_previous_days_digest(files, tmp_path):
