@@ -78,6 +78,10 @@ def _emit(text: str | bytes, output: Optional[Path]) -> None:
 
 VerboseOpt = typer.Option(False, "--verbose", "-v", help="Show details on stderr, and tracebacks on errors.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Say nothing on stderr but errors.")
+BackendOpt = typer.Option("auto", "--backend", "-b", help="auto, mock (offline) or openai.")
+ModelOpt = typer.Option(None, "--model", "-m", help="Model name for the openai backend.")
+BaseUrlOpt = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.")
+ProfileOpt = typer.Option(None, "--profile", "-p", help="Named profile from the config file.")
 
 
 @app.command("brief")
@@ -86,10 +90,10 @@ def brief_command(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE (atomically) instead of stdout."),
     fmt: str = typer.Option("md", "--format", "-f", help="md, json, txt, html or pdf (pdf needs the pdf extra)."),
     paper: Optional[str] = typer.Option(None, "--paper", help="a4 or letter: fit to one page of this size (pdf: default a4; html: needs the pdf extra)."),
-    backend: str = typer.Option("auto", "--backend", "-b", help="auto, mock (offline) or openai."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the openai backend."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Named profile from the config file."),
+    backend: str = BackendOpt,
+    model: Optional[str] = ModelOpt,
+    base_url: Optional[str] = BaseUrlOpt,
+    profile: Optional[str] = ProfileOpt,
     max_words: int = typer.Option(500, "--max-words", help="Word budget for the brief's body (one page)."),
     chunk_tokens: int = typer.Option(2000, "--chunk-tokens", help="Largest chunk sent to the model, in tokens."),
     chunk_overlap: int = typer.Option(0, "--chunk-overlap", help="Tokens each chunk repeats from the previous one."),
@@ -318,10 +322,10 @@ def digest_command(
     fmt: str = typer.Option("md", "--format", "-f", help="md, json or html."),
     job: str = typer.Option("digest", "--job", help="Job name: its lock, its runs, and what counts as new since its last digest."),
     state: Optional[Path] = typer.Option(None, "--state", help="State file (SQLite; default: the user data folder)."),
-    backend: str = typer.Option("auto", "--backend", "-b", help="auto, mock (offline) or openai."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the openai backend."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Named profile from the config file."),
+    backend: str = BackendOpt,
+    model: Optional[str] = ModelOpt,
+    base_url: Optional[str] = BaseUrlOpt,
+    profile: Optional[str] = ProfileOpt,
     max_words: int = typer.Option(500, "--max-words", help="Word budget of each document's brief."),
     max_input_mb: float = typer.Option(20.0, "--max-input-mb", help="Skip documents larger than this."),
     quiet: bool = QuietOpt,

@@ -91,7 +91,8 @@ def render_html(brief: Brief, paper: str | None = None) -> str:
                            shown=shown_verbatim(brief))
 
 
-def engine_label(brief: Brief) -> str:
+def engine_label(brief) -> str:
+    """Who wrote it, for the colophon: a Brief's or a Digest's meta names the backend."""
     if brief.meta.backend == "mock":
         return "offline extractive engine"
     return f"{brief.meta.model} via {brief.meta.backend}"
@@ -117,9 +118,8 @@ def render_digest(digest, fmt: str = "md") -> str:
         raise UsageError(f"unknown digest format {fmt!r} (choose {', '.join(DIGEST_FORMATS)})")
     if fmt == "json":
         return digest.model_dump_json(indent=2) + "\n"
-    engine = "offline extractive engine" if digest.meta.backend == "mock" else f"{digest.meta.model} via {digest.meta.backend}"
     env = _html_env() if fmt == "html" else _env()
-    return env.get_template(f"digest.{fmt}.j2").render(d=digest, engine=engine)
+    return env.get_template(f"digest.{fmt}.j2").render(d=digest, engine=engine_label(digest))
 
 
 COMPARE_FORMATS = ("table", "md", "json")
