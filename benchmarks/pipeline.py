@@ -250,7 +250,7 @@ def part1(args, articles: list[str], enc) -> dict:
             extra = ["", "", "", ""]
         rows.append([label.replace("512", str(args.chunk_size_1)), f"{f['s']:.3f}", f"{f['mbs']:.2f}", *extra])
     print(table(rows, ["chunker", "best s", "MB/s", "chunks", "mean tok", "max tok", f">{args.chunk_size_1}"]))
-    print("  (briefer's token counts are of the rendered chunk, '[S12] sentence' per line, as sent to the model)")
+    print("  (briefer's token counts are of the rendered chunk, 'S12 sentence' per line, as sent to the model)")
     r_sem = fig["briefer"]["mbs"] / fig["semchunk"]["mbs"]
     r_lc = fig["briefer"]["mbs"] / fig["langchain"]["mbs"]
     r_sem_total = fig["briefer_total"]["mbs"] / fig["semchunk"]["mbs"]
@@ -635,7 +635,7 @@ def map_overhead(text: str, enc, calls: int, sent: int) -> str:
     messages = Prompts().render("extract.j2", title="qags-100k", chunk_number=10, chunk_total=64,
                                 blocks=[{"heading": None, "lines": ""}])
     template = sum(len(enc.encode_ordinary(m["content"])) for m in messages)
-    return (f"briefer map tokens, estimated: sentences {plain:,} + their '[S12] ' ids "
+    return (f"briefer map tokens, estimated: sentences {plain:,} + their 'S12 ' ids "
             f"{rendered - plain:,} + prompt template ~{template} x {calls} calls = "
             f"{rendered + template * calls:,} (server counted {sent:,})")
 

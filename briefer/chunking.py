@@ -1,6 +1,6 @@
 """Token-bounded chunking of a Document's sentences.
 
-A chunk is sent to the model as one line per piece, ``[S3] sentence text`` (see
+A chunk is sent to the model as one line per piece, ``S3 sentence text`` (see
 ``render_lines``), so the token limit applies to exactly that string.
 
 How a document is cut:
@@ -12,14 +12,14 @@ How a document is cut:
    into parts (a single word over the limit is cut by characters).
 3. Units are packed greedily into chunks. Each chunk after the first may start with the
    trailing whole pieces of the previous chunk (``overlap_tokens``).
-4. Every chunk's true token count is checked against the limit; a chunk that is over is
-   repaired (less overlap, fewer units, smaller units).
+4. Every chunk's exact token count is recorded (and checked against the limit).
 
 Token counts come from the lines: the cl100k/o200k pre-tokenisers never merge across a
-newline followed by ``[`` nor across the "] " after an id, so a chunk's tokens are the sum
-of its lines' tokens, and a line's are its id's plus its text's. Each distinct text is
-encoded once (repeated sentences cost a lookup). The per-line counts include the line's
-newline, which makes summed counts a (tight) upper estimate; a chunk's count is exact.
+newline followed by a letter, nor across the space after an id, so a chunk's tokens are
+the sum of its lines' tokens, and a line's are its id's plus its text's. Each distinct
+text is encoded once (repeated sentences cost a lookup). The per-line counts include the
+line's newline, which makes summed counts a (tight) upper estimate; a chunk's count, with
+its last line counted without the newline, is exact.
 """
 
 from __future__ import annotations
@@ -68,11 +68,14 @@ class Chunk:
 
 def _line(sentence_id: str, text: str) -> str:
     collapsed = " ".join(text.split())
-    return f"[{sentence_id}] {collapsed}" if collapsed else f"[{sentence_id}]"
+    return f"{sentence_id} {collapsed}" if collapsed else sentence_id
 
 
 def render_lines(pieces: Iterable[Piece]) -> str:
-    """``[S1] text\\n[S2] text``: one line per piece, whitespace runs collapsed."""
+    """``S1 text\\nS2 text``: one line per piece behind its id, whitespace runs collapsed.
+
+    A bare id costs one token less than a bracketed one (``[S1]``) and is as clear at the
+    start of a line; answers may cite either form."""
     return "\n".join(_line(p.sentence_id, p.text) for p in pieces)
 
 
@@ -82,7 +85,7 @@ _DIGIT_GROUPS_SINGLE: dict[str, bool] = {}
 
 def _digit_groups_are_tokens(enc: tiktoken.Encoding) -> bool:
     """Whether the encoding cuts digit runs into groups of up to 3 and has every such
-    group as one token (cl100k, o200k): then "[S1234]" costs what "[S0000]" costs."""
+    group as one token (cl100k, o200k): then "S1234" costs what "S0000" costs."""
     known = _DIGIT_GROUPS_SINGLE.get(enc.name)
     if known is None:
         known = r"\p{N}{1,3}" in getattr(enc, "_pat_str", "") and all(
@@ -94,9 +97,9 @@ def _digit_groups_are_tokens(enc: tiktoken.Encoding) -> bool:
 
 
 class _LineCosts:
-    """Tokens of ``[S12] text`` lines, memoised.
+    """Tokens of ``S12 text`` lines, memoised.
 
-    No pre-token spans the "] " after an id, so a line costs its id's tokens plus its
+    No pre-token spans the space after an id, so a line costs its id's tokens plus its
     text's. Texts repeat (boilerplate, quoted paragraphs, re-sent articles), so each
     distinct text is encoded once; ids differ only in their digits, so where digit groups
     are single tokens each id shape is encoded once.
@@ -113,7 +116,7 @@ class _LineCosts:
         key = sentence_id.translate(_DIGITS_TO_ZERO) if self.by_shape else sentence_id
         cost = self.ids.get(key)
         if cost is None:
-            cost = self.ids[key] = len(self.encode(f"[{key}]"))
+            cost = self.ids[key] = len(self.encode(key))
         return cost
 
     def in_chunk(self, sentence_id: str, raw_text: str) -> int:
@@ -122,8 +125,8 @@ class _LineCosts:
         if tokens is None:
             text = " ".join(raw_text.split())
             tokens = self.texts[raw_text] = len(self.encode(f" {text}\n")) if text else -1
-        if tokens < 0:  # "[S12]\n": with no text the "]" and the newline are one pre-token
-            return len(self.encode(f"[{sentence_id}]\n"))
+        if tokens < 0:  # a line with no text: its id alone
+            return len(self.encode(f"{sentence_id}\n"))
         return self.id_tokens(sentence_id) + tokens
 
     def last(self, sentence_id: str, raw_text: str) -> int:
@@ -167,7 +170,7 @@ class _Cutter:
 
     def cut(self, sentence_id: str, text: str) -> list[tuple[Piece, int, int]]:
         """The parts, each with its tokens in a chunk (line and newline) and exactly."""
-        prefix = f"[{sentence_id}]"
+        prefix = sentence_id
         budget = self.max - self.count(prefix)  # tokens left for " word word ..."
         if budget < 8:
             raise UsageError(

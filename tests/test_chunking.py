@@ -241,7 +241,7 @@ def test_document_that_fits_is_one_chunk():
     assert [p.sentence_id for p in chunks[0].pieces] == ["S1", "S2", "S3"]
     assert chunks[0].sentence_ids == ["S1", "S2", "S3"]
     assert chunks[0].tokens == true_count(chunks[0].pieces)
-    assert render_lines(chunks[0].pieces) == "[S1] First sentence.\n[S2] Second one.\n[S3] Third."
+    assert render_lines(chunks[0].pieces) == "S1 First sentence.\nS2 Second one.\nS3 Third."
 
 
 def test_exact_fit_is_one_chunk():
@@ -287,7 +287,7 @@ def test_long_sentence_is_cut_at_word_boundaries():
     for p in parts:
         assert set(p.text.split()) <= vocabulary  # no word was cut
     assert " ".join(p.text for p in parts) == text
-    assert render_lines([parts[0]]).startswith("[S2] word0 word1")
+    assert render_lines([parts[0]]).startswith("S2 word0 word1")
 
 
 def test_single_huge_word_is_cut_by_characters():
