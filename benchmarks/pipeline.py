@@ -286,7 +286,7 @@ def part1(args, articles: list[str], enc) -> dict:
 _BRIEFER_TASKS = (("You write structured notes", "extract"),
                   ("You condense structured notes", "reduce"),
                   ("You write one-page briefings", "brief"))
-_PART_RE = re.compile(r"\(part (\d+) of (\d+)\)")
+_PART_RE = re.compile(r"\bpart (\d+) of (\d+)\b")
 
 
 def _text_of(content) -> str:
@@ -306,9 +306,30 @@ def _completion(content: str, prompt_tokens: int, completion_tokens: int) -> dic
                       "total_tokens": prompt_tokens + completion_tokens}}
 
 
-def _serve(conn, latency: float) -> None:
+def trim_notes(content: str, limit: int, count) -> str:
+    """Notes JSON cut to at most ``limit`` tokens: list items are taken in turn from each
+    list (the first key point, the first actor, ..., then the second of each), as long as
+    the whole still fits. Every item kept is whole, so the notes stay valid and grounded."""
+    notes = json.loads(content)
+    lists = [k for k, v in notes.items() if isinstance(v, list)]
+    kept = {k: ([] if k in lists else v) for k, v in notes.items()}
+    depth = max((len(notes[k]) for k in lists), default=0)
+    for i in range(depth):
+        for k in lists:
+            if i < len(notes[k]):
+                kept[k].append(notes[k][i])
+                if count(json.dumps(kept, separators=(",", ":"))) > limit:
+                    kept[k].pop()
+    return json.dumps(kept, separators=(",", ":"))
+
+
+def _serve(conn, latency: float, answer_tokens: int) -> None:
     """Child process: an OpenAI-compatible chat server on 127.0.0.1 answering every request
-    ``latency`` seconds after it arrives (one thread per connection, so they overlap)."""
+    ``latency`` seconds after it arrives (one thread per connection, so they overlap).
+
+    ``answer_tokens`` > 0 caps every map and reduce answer at that many tokens, for both
+    clients alike (see ``--answer-tokens``); 0 gives briefer the offline engine's notes
+    whole and LangChain 40-word summaries."""
     from briefer.backends import ChatRequest, MockBackend
     from briefer.tokens import get_encoding
 
@@ -346,21 +367,31 @@ def _serve(conn, latency: float) -> None:
             plain = [{"role": m.get("role", "user"), "content": t} for m, t in zip(messages, texts)]
             content = MockBackend().complete(ChatRequest(task=task, messages=plain, schema_name="",
                                                          schema={})).content
+            if answer_tokens and task in ("extract", "reduce"):
+                content = trim_notes(content, answer_tokens, lambda t: len(enc.encode_ordinary(t)))
             if task == "reduce":
                 user = next((t for m, t in zip(messages, texts) if m.get("role") == "user"), "")
                 m = _PART_RE.search(user)
                 record["part"] = [int(m.group(1)), int(m.group(2))] if m else None
         else:
-            # LangChain: a short plain-text summary, the first 40 words of the quoted text
+            # LangChain: a plain-text summary, the first words of the quoted text: 40 of
+            # them, or as many as fit answer_tokens
             user = texts[-1] if texts else ""
             quoted = re.search(r'"(.*)"', user, re.S)
             words = (quoted.group(1) if quoted else user).split()
             content = " ".join(words[:40])
+            if answer_tokens:
+                cut = enc.decode(enc.encode_ordinary(" ".join(words[:answer_tokens]))[:answer_tokens])
+                content = cut.rsplit(" ", 1)[0] if len(enc.encode_ordinary(cut)) >= answer_tokens else cut
         record["completion_tokens"] = len(enc.encode_ordinary(content))
         return _completion(content, prompt_tokens, record["completion_tokens"]), record
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real servers
+        # TCP_NODELAY, as real servers (uvicorn, llama.cpp) set it: the headers and the body
+        # go out in two writes, and without it Nagle's algorithm held the body back until
+        # the client's delayed ACK, ~40 ms after every answer of a kept-alive connection.
+        disable_nagle_algorithm = True
 
         def log_message(self, *args):
             pass
@@ -418,10 +449,10 @@ def _serve(conn, latency: float) -> None:
 class Server:
     """Starts ``_serve`` in a separate (spawned) process; talks to it over HTTP."""
 
-    def __init__(self, latency: float):
+    def __init__(self, latency: float, answer_tokens: int = 0):
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, latency), daemon=True)
+        self.process = ctx.Process(target=_serve, args=(child, latency, answer_tokens), daemon=True)
         self.process.start()
         if not parent.poll(60):
             self.process.kill()
@@ -687,7 +718,9 @@ def part2(args, articles: list[str], enc) -> dict:
     text, source_tokens = text_of_tokens(articles, args.doc_tokens, enc)
     n_articles = text.count("\n\n") + 1
     print(f"\n== Part 2: end-to-end over a loopback server (latency L = {L * 1000:.0f} ms, "
-          f"concurrency {conc}, chunk size {C} tokens) ==")
+          f"concurrency {conc}, chunk size {C} tokens, "
+          + (f"answers of at most {args.answer_tokens} tokens) ==" if args.answer_tokens
+             else "briefer's answers whole, LangChain's 40 words) =="))
     print(f"  document: {n_articles} QAGS articles, one paragraph each, {len(text.encode()) / MB:.2f} MB, "
           f"{source_tokens:,} tokens")
     options, missing = briefer_option_support()
@@ -699,7 +732,7 @@ def part2(args, articles: list[str], enc) -> dict:
     doc_path = tmp / "qags-100k.txt"
     doc_path.write_text(text, encoding="utf-8")
 
-    server = Server(L)
+    server = Server(L, args.answer_tokens)
     try:
         # Priming run, which is also the warm-up (imports, templates, schemas, connections):
         # the server computes its answers to briefer's requests here and replays them in
@@ -760,7 +793,9 @@ def part2(args, articles: list[str], enc) -> dict:
     print("  prompt tok: tokens of the message contents the server received (cl100k_base); "
           "+schema tok: tokens of the response_format JSON schema sent alongside (briefer only);\n"
           "  answer tok: tokens of the server's answers (briefer: the offline engine's notes; "
-          "LangChain: 40-word summaries)")
+          "LangChain: the first words of its text; "
+          + (f"map and reduce answers capped at {args.answer_tokens} tokens for both)" if args.answer_tokens
+             else "briefer's notes whole, LangChain's 40 words)"))
     slow = b["slow"] + c["slow"] + e["slow"]
     computed = sum(not r.get("replayed") for r in b["records"])
     print(f"  server: max compute per request {max(b['max_compute_s'], c['max_compute_s'], e['max_compute_s']) * 1000:.0f} ms"
@@ -833,6 +868,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="part 2 chunk size for both clients (default 2000, briefer's default)")
     parser.add_argument("--latency", type=float, default=0.3, help="server latency per request, s")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--answer-tokens", type=int, default=200,
+                        help="part 2: cap every map and reduce answer at N tokens, for both clients "
+                             "(default 200); 0: briefer gets the offline engine's notes whole, "
+                             "LangChain 40-word summaries")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile a second briefer run (done anyway in full mode when CPU/wall >= 5%%)")
     parser.add_argument("--profile-lines", type=int, default=15)

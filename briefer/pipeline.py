@@ -68,10 +68,10 @@ class _Run:
         self.options = options
         self.prompts = Prompts(options.prompts_dir)
         self.grounder = Grounder(docs)
-        self.asker = Asker(backend, self.prompts, options.max_reasks, options.answer_tokens)
+        self.asker = Asker(backend, self.prompts, options.max_reasks, options.answer_tokens,
+                           limit=asyncio.Semaphore(options.concurrency or 4))
         self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
         self.source_norm = self.grounder.source_norm
-        self.limit = asyncio.Semaphore(options.concurrency or 4)
         self.encoding = get_encoding(backend.model)
 
     def chunks(self) -> list[Chunk]:
@@ -112,8 +112,7 @@ class _Run:
     async def _map_pieces(self, pieces: list, number: int, total: int, label: str, split: bool) -> Notes:
         messages = self.extract_messages(pieces, number, total)
         try:
-            async with self.limit:
-                notes = await self.asker.ask("extract", messages, Notes, label)
+            notes = await self.asker.ask("extract", messages, Notes, label)
         except Truncated:
             # The notes did not fit the answer: ask once for each half of the chunk instead.
             # Only once: a model that runs on to the limit again is looping, not long-winded.
@@ -154,8 +153,7 @@ class _Run:
                                        notes_json=notes_json(merge_notes(group, self.source_norm)))
         label = f"reduce part {number} of {total}"
         try:
-            async with self.limit:
-                answer = await self.asker.ask("reduce", messages, Notes, label)
+            answer = await self.asker.ask("reduce", messages, Notes, label)
         except Truncated:
             raise NotesError(f"{label}: model could not produce valid notes: the answer was cut off "
                              f"(finish_reason=length); try a smaller --chunk-tokens") from None
