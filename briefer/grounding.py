@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .document import Document, Sentence
 
@@ -81,26 +82,40 @@ class _DocIndex:
         return ids
 
 
+def _index(doc: Document) -> _DocIndex:
+    spans = []
+    cursor = 0
+    for sentence in doc.sentences:
+        start = doc.text.find(sentence.text, cursor)
+        if start < 0:  # ingest guarantees substrings; stay safe if a caller does not
+            start = doc.text.find(sentence.text)
+        if start >= 0:
+            spans.append((start, start + len(sentence.text), sentence.id))
+            cursor = start + len(sentence.text)
+    norm, map_starts, map_shifts = _normalize_with_map(doc.text)
+    return _DocIndex(doc, norm, map_starts, map_shifts, spans, [a for a, _, _ in spans])
+
+
 class Grounder:
     def __init__(self, docs: list[Document]):
-        self.sentences: dict[str, Sentence] = {}
-        self.docs: list[_DocIndex] = []
+        self.sentences: dict[str, Sentence] = {s.id: s for doc in docs for s in doc.sentences}
         self.dropped = 0
-        for doc in docs:
-            spans = []
-            cursor = 0
-            for sentence in doc.sentences:
-                self.sentences[sentence.id] = sentence
-                start = doc.text.find(sentence.text, cursor)
-                if start < 0:  # ingest guarantees substrings; stay safe if a caller does not
-                    start = doc.text.find(sentence.text)
-                if start >= 0:
-                    spans.append((start, start + len(sentence.text), sentence.id))
-                    cursor = start + len(sentence.text)
-            norm, map_starts, map_shifts = _normalize_with_map(doc.text)
-            self.docs.append(_DocIndex(doc, norm, map_starts, map_shifts, spans, [a for a, _, _ in spans]))
-        self.source_norm = " ".join(entry.norm for entry in self.docs)  # normalize(all sources)
-        self._word_sets: dict[str, set[str]] | None = None  # made when first needed
+        self._docs = docs
+        self._indexes: list[_DocIndex] | None = None
+        self._word_sets: dict[str, set[str]] | None = None
+
+    # The indexes are made when the first answer needs them, so that building them does
+    # not hold back the first requests (a run sends those before any answer can come).
+    @property
+    def docs(self) -> list[_DocIndex]:
+        if self._indexes is None:
+            self._indexes = [_index(doc) for doc in self._docs]
+        return self._indexes
+
+    @cached_property
+    def source_norm(self) -> str:
+        """``normalize`` of all sources, one after the other."""
+        return " ".join(entry.norm for entry in self.docs)
 
     @property
     def _words(self) -> dict[str, set[str]]:

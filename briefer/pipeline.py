@@ -71,7 +71,6 @@ class _Run:
         self.asker = Asker(backend, self.prompts, options.max_reasks, options.answer_tokens,
                            limit=asyncio.Semaphore(options.concurrency or 4))
         self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
-        self.source_norm = self.grounder.source_norm
         self.encoding = get_encoding(backend.model)
 
     def chunks(self) -> list[Chunk]:
@@ -123,12 +122,12 @@ class _Run:
             parts = await asyncio.gather(
                 self._map_pieces(pieces[:half], number, total, label + " (first half)", split=False),
                 self._map_pieces(pieces[half:], number, total, label + " (second half)", split=False))
-            return merge_notes(list(parts), self.source_norm)
+            return merge_notes(list(parts), self.grounder.source_norm)
         return ground_notes(notes, self.grounder)
 
     async def reduce(self, parts: list[Notes]) -> Notes:
         """Merge notes; while they are too large for one brief call, condense in stages."""
-        merged = merge_notes(parts, self.source_norm)
+        merged = merge_notes(parts, self.grounder.source_norm)
         budget = self.options.reduce_tokens
         size = self.count(notes_json(merged))
         for _ in range(4):  # each round at least halves the number of parts
@@ -137,7 +136,7 @@ class _Run:
             groups = pack_notes(parts, budget, self.count)
             reduced = await asyncio.gather(*(self._reduce_group(group, n, len(groups))
                                              for n, group in enumerate(groups, 1)))
-            new = merge_notes(list(reduced), self.source_norm)
+            new = merge_notes(list(reduced), self.grounder.source_norm)
             new_size = self.count(notes_json(new))
             if new_size >= size:
                 merged = new
@@ -150,7 +149,7 @@ class _Run:
 
     async def _reduce_group(self, group: list[Notes], number: int, total: int) -> Notes:
         messages = self.prompts.render("reduce.j2", title=self.title, part_number=number, part_total=total,
-                                       notes_json=notes_json(merge_notes(group, self.source_norm)))
+                                       notes_json=notes_json(merge_notes(group, self.grounder.source_norm)))
         label = f"reduce part {number} of {total}"
         try:
             answer = await self.asker.ask("reduce", messages, Notes, label)
