@@ -11,8 +11,8 @@ see ``server_tokens``), else with tiktoken.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from pydantic import BaseModel
 

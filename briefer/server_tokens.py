@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 OPENAI_HOST = "api.openai.com"
 
