@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import inspect
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -232,6 +233,16 @@ def test_chunker_properties(doc, max_tokens, overlap_frac):
     assert chunk_document(doc, max_tokens=max_tokens, overlap_tokens=overlap) == chunks
     whole = true_count([Piece(s.id, s.text) for s in doc.sentences])
     assert (len(chunks) == 1) == (whole <= max_tokens)
+
+
+@SETTINGS
+@given(doc=documents(), max_tokens=st.integers(min_value=40, max_value=400),
+       doc_number=st.integers(min_value=1, max_value=1200), first=st.integers(min_value=0, max_value=99999))
+def test_counts_stay_exact_for_any_id_shape(doc, max_tokens, doc_number, first):
+    """Ids are costed by their digit shape ("D7.S1234" as "D0.S0000"): counts stay exact."""
+    doc = replace(doc, sentences=[replace(s, id=f"D{doc_number}.S{first + i}")
+                                  for i, s in enumerate(doc.sentences)])
+    check_invariants(doc, chunk_document(doc, max_tokens=max_tokens), max_tokens, 0)
 
 
 def test_document_that_fits_is_one_chunk():

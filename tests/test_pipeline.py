@@ -140,6 +140,18 @@ def test_quote_repaired_to_its_verbatim_part(example_path):
     assert text == "The US is in no position to smear China."
 
 
+def test_quote_across_irregular_whitespace_maps_back_to_the_source():
+    from briefer.grounding import Grounder
+    from briefer.ingest import parse_text
+
+    text = "  The minister  said\ttalks resume.\n\nShe added: \u201cWe will  sign\n on Monday.\u201d \n"
+    grounder = Grounder([parse_text(text, fmt="txt")])
+    found, ids = grounder.find_verbatim('talks resume. she added: "we will sign on monday')
+    assert found == "talks resume.\n\nShe added: \u201cWe will  sign\n on Monday"
+    assert ids == ["S1", "S2"]
+    assert grounder.find_verbatim("the minister said talks")[0] == "The minister  said\ttalks"
+
+
 def test_every_id_cited_and_verbatim(example_path):
     result = brief([example_path], backend="mock")
     source = example_path.read_text(encoding="utf-8")
