@@ -103,6 +103,7 @@ class Grounder:
         self._docs = docs
         self._indexes: list[_DocIndex] | None = None
         self._word_sets: dict[str, set[str]] | None = None
+        self._quotes: dict[str, tuple[str, list[str]] | None] = {}
 
     # The indexes are made when the first answer needs them, so that building them does
     # not hold back the first requests (a run sends those before any answer can come).
@@ -172,6 +173,13 @@ class Grounder:
 
     def ground_quote(self, quote: str, ids: list[str]) -> tuple[str, list[str]] | None:
         """Verbatim quote (repaired to its longest verbatim run of words if need be)."""
+        # Reduce rounds hand the same quotes back again and again: search each text once.
+        if quote not in self._quotes:
+            self._quotes[quote] = self._ground_quote(quote)
+        found = self._quotes[quote]
+        return found and (found[0], list(found[1]))
+
+    def _ground_quote(self, quote: str) -> tuple[str, list[str]] | None:
         found = self.find_verbatim(quote)
         if found:
             return found
