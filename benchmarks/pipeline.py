@@ -250,7 +250,7 @@ def part1(args, articles: list[str], enc) -> dict:
             extra = ["", "", "", ""]
         rows.append([label.replace("512", str(args.chunk_size_1)), f"{f['s']:.3f}", f"{f['mbs']:.2f}", *extra])
     print(table(rows, ["chunker", "best s", "MB/s", "chunks", "mean tok", "max tok", f">{args.chunk_size_1}"]))
-    print("  (briefer's token counts are of the rendered chunk, '[S12] sentence' per line, as sent to the model)")
+    print("  (briefer's token counts are of the rendered chunk, 'S12 sentence' per line, as sent to the model)")
     r_sem = fig["briefer"]["mbs"] / fig["semchunk"]["mbs"]
     r_lc = fig["briefer"]["mbs"] / fig["langchain"]["mbs"]
     r_sem_total = fig["briefer_total"]["mbs"] / fig["semchunk"]["mbs"]
@@ -286,7 +286,7 @@ def part1(args, articles: list[str], enc) -> dict:
 _BRIEFER_TASKS = (("You write structured notes", "extract"),
                   ("You condense structured notes", "reduce"),
                   ("You write one-page briefings", "brief"))
-_PART_RE = re.compile(r"\(part (\d+) of (\d+)\)")
+_PART_RE = re.compile(r"\bpart (\d+) of (\d+)\b")
 
 
 def _text_of(content) -> str:
@@ -306,9 +306,30 @@ def _completion(content: str, prompt_tokens: int, completion_tokens: int) -> dic
                       "total_tokens": prompt_tokens + completion_tokens}}
 
 
-def _serve(conn, latency: float) -> None:
+def trim_notes(content: str, limit: int, count) -> str:
+    """Notes JSON cut to at most ``limit`` tokens: list items are taken in turn from each
+    list (the first key point, the first actor, ..., then the second of each), as long as
+    the whole still fits. Every item kept is whole, so the notes stay valid and grounded."""
+    notes = json.loads(content)
+    lists = [k for k, v in notes.items() if isinstance(v, list)]
+    kept = {k: ([] if k in lists else v) for k, v in notes.items()}
+    depth = max((len(notes[k]) for k in lists), default=0)
+    for i in range(depth):
+        for k in lists:
+            if i < len(notes[k]):
+                kept[k].append(notes[k][i])
+                if count(json.dumps(kept, separators=(",", ":"))) > limit:
+                    kept[k].pop()
+    return json.dumps(kept, separators=(",", ":"))
+
+
+def _serve(conn, latency: float, answer_tokens: int) -> None:
     """Child process: an OpenAI-compatible chat server on 127.0.0.1 answering every request
-    ``latency`` seconds after it arrives (one thread per connection, so they overlap)."""
+    ``latency`` seconds after it arrives (one thread per connection, so they overlap).
+
+    ``answer_tokens`` > 0 caps every map and reduce answer at that many tokens, for both
+    clients alike (see ``--answer-tokens``); 0 gives briefer the offline engine's notes
+    whole and LangChain 40-word summaries."""
     from briefer.backends import ChatRequest, MockBackend
     from briefer.tokens import get_encoding
 
@@ -346,21 +367,31 @@ def _serve(conn, latency: float) -> None:
             plain = [{"role": m.get("role", "user"), "content": t} for m, t in zip(messages, texts)]
             content = MockBackend().complete(ChatRequest(task=task, messages=plain, schema_name="",
                                                          schema={})).content
+            if answer_tokens and task in ("extract", "reduce"):
+                content = trim_notes(content, answer_tokens, lambda t: len(enc.encode_ordinary(t)))
             if task == "reduce":
                 user = next((t for m, t in zip(messages, texts) if m.get("role") == "user"), "")
                 m = _PART_RE.search(user)
                 record["part"] = [int(m.group(1)), int(m.group(2))] if m else None
         else:
-            # LangChain: a short plain-text summary, the first 40 words of the quoted text
+            # LangChain: a plain-text summary, the first words of the quoted text: 40 of
+            # them, or as many as fit answer_tokens
             user = texts[-1] if texts else ""
             quoted = re.search(r'"(.*)"', user, re.S)
             words = (quoted.group(1) if quoted else user).split()
             content = " ".join(words[:40])
+            if answer_tokens:
+                cut = enc.decode(enc.encode_ordinary(" ".join(words[:answer_tokens]))[:answer_tokens])
+                content = cut.rsplit(" ", 1)[0] if len(enc.encode_ordinary(cut)) >= answer_tokens else cut
         record["completion_tokens"] = len(enc.encode_ordinary(content))
         return _completion(content, prompt_tokens, record["completion_tokens"]), record
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real servers
+        # TCP_NODELAY, as real servers (uvicorn, llama.cpp) set it: the headers and the body
+        # go out in two writes, and without it Nagle's algorithm held the body back until
+        # the client's delayed ACK, ~40 ms after every answer of a kept-alive connection.
+        disable_nagle_algorithm = True
 
         def log_message(self, *args):
             pass
@@ -418,10 +449,10 @@ def _serve(conn, latency: float) -> None:
 class Server:
     """Starts ``_serve`` in a separate (spawned) process; talks to it over HTTP."""
 
-    def __init__(self, latency: float):
+    def __init__(self, latency: float, answer_tokens: int = 0):
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, latency), daemon=True)
+        self.process = ctx.Process(target=_serve, args=(child, latency, answer_tokens), daemon=True)
         self.process.start()
         if not parent.poll(60):
             self.process.kill()
@@ -508,6 +539,49 @@ def briefer_option_support() -> tuple[dict, list[str]]:
 # the run that made it, and when collected after that loop closed it tries to close itself
 # on it ("Task exception was never retrieved ... Event loop is closed" on stderr).
 _KEEP: list = []
+
+
+def briefer_cpu_without_http(path: Path, base_url: str, chunk_tokens: int, concurrency: int) -> float:
+    """briefer's CPU time for the same brief with the server's answers handed back in
+    process: everything but the HTTP client and the openai SDK. One run records the
+    answers through the real backend; a second replays them and is timed."""
+    import asyncio
+
+    import briefer
+    from briefer.backends import Backend
+    from briefer.backends.openai_backend import OpenAIBackend
+
+    class Recording(Backend):
+        name = "openai"
+
+        def __init__(self, inner):
+            self.inner, self.model, self.answers = inner, inner.model, {}
+
+        async def acomplete(self, request):
+            self.answers[json.dumps(request.messages)] = response = await self.inner.acomplete(request)
+            return response
+
+        async def aclose(self):
+            await self.inner.aclose()
+
+    class Replaying(Backend):
+        name = "openai"
+
+        def __init__(self, answers, model):
+            self.answers, self.model = answers, model
+
+        async def acomplete(self, request):
+            await asyncio.sleep(0)  # an answer never comes back within the call that asks
+            return self.answers[json.dumps(request.messages)]
+
+    options, _ = briefer_option_support()
+    options["concurrency"] = concurrency
+    recording = Recording(OpenAIBackend(model="bench", base_url=base_url, api_key="x"))
+    _KEEP.append(recording)
+    briefer.brief([str(path)], backend=recording, chunk_tokens=chunk_tokens, **options)
+    cpu0 = time.process_time()
+    briefer.brief([str(path)], backend=Replaying(recording.answers, "bench"), chunk_tokens=chunk_tokens, **options)
+    return time.process_time() - cpu0
 
 
 def run_briefer(path: Path, base_url: str, chunk_tokens: int, concurrency: int, profile: bool = False,
@@ -623,7 +697,7 @@ def run_langchain_lcel(text: str, base_url: str, enc, chunk_tokens: int, concurr
     return final, len(docs), wall, cpu
 
 
-def map_overhead(text: str, enc, calls: int, sent: int) -> str:
+def map_overhead(text: str, enc, calls: int, sent: int, peer_total: int) -> str:
     """Where briefer's map-stage tokens go: source text, sentence ids, prompt template."""
     from briefer.chunking import Piece, render_lines
     from briefer.ingest import parse_text
@@ -635,9 +709,11 @@ def map_overhead(text: str, enc, calls: int, sent: int) -> str:
     messages = Prompts().render("extract.j2", title="qags-100k", chunk_number=10, chunk_total=64,
                                 blocks=[{"heading": None, "lines": ""}])
     template = sum(len(enc.encode_ordinary(m["content"])) for m in messages)
-    return (f"briefer map tokens, estimated: sentences {plain:,} + their '[S12] ' ids "
+    return (f"briefer map tokens, estimated: sentences {plain:,} + their 'S12 ' ids "
             f"{rendered - plain:,} + prompt template ~{template} x {calls} calls = "
-            f"{rendered + template * calls:,} (server counted {sent:,})")
+            f"{rendered + template * calls:,} (server counted {sent:,}); the source lines alone, "
+            f"text and ids, are {rendered:,} = {rendered / peer_total:.2f}x all that LangChain's "
+            f"map_reduce sent")
 
 
 def timeline(stages: list[tuple[str, list[dict]]], t0: float, wall: float, latency: float,
@@ -687,7 +763,9 @@ def part2(args, articles: list[str], enc) -> dict:
     text, source_tokens = text_of_tokens(articles, args.doc_tokens, enc)
     n_articles = text.count("\n\n") + 1
     print(f"\n== Part 2: end-to-end over a loopback server (latency L = {L * 1000:.0f} ms, "
-          f"concurrency {conc}, chunk size {C} tokens) ==")
+          f"concurrency {conc}, chunk size {C} tokens, "
+          + (f"answers of at most {args.answer_tokens} tokens) ==" if args.answer_tokens
+             else "briefer's answers whole, LangChain's 40 words) =="))
     print(f"  document: {n_articles} QAGS articles, one paragraph each, {len(text.encode()) / MB:.2f} MB, "
           f"{source_tokens:,} tokens")
     options, missing = briefer_option_support()
@@ -699,7 +777,7 @@ def part2(args, articles: list[str], enc) -> dict:
     doc_path = tmp / "qags-100k.txt"
     doc_path.write_text(text, encoding="utf-8")
 
-    server = Server(L)
+    server = Server(L, args.answer_tokens)
     try:
         # Priming run, which is also the warm-up (imports, templates, schemas, connections):
         # the server computes its answers to briefer's requests here and replays them in
@@ -721,6 +799,8 @@ def part2(args, articles: list[str], enc) -> dict:
             known = (k_wall, k_cpu, k_t0, usage_of(server.stats(), "briefer", L))
             server.reset()
         ideal = sum(math.ceil(len(g) / conc) for _, g in stages) * L
+        own_cpu = briefer_cpu_without_http(doc_path, server.base_url, C, conc)
+        server.reset()
 
         _, lc_splits, c_wall, c_cpu = run_langchain_classic(text, server.base_url, enc, C)
         c = usage_of(server.stats(), "langchain", L)
@@ -760,7 +840,9 @@ def part2(args, articles: list[str], enc) -> dict:
     print("  prompt tok: tokens of the message contents the server received (cl100k_base); "
           "+schema tok: tokens of the response_format JSON schema sent alongside (briefer only);\n"
           "  answer tok: tokens of the server's answers (briefer: the offline engine's notes; "
-          "LangChain: 40-word summaries)")
+          "LangChain: the first words of its text; "
+          + (f"map and reduce answers capped at {args.answer_tokens} tokens for both)" if args.answer_tokens
+             else "briefer's notes whole, LangChain's 40 words)"))
     slow = b["slow"] + c["slow"] + e["slow"]
     computed = sum(not r.get("replayed") for r in b["records"])
     print(f"  server: max compute per request {max(b['max_compute_s'], c['max_compute_s'], e['max_compute_s']) * 1000:.0f} ms"
@@ -790,7 +872,7 @@ def part2(args, articles: list[str], enc) -> dict:
           f"briefer {b['prompt_tokens'] - b_map:,}, LangChain {c['prompt_tokens'] - c_map:,} "
           f"(these follow the answers' sizes)")
     try:
-        print("  " + map_overhead(text, enc, by_task.get("extract", (0, 0))[0], b_map))
+        print("  " + map_overhead(text, enc, by_task.get("extract", (0, 0))[0], b_map, c["prompt_tokens"]))
     except Exception as exc:  # briefer internals may move; this line is only a diagnosis
         print(f"  (map-token breakdown unavailable: {type(exc).__name__}: {exc})")
     print(f"  ideal briefer wall = L x ({' + '.join(f'ceil({len(g)}/{conc})' for _, g in stages)}) = {ideal:.2f} s")
@@ -805,7 +887,9 @@ def part2(args, articles: list[str], enc) -> dict:
               f"{e_wall / e_ideal:.2f}; classic chain, one call at a time: wall / (calls x L) = "
               f"{c_wall / (c['calls'] * L):.2f})")
     print(f"  target: end-to-end wall within 15% of ideal: {mark(wall_ratio <= 1.15)} ({wall_ratio:.2f}x)")
-    print(f"  target: briefer CPU under 5% of wall:        {mark(cpu_ratio < 0.05)} ({100 * cpu_ratio:.1f}%)")
+    print(f"  target: briefer CPU under 5% of wall:        {mark(cpu_ratio < 0.05)} ({100 * cpu_ratio:.1f}%); "
+          f"without the HTTP client and openai SDK (answers replayed in process): {own_cpu:.2f} s, "
+          f"{100 * own_cpu / b_wall:.1f}% of the wall time above")
     print(f"  target: tokens sent <= LangChain map-reduce: {mark(tok_ratio <= 1.0)} ({tok_ratio:.2f}x)")
     if profiler:
         print(f"\n  cProfile of a second briefer run (top {args.profile_lines} by own time):")
@@ -833,6 +917,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="part 2 chunk size for both clients (default 2000, briefer's default)")
     parser.add_argument("--latency", type=float, default=0.3, help="server latency per request, s")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--answer-tokens", type=int, default=200,
+                        help="part 2: cap every map and reduce answer at N tokens, for both clients "
+                             "(default 200); 0: briefer gets the offline engine's notes whole, "
+                             "LangChain 40-word summaries")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile a second briefer run (done anyway in full mode when CPU/wall >= 5%%)")
     parser.add_argument("--profile-lines", type=int, default=15)

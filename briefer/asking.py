@@ -8,6 +8,8 @@ with a smaller chunk.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -68,8 +70,9 @@ def describe_problem(exc: Exception) -> str:
 
 class Asker:
     def __init__(self, backend: Backend, prompts: Prompts, max_reasks: int = 2,
-                 answer_tokens: int | None = None):
+                 answer_tokens: int | None = None, limit: asyncio.Semaphore | None = None):
         self.backend = backend
+        self.limit = limit  # requests in flight at a time (held for the request only)
         self.answer_tokens = answer_tokens
         self.prompts = prompts
         self.max_reasks = max_reasks
@@ -93,7 +96,11 @@ class Asker:
         for _ in range(attempts):
             request = ChatRequest(task=task, messages=messages, schema_name=model.__name__.lower(),
                                   schema=schema, max_tokens=self.answer_tokens)
-            response = await self.backend.acomplete(request)
+            async with self.limit or contextlib.nullcontext():
+                response = await self.backend.acomplete(request)
+            # Let a request that waited for the slot go out before this answer is checked:
+            # the server works on it meanwhile.
+            await asyncio.sleep(0)
             self._account(response)
             content = response.content
             if response.finish_reason == "length":

@@ -1,6 +1,6 @@
 """Token-bounded chunking of a Document's sentences.
 
-A chunk is sent to the model as one line per piece, ``[S3] sentence text`` (see
+A chunk is sent to the model as one line per piece, ``S3 sentence text`` (see
 ``render_lines``), so the token limit applies to exactly that string.
 
 How a document is cut:
@@ -12,22 +12,22 @@ How a document is cut:
    into parts (a single word over the limit is cut by characters).
 3. Units are packed greedily into chunks. Each chunk after the first may start with the
    trailing whole pieces of the previous chunk (``overlap_tokens``).
-4. Every chunk's rendering is encoded once and its true token count checked against the
-   limit; a chunk that is over is repaired (less overlap, fewer units, smaller units).
+4. Every chunk's exact token count is recorded (and checked against the limit).
 
-Token counts for packing come from a single encoding of the whole rendered document: the
-cl100k/o200k pre-tokenisers never merge across a newline followed by ``[``, so the token
-stream splits exactly at the line ends. The per-line counts include the line's newline,
-which makes summed counts a (tight) upper estimate; the final check is always exact.
+Token counts come from the lines: the cl100k/o200k pre-tokenisers never merge across a
+newline followed by a letter, nor across the space after an id, so a chunk's tokens are
+the sum of its lines' tokens, and a line's are its id's plus its text's. Each distinct
+text is encoded once (repeated sentences cost a lookup). The per-line counts include the
+line's newline, which makes summed counts a (tight) upper estimate; a chunk's count, with
+its last line counted without the newline, is exact.
 """
 
 from __future__ import annotations
 
-import os
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import compress
+from itertools import accumulate, compress
+from operator import ne, or_
 from typing import Iterable, NamedTuple
 
 import tiktoken
@@ -41,8 +41,7 @@ __all__ = ["Piece", "Chunk", "render_lines", "chunk_document", "MIN_MAX_TOKENS"]
 MIN_MAX_TOKENS = 32
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):  # a NamedTuple: made once per sentence, so cheap to make
     """A sentence, or a part of a sentence longer than the limit."""
 
     sentence_id: str
@@ -69,109 +68,74 @@ class Chunk:
 
 def _line(sentence_id: str, text: str) -> str:
     collapsed = " ".join(text.split())
-    return f"[{sentence_id}] {collapsed}" if collapsed else f"[{sentence_id}]"
+    return f"{sentence_id} {collapsed}" if collapsed else sentence_id
 
 
 def render_lines(pieces: Iterable[Piece]) -> str:
-    """``[S1] text\\n[S2] text``: one line per piece, whitespace runs collapsed."""
+    """``S1 text\\nS2 text``: one line per piece behind its id, whitespace runs collapsed.
+
+    A bare id costs one token less than a bracketed one (``[S1]``) and is as clear at the
+    start of a line; answers may cite either form."""
     return "\n".join(_line(p.sentence_id, p.text) for p in pieces)
 
 
-class _Rec(NamedTuple):
-    piece: Piece
-    line: str  # _line(piece.sentence_id, piece.text)
-    cost: int  # estimated tokens of the line within a chunk (line plus its newline)
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+_DIGIT_GROUPS_SINGLE: dict[str, bool] = {}
 
 
-class _Unit(NamedTuple):
-    recs: tuple[_Rec, ...]
-    cost: int
-
-
-_NEWLINE_IDS: dict[str, frozenset[int]] = {}
-
-
-def _newline_token_ids(enc: tiktoken.Encoding) -> frozenset[int]:
-    """Ids of the ordinary tokens whose bytes end with a newline."""
-    ids = _NEWLINE_IDS.get(enc.name)
-    if ids is None:
-        ids = frozenset(
-            enc.encode_single_token(b) for b in enc.token_byte_values() if b.endswith(b"\n")
+def _digit_groups_are_tokens(enc: tiktoken.Encoding) -> bool:
+    """Whether the encoding cuts digit runs into groups of up to 3 and has every such
+    group as one token (cl100k, o200k): then "S1234" costs what "S0000" costs."""
+    known = _DIGIT_GROUPS_SINGLE.get(enc.name)
+    if known is None:
+        known = r"\p{N}{1,3}" in getattr(enc, "_pat_str", "") and all(
+            len(enc.encode_ordinary(str(n).zfill(width))) == 1
+            for width in (1, 2, 3) for n in range(10**width)
         )
-        _NEWLINE_IDS[enc.name] = ids
-    return ids
+        _DIGIT_GROUPS_SINGLE[enc.name] = known
+    return known
 
 
-def _line_costs(enc: tiktoken.Encoding, lines: list[str], tokens: list[int]) -> list[int]:
-    """Tokens of each ``line + "\\n"``, from the encoding of ``"\\n".join(lines)``."""
-    nl = _newline_token_ids(enc)
-    ends = list(compress(range(len(tokens)), map(nl.__contains__, tokens)))
-    if len(ends) != len(lines) - 1:  # not expected; count line by line instead
-        return [len(t) for t in enc.encode_ordinary_batch([ln + "\n" for ln in lines])]
-    costs = []
-    prev = -1
-    for e in ends:
-        costs.append(e - prev)
-        prev = e
-    costs.append(len(tokens) - prev)  # the last line, plus one for a newline
-    return costs
+class _LineCosts:
+    """Tokens of ``S12 text`` lines, memoised.
 
-
-_PARALLEL_MIN_CHARS = 256_000  # below this, thread start-up costs more than it saves
-_BLOCK_CHARS = 64_000
-
-
-def _encode_many(enc: tiktoken.Encoding, texts: list[str]) -> list[list[int]]:
-    """``[enc.encode_ordinary(t) for t in texts]``, on several threads for large inputs.
-
-    tiktoken releases the GIL while encoding; the texts are handed out in a few
-    contiguous groups of similar size so that per-task overhead stays small.
+    No pre-token spans the space after an id, so a line costs its id's tokens plus its
+    text's. Texts repeat (boilerplate, quoted paragraphs, re-sent articles), so each
+    distinct text is encoded once; ids differ only in their digits, so where digit groups
+    are single tokens each id shape is encoded once.
     """
-    threads = min(8, os.cpu_count() or 1)
-    total = sum(map(len, texts))
-    if threads < 2 or len(texts) < 2 or total < _PARALLEL_MIN_CHARS:
-        return [enc.encode_ordinary(t) for t in texts]
-    groups: list[list[str]] = [[]]
-    size, target = 0, total / (threads * 2)
-    for t in texts:
-        if size >= target:
-            groups.append([])
-            size = 0
-        groups[-1].append(t)
-        size += len(t)
 
-    def work(group: list[str]) -> list[list[int]]:
-        return [enc.encode_ordinary(t) for t in group]
+    def __init__(self, enc: tiktoken.Encoding):
+        self.encode = enc.encode_ordinary
+        self.by_shape = _digit_groups_are_tokens(enc)
+        self.ids: dict[str, int] = {}
+        self.texts: dict[str, int] = {}  # raw text -> tokens of " text\n" (-1: no text)
+        self.ends: dict[str, int] = {}  # raw text -> tokens of " text" (no newline)
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return [tokens for result in pool.map(work, groups) for tokens in result]
+    def id_tokens(self, sentence_id: str) -> int:
+        key = sentence_id.translate(_DIGITS_TO_ZERO) if self.by_shape else sentence_id
+        cost = self.ids.get(key)
+        if cost is None:
+            cost = self.ids[key] = len(self.encode(key))
+        return cost
 
+    def in_chunk(self, sentence_id: str, raw_text: str) -> int:
+        """Tokens of the line followed by a newline."""
+        tokens = self.texts.get(raw_text)
+        if tokens is None:
+            text = " ".join(raw_text.split())
+            tokens = self.texts[raw_text] = len(self.encode(f" {text}\n")) if text else -1
+        if tokens < 0:  # a line with no text: its id alone
+            return len(self.encode(f"{sentence_id}\n"))
+        return self.id_tokens(sentence_id) + tokens
 
-def _encode_lines(enc: tiktoken.Encoding, lines: list[str]) -> list[int]:
-    """The encoding of ``"\\n".join(lines)``, done in line-aligned blocks.
-
-    A block ends with a line's newline, and no pre-token spans a newline followed by
-    ``[``, so the blocks' encodings concatenate to the encoding of the whole text.
-    """
-    blocks: list[str] = []
-    group: list[str] = []
-    size = 0
-    for line in lines:
-        group.append(line)
-        size += len(line) + 1
-        if size >= _BLOCK_CHARS:
-            blocks.append("\n".join(group) + "\n")
-            group, size = [], 0
-    if group:
-        blocks.append("\n".join(group))
-    else:
-        blocks[-1] = blocks[-1][:-1]
-    if len(blocks) == 1:
-        return enc.encode_ordinary(blocks[0])
-    tokens: list[int] = []
-    for part in _encode_many(enc, blocks):
-        tokens.extend(part)
-    return tokens
+    def last(self, sentence_id: str, raw_text: str) -> int:
+        """Exact tokens of the line at the end of a chunk (no newline after it)."""
+        tokens = self.ends.get(raw_text)
+        if tokens is None:
+            text = " ".join(raw_text.split())
+            tokens = self.ends[raw_text] = len(self.encode(f" {text}")) if text else 0
+        return self.id_tokens(sentence_id) + tokens
 
 
 def _validate(max_tokens: int, overlap_tokens: int) -> None:
@@ -204,8 +168,9 @@ class _Cutter:
         """Complete characters decoded from ``tokens`` (a cut inside a character drops it)."""
         return len(self.enc.decode_bytes(tokens).decode("utf-8", "ignore"))
 
-    def cut(self, sentence_id: str, text: str) -> list[_Rec]:
-        prefix = f"[{sentence_id}]"
+    def cut(self, sentence_id: str, text: str) -> list[tuple[Piece, int, int]]:
+        """The parts, each with its tokens in a chunk (line and newline) and exactly."""
+        prefix = sentence_id
         budget = self.max - self.count(prefix)  # tokens left for " word word ..."
         if budget < 8:
             raise UsageError(
@@ -244,12 +209,11 @@ class _Cutter:
                 continue
             parts.append((part, line_tokens))
             i = j
-        recs = []
+        out = []
         for k, (part, line_tokens) in enumerate(parts, 1):
-            line = f"{prefix} {part}"
-            cost = max(line_tokens, self.count(line + "\n"))
-            recs.append(_Rec(Piece(sentence_id, part, k), line, cost))
-        return recs
+            cost = max(line_tokens, self.count(f"{prefix} {part}\n"))
+            out.append((Piece(sentence_id, part, k), cost, line_tokens))
+        return out
 
     def _segments(self, prefix: str, word: str, budget: int) -> list[str]:
         """Cut ``word`` by characters so that each ``prefix + " " + segment`` fits."""
@@ -284,17 +248,33 @@ class _Cutter:
         return segs
 
 
-def _runs(keys: list, start: int, stop: int) -> list[tuple[int, int]]:
-    """Maximal [a, b) ranges within [start, stop) where ``keys`` stays the same."""
-    runs = []
-    a = start
-    for i in range(start + 1, stop):
-        if keys[i] != keys[i - 1]:
-            runs.append((a, i))
-            a = i
-    if stop > start:
-        runs.append((a, stop))
-    return runs
+def _cut_long_sentences(sentences, pieces, costs, line_costs, cutter):
+    """The records again, with every sentence whose line is over the limit cut into parts."""
+    limit = cutter.max
+    new_pieces: list[Piece] = []
+    new_costs: list[int] = []
+    first_rec: list[int] = []
+    part_last: dict[int, int] = {}
+    for s, piece, cost in zip(sentences, pieces, costs):
+        first_rec.append(len(new_pieces))
+        if cost > limit and line_costs.last(s.id, s.text) > limit:
+            for part, part_cost, exact in cutter.cut(s.id, s.text):
+                part_last[len(new_pieces)] = exact
+                new_pieces.append(part)
+                new_costs.append(part_cost)
+        else:
+            new_pieces.append(piece)
+            new_costs.append(cost)
+    first_rec.append(len(new_pieces))
+    return new_pieces, new_costs, first_rec, part_last
+
+
+def _boundaries(sections: list, paragraphs: list) -> tuple[list[int], list[int]]:
+    """Indices where a new section starts, and where a new paragraph (or section) does."""
+    n = len(sections)
+    new_section = list(map(ne, sections[1:], sections[:-1]))
+    new_paragraph = list(map(or_, new_section, map(ne, paragraphs[1:], paragraphs[:-1])))
+    return (list(compress(range(1, n), new_section)), list(compress(range(1, n), new_paragraph)))
 
 
 def chunk_document(
@@ -310,188 +290,84 @@ def chunk_document(
     sentences = doc.sentences
     if not sentences:
         return []
-    encode = enc.encode_ordinary
+    line_costs = _LineCosts(enc)
+    # Records, one per piece (a sentence, or a part of a cut one), in document order,
+    # with their tokens followed by a newline, and per sentence its first record.
+    costs = [line_costs.in_chunk(s.id, s.text) for s in sentences]
+    pieces = [Piece(s.id, s.text) for s in sentences]
+    first_rec = list(range(len(sentences) + 1))
+    part_last: dict[int, int] = {}  # record -> exact tokens, for the parts of cut sentences
+    if max(costs) > max_tokens:
+        pieces, costs, first_rec, part_last = _cut_long_sentences(
+            sentences, pieces, costs, line_costs, _Cutter(enc, max_tokens))
+    before = list(accumulate(costs, initial=0))  # tokens of the records before each one
 
-    lines = [_line(s.id, s.text) for s in sentences]
-    all_tokens = _encode_lines(enc, lines)
-    if len(all_tokens) <= max_tokens:
-        pieces = tuple(Piece(s.id, s.text) for s in sentences)
-        return [Chunk(0, doc.id, pieces, len(all_tokens), 0)]
+    def last_cost(k: int) -> int:
+        exact = part_last.get(k)
+        return exact if exact is not None else line_costs.last(pieces[k].sentence_id, pieces[k].text)
 
-    costs = _line_costs(enc, lines, all_tokens)
-    del all_tokens
-    cutter = _Cutter(enc, max_tokens)
+    def count(a: int, b: int) -> int:  # exact tokens of records a..b-1 as one chunk
+        return before[b - 1] - before[a] + last_cost(b - 1)
 
-    # Per sentence: its records (one, or the parts of a cut sentence) and their total cost.
-    sent_recs: list[tuple[_Rec, ...]] = []
-    sent_cost: list[int] = []
-    for s, line, cost in zip(sentences, lines, costs):
-        if cost > max_tokens:
-            exact = len(encode(line))
-            if exact > max_tokens:
-                recs = tuple(cutter.cut(s.id, s.text))
-                sent_recs.append(recs)
-                sent_cost.append(sum(r.cost for r in recs))
-                continue
-        sent_recs.append((_Rec(Piece(s.id, s.text), line, cost),))
-        sent_cost.append(cost)
+    n = len(sentences)
+    whole = count(0, len(pieces))
+    if whole <= max_tokens:
+        return [Chunk(0, doc.id, tuple(pieces), whole, 0)]
 
-    prefix = [0]
-    for c in sent_cost:
-        prefix.append(prefix[-1] + c)
+    # Units, as record ranges: sections that fit, else their paragraphs that fit, else
+    # their sentences, else the parts of a cut sentence.
+    section_starts, paragraph_starts = _boundaries([s.section for s in sentences],
+                                                   [s.paragraph for s in sentences])
+    ends: list[int] = []  # each unit's end record; a unit starts where the previous ends
 
-    def fits(a: int, b: int) -> bool:
-        return prefix[b] - prefix[a] <= max_tokens
+    def add_split(a: int, b: int, finer) -> None:
+        """Sentences a..b-1 as one unit if they fit, else as ``finer`` units."""
+        if before[first_rec[b]] - before[first_rec[a]] <= max_tokens:
+            ends.append(first_rec[b])
+            return
+        finer(a, b)
 
-    def unit(a: int, b: int) -> _Unit:
-        recs = tuple(r for i in range(a, b) for r in sent_recs[i])
-        return _Unit(recs, prefix[b] - prefix[a])
+    def sentences_of(a: int, b: int) -> None:
+        ends.extend(range(first_rec[a] + 1, first_rec[b] + 1))
 
-    # Hierarchical units: sections, else paragraphs, else sentences, else parts.
-    section_keys = [s.section for s in sentences]
-    paragraph_keys = [(s.section, s.paragraph) for s in sentences]
-    units: list[_Unit] = []
-    for sa, sb in _runs(section_keys, 0, len(sentences)):
-        if fits(sa, sb):
-            units.append(unit(sa, sb))
-            continue
-        for pa, pb in _runs(paragraph_keys, sa, sb):
-            if fits(pa, pb):
-                units.append(unit(pa, pb))
-                continue
-            for i in range(pa, pb):
-                recs = sent_recs[i]
-                if len(recs) == 1:
-                    units.append(_Unit(recs, sent_cost[i]))
-                else:
-                    units.extend(_Unit((r,), r.cost) for r in recs)
+    def paragraphs_of(a: int, b: int) -> None:
+        cuts = paragraph_starts[bisect_right(paragraph_starts, a):bisect_left(paragraph_starts, b)]
+        for pa, pb in zip([a, *cuts], [*cuts, b]):
+            add_split(pa, pb, sentences_of)
 
-    return _pack(doc.id, units, enc, cutter, max_tokens, overlap_tokens)
+    for sa, sb in zip([0, *section_starts], [*section_starts, n]):
+        add_split(sa, sb, paragraphs_of)
+    return _pack(doc.id, pieces, before, ends, count, max_tokens, overlap_tokens)
 
 
-def _take(
-    pending: deque[_Unit],
-    prev: tuple[_Rec, ...],
-    max_tokens: int,
-    overlap_tokens: int,
-    overlap_cap: int | None = None,
-    unit_cap: int | None = None,
-) -> tuple[list[_Rec], list[_Unit]]:
-    """Greedily take the next chunk's overlap records and units off ``pending``."""
-    overlap: list[_Rec] = []
-    cost = 0
-    if overlap_tokens and prev:
-        for r in reversed(prev):
-            if cost + r.cost > overlap_tokens:
-                break
-            cost += r.cost
-            overlap.append(r)
-        overlap.reverse()
-        if overlap_cap is not None and len(overlap) > overlap_cap:
-            overlap = overlap[len(overlap) - overlap_cap :] if overlap_cap else []
-            cost = sum(r.cost for r in overlap)
-    first_cost = pending[0].cost
-    while overlap and cost + first_cost > max_tokens:
-        cost -= overlap.pop(0).cost
-    taken: list[_Unit] = []
-    while pending and (unit_cap is None or len(taken) < unit_cap):
-        u = pending[0]
-        if taken and cost + u.cost > max_tokens:
-            break
-        taken.append(pending.popleft())
-        cost += u.cost
-    return overlap, taken
-
-
-def _records(overlap: list[_Rec], taken: list[_Unit]) -> tuple[_Rec, ...]:
-    return tuple(overlap) + tuple(r for u in taken for r in u.recs)
-
-
-def _text(recs: tuple[_Rec, ...]) -> str:
-    return "\n".join(r.line for r in recs)
-
-
-def _pack(
-    doc_id: str,
-    units: list[_Unit],
-    enc: tiktoken.Encoding,
-    cutter: _Cutter,
-    max_tokens: int,
-    overlap_tokens: int,
-) -> list[Chunk]:
-    # Plan every chunk from the line costs, then count each exactly. No pre-token spans a
-    # newline followed by "[", so a chunk's tokens are its lines' tokens with their
-    # newlines (known from the one encoding of the whole document) plus the last line's
-    # tokens without one: one short encode per chunk instead of the whole text again.
-    # Only if a chunk turns out to be over the limit are it and the chunks after it
-    # rebuilt one at a time with repairs.
-    pending = deque(units)
-    plan: list[tuple[tuple[_Rec, ...], int, int]] = []  # (records, overlap, first unit)
-    prev: tuple[_Rec, ...] = ()
-    while pending:
-        start = len(units) - len(pending)
-        overlap, taken = _take(pending, prev, max_tokens, overlap_tokens)
-        prev = _records(overlap, taken)
-        plan.append((prev, len(overlap), start))
-    counts = [sum(r.cost for r in recs[:-1]) + len(enc.encode_ordinary(recs[-1].line))
-              for recs, _, _ in plan]
+def _pack(doc_id: str, pieces: list[Piece], before: list[int], ends: list[int], count,
+          max_tokens: int, overlap_tokens: int) -> list[Chunk]:
+    """Units packed greedily into chunks; each chunk after the first may start with the
+    trailing whole records of the previous one (at most ``overlap_tokens``)."""
     chunks: list[Chunk] = []
-    for (recs, n_overlap, start), n_tokens in zip(plan, counts):
-        if n_tokens > max_tokens:
-            prev = chunks and plan[len(chunks) - 1][0] or ()
-            _pack_checked(
-                chunks, deque(units[start:]), prev, doc_id, enc, cutter, max_tokens,
-                overlap_tokens,
-            )
-            break
-        pieces = tuple(r.piece for r in recs)
-        chunks.append(Chunk(len(chunks), doc_id, pieces, n_tokens, n_overlap))
+    start = 0  # first record of the next unit
+    prev_start = 0  # first record of the previous chunk
+    i = 0
+    while i < len(ends):
+        first_end = ends[i]
+        chunk_start = start
+        if overlap_tokens and chunks:
+            # the trailing records of the previous chunk within overlap_tokens ...
+            while chunk_start > prev_start and before[start] - before[chunk_start - 1] <= overlap_tokens:
+                chunk_start -= 1
+            # ... as long as the first unit still fits after them
+            while chunk_start < start and before[first_end] - before[chunk_start] > max_tokens:
+                chunk_start += 1
+        end = first_end
+        i += 1
+        while i < len(ends) and before[ends[i]] - before[chunk_start] <= max_tokens:
+            end = ends[i]
+            i += 1
+        tokens = count(chunk_start, end)
+        if tokens > max_tokens:  # the costs are upper bounds and parts are cut to fit
+            raise BrieferError(f"internal error: chunk {len(chunks) + 1} of {doc_id} has "
+                               f"{tokens} tokens, over the limit of {max_tokens}")
+        chunks.append(Chunk(len(chunks), doc_id, tuple(pieces[chunk_start:end]), tokens,
+                            start - chunk_start))
+        prev_start, start = chunk_start, end
     return chunks
-
-
-def _pack_checked(
-    chunks: list[Chunk],
-    pending: deque[_Unit],
-    prev: tuple[_Rec, ...],
-    doc_id: str,
-    enc: tiktoken.Encoding,
-    cutter: _Cutter,
-    max_tokens: int,
-    overlap_tokens: int,
-) -> None:
-    """Append chunks for ``pending`` to ``chunks``, checking and repairing each one."""
-    while pending:
-        overlap_cap: int | None = None  # lowered while repairing a chunk that is over
-        unit_cap: int | None = None
-        while True:
-            overlap, taken = _take(
-                pending, prev, max_tokens, overlap_tokens, overlap_cap, unit_cap
-            )
-            recs = _records(overlap, taken)
-            n_tokens = len(enc.encode_ordinary(_text(recs)))
-            if n_tokens <= max_tokens:
-                pieces = tuple(r.piece for r in recs)
-                chunks.append(Chunk(len(chunks), doc_id, pieces, n_tokens, len(overlap)))
-                prev = recs
-                break
-            # Over the limit (the estimate was off): repair, smallest change first.
-            pending.extendleft(reversed(taken))
-            if overlap:
-                overlap_cap = len(overlap) - 1
-                continue
-            if len(taken) > 1:
-                unit_cap = len(taken) - 1
-                continue
-            u = pending.popleft()
-            unit_cap = None
-            if len(u.recs) > 1:
-                pending.extendleft(_Unit((r,), r.cost) for r in reversed(u.recs))
-                continue
-            piece = u.recs[0].piece
-            if piece.part:  # parts are made to fit exactly, so this cannot happen
-                raise BrieferError(
-                    f"internal error: part {piece.part} of sentence {piece.sentence_id} "
-                    f"is over {max_tokens} tokens"
-                )
-            parts = cutter.cut(piece.sentence_id, piece.text)
-            pending.extendleft(_Unit((r,), r.cost) for r in reversed(parts))

@@ -10,47 +10,66 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
 from dataclasses import dataclass
+from functools import cached_property
 
 from .document import Document, Sentence
 
-_QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'",
-                              "–": "-", "—": "-", "…": "."})
+# Typographic characters and their plain forms, one character for one (offsets are kept).
+_FOLDS = (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", "'"), ("`", "'"),
+          ("–", "-"), ("—", "-"), ("…", "."))
 _WORD_RE = re.compile(r"\w+")
+_IRREGULAR_SPACE = re.compile(r"^\s+|\s{2,}|[^\S ]")  # leading, or other than one plain space
 MIN_QUOTE_WORDS = 4
 
 
+def _fold(text: str) -> str:
+    # a str.replace per character present: far faster than str.translate with a table
+    for typographic, plain in _FOLDS:
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    return text
+
+
 def normalize(text: str) -> str:
-    return " ".join(text.translate(_QUOTE_CHARS).lower().split())
+    return " ".join(_fold(text).lower().split())
 
 
 def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
-    """``normalize(text)`` plus where each of its words starts, in the output and in
-    ``text``; an output position maps back through the word it falls in."""
-    mapped = text.translate(_QUOTE_CHARS)  # one character for one: offsets are kept
-    lowered = mapped.lower()
-    if len(lowered) != len(mapped):  # a rare character that lower-cases to two
-        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in mapped)
-    matches = list(re.finditer(r"\S+", lowered))
-    words = [m.group(0) for m in matches]
-    src_starts = [m.start() for m in matches]
-    out_starts = list(accumulate((len(w) + 1 for w in words[:-1]), initial=0)) if words else []
-    return " ".join(words), out_starts, src_starts
+    """``normalize(text)`` plus a map back to ``text``: from each of ``starts`` on, a
+    position of the output is ``shift`` characters further on in ``text``.
+
+    The output differs from the (folded, lower-cased) text only where whitespace other
+    than a single space is collapsed, so the map has a step per such run (paragraph
+    breaks, double spaces), not per word.
+    """
+    lowered = _fold(text).lower()
+    if len(lowered) != len(text):  # a rare character that lower-cases to two
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in _fold(text))
+    starts, shifts = [0], [0]
+    shift = 0
+    for m in _IRREGULAR_SPACE.finditer(lowered):
+        a, b = m.span()
+        if b == len(lowered):
+            break  # trailing whitespace: nothing follows
+        shift += b - a if a == 0 else b - a - 1  # leading whitespace goes, a run becomes " "
+        starts.append(b - shift)
+        shifts.append(shift)
+    return " ".join(lowered.split()), starts, shifts
 
 
 @dataclass
 class _DocIndex:
     doc: Document
     norm: str
-    out_starts: list[int]  # where each word starts in ``norm``
-    src_starts: list[int]  # ... and in ``doc.text``
+    map_starts: list[int]  # see _normalize_with_map
+    map_shifts: list[int]
     spans: list[tuple[int, int, str]]  # (start, end, sentence id) in doc.text, in order
     span_starts: list[int]
 
     def source_offset(self, position: int) -> int:
-        word = bisect.bisect_right(self.out_starts, position) - 1
-        return self.src_starts[word] + (position - self.out_starts[word])
+        """Where a (non-space) character of ``norm`` is in ``doc.text``."""
+        return position + self.map_shifts[bisect.bisect_right(self.map_starts, position) - 1]
 
     def sentence_ids(self, start: int, end: int) -> list[str]:
         first = max(0, bisect.bisect_right(self.span_starts, start) - 1)
@@ -63,25 +82,49 @@ class _DocIndex:
         return ids
 
 
+def _index(doc: Document) -> _DocIndex:
+    spans = []
+    cursor = 0
+    for sentence in doc.sentences:
+        start = doc.text.find(sentence.text, cursor)
+        if start < 0:  # ingest guarantees substrings; stay safe if a caller does not
+            start = doc.text.find(sentence.text)
+        if start >= 0:
+            spans.append((start, start + len(sentence.text), sentence.id))
+            cursor = start + len(sentence.text)
+    norm, map_starts, map_shifts = _normalize_with_map(doc.text)
+    return _DocIndex(doc, norm, map_starts, map_shifts, spans, [a for a, _, _ in spans])
+
+
 class Grounder:
     def __init__(self, docs: list[Document]):
-        self.sentences: dict[str, Sentence] = {}
-        self.docs: list[_DocIndex] = []
+        self.sentences: dict[str, Sentence] = {s.id: s for doc in docs for s in doc.sentences}
         self.dropped = 0
-        for doc in docs:
-            spans = []
-            cursor = 0
-            for sentence in doc.sentences:
-                self.sentences[sentence.id] = sentence
-                start = doc.text.find(sentence.text, cursor)
-                if start < 0:  # ingest guarantees substrings; stay safe if a caller does not
-                    start = doc.text.find(sentence.text)
-                if start >= 0:
-                    spans.append((start, start + len(sentence.text), sentence.id))
-                    cursor = start + len(sentence.text)
-            norm, out_starts, src_starts = _normalize_with_map(doc.text)
-            self.docs.append(_DocIndex(doc, norm, out_starts, src_starts, spans, [a for a, _, _ in spans]))
-        self._words = {sid: set(_WORD_RE.findall(s.text.lower())) for sid, s in self.sentences.items()}
+        self._docs = docs
+        self._indexes: list[_DocIndex] | None = None
+        self._word_sets: dict[str, set[str]] | None = None
+        self._quotes: dict[str, tuple[str, list[str]] | None] = {}
+
+    # The indexes are made when the first answer needs them, so that building them does
+    # not hold back the first requests (a run sends those before any answer can come).
+    @property
+    def docs(self) -> list[_DocIndex]:
+        if self._indexes is None:
+            self._indexes = [_index(doc) for doc in self._docs]
+        return self._indexes
+
+    @cached_property
+    def source_norm(self) -> str:
+        """``normalize`` of all sources, one after the other."""
+        return " ".join(entry.norm for entry in self.docs)
+
+    @property
+    def _words(self) -> dict[str, set[str]]:
+        """Each sentence's words, for re-anchoring items without valid ids (rare)."""
+        if self._word_sets is None:
+            self._word_sets = {sid: set(_WORD_RE.findall(s.text.lower()))
+                               for sid, s in self.sentences.items()}
+        return self._word_sets
 
     # ------------------------------------------------------------ ids
 
@@ -130,6 +173,13 @@ class Grounder:
 
     def ground_quote(self, quote: str, ids: list[str]) -> tuple[str, list[str]] | None:
         """Verbatim quote (repaired to its longest verbatim run of words if need be)."""
+        # Reduce rounds hand the same quotes back again and again: search each text once.
+        if quote not in self._quotes:
+            self._quotes[quote] = self._ground_quote(quote)
+        found = self._quotes[quote]
+        return found and (found[0], list(found[1]))
+
+    def _ground_quote(self, quote: str) -> tuple[str, list[str]] | None:
         found = self.find_verbatim(quote)
         if found:
             return found

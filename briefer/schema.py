@@ -238,8 +238,10 @@ def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
 
     def tighten(node: Any) -> Any:
         if isinstance(node, dict):
-            # "pattern" stays with pydantic, which validates it anyway: fewer prompt tokens
-            node = {k: tighten(v) for k, v in node.items() if k not in ("default", "title", "pattern")}
+            # The schema goes with every call: no docstrings, titles or defaults. "pattern"
+            # stays with pydantic, which validates it anyway.
+            node = {k: tighten(v) for k, v in node.items()
+                    if k not in ("default", "title", "pattern", "description")}
             options = node.get("anyOf")
             if options and all(set(o) == {"type"} for o in options):  # nullable scalar
                 node = {k: v for k, v in node.items() if k != "anyOf"}

@@ -4,7 +4,8 @@ By default it answers like briefer's offline engine would (so whole briefs run o
 HTTP) and reports prompt tokens counted with tiktoken the way chat formats count them.
 ``script`` queues replies (``Reply``) that are served first; ``reject_json_schema``
 answers 500 to ``response_format: json_schema`` as llama.cpp's server does; ``latency``
-delays every answer.
+delays every answer; ``tokenize`` adds llama-cpp-python's ``POST /extras/tokenize/count``,
+which counts whitespace-separated words. Other paths get 404.
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ class Reply:
 
 
 class FakeOpenAI:
-    def __init__(self, reject_json_schema: bool = False, latency: float = 0.0):
+    def __init__(self, reject_json_schema: bool = False, latency: float = 0.0, tokenize: bool = False):
         self.reject_json_schema = reject_json_schema
         self.latency = latency
-        self.requests: list[dict] = []
+        self.tokenize = tokenize
+        self.requests: list[dict] = []  # chat completions
+        self.other_requests: list[str] = []  # paths of every other request
         self.script: list[Reply] = []
         self.in_flight = 0
         self.max_in_flight = 0
@@ -86,9 +89,25 @@ class FakeOpenAI:
             def log_message(self, *args):  # keep test output clean
                 pass
 
+            def _json(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self):
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length))
+                if not self.path.endswith("/chat/completions"):
+                    with fake._lock:
+                        fake.other_requests.append(self.path)
+                    if fake.tokenize and self.path == "/extras/tokenize/count":
+                        self._json(200, {"count": len(body["input"].split())})
+                    else:
+                        self._json(404, {"detail": "Not Found"})
+                    return
                 with fake._lock:
                     fake.requests.append({"path": self.path, "body": body,
                                           "authorization": self.headers.get("authorization")})

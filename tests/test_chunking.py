@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import inspect
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,16 @@ def test_chunker_properties(doc, max_tokens, overlap_frac):
     assert (len(chunks) == 1) == (whole <= max_tokens)
 
 
+@SETTINGS
+@given(doc=documents(), max_tokens=st.integers(min_value=40, max_value=400),
+       doc_number=st.integers(min_value=1, max_value=1200), first=st.integers(min_value=0, max_value=99999))
+def test_counts_stay_exact_for_any_id_shape(doc, max_tokens, doc_number, first):
+    """Ids are costed by their digit shape ("D7.S1234" as "D0.S0000"): counts stay exact."""
+    doc = replace(doc, sentences=[replace(s, id=f"D{doc_number}.S{first + i}")
+                                  for i, s in enumerate(doc.sentences)])
+    check_invariants(doc, chunk_document(doc, max_tokens=max_tokens), max_tokens, 0)
+
+
 def test_document_that_fits_is_one_chunk():
     doc = make_doc([("First sentence.", 0, 0), ("Second one.", 1, 1), ("Third.", 2, 2)])
     chunks = chunk_document(doc, max_tokens=2000)
@@ -241,7 +252,7 @@ def test_document_that_fits_is_one_chunk():
     assert [p.sentence_id for p in chunks[0].pieces] == ["S1", "S2", "S3"]
     assert chunks[0].sentence_ids == ["S1", "S2", "S3"]
     assert chunks[0].tokens == true_count(chunks[0].pieces)
-    assert render_lines(chunks[0].pieces) == "[S1] First sentence.\n[S2] Second one.\n[S3] Third."
+    assert render_lines(chunks[0].pieces) == "S1 First sentence.\nS2 Second one.\nS3 Third."
 
 
 def test_exact_fit_is_one_chunk():
@@ -287,7 +298,7 @@ def test_long_sentence_is_cut_at_word_boundaries():
     for p in parts:
         assert set(p.text.split()) <= vocabulary  # no word was cut
     assert " ".join(p.text for p in parts) == text
-    assert render_lines([parts[0]]).startswith("[S2] word0 word1")
+    assert render_lines([parts[0]]).startswith("S2 word0 word1")
 
 
 def test_single_huge_word_is_cut_by_characters():

@@ -1,14 +1,16 @@
 """Configuration precedence, `briefer config show`, `briefer cache`, `--dry-run` and `-v`."""
 
+import json
 import os
 
 import pytest
 from openai_server import FakeOpenAI
 from typer.testing import CliRunner
 
-from briefer import UsageError
+from briefer import MockBackend, UsageError, brief
 from briefer.cli import app
 from briefer.config import load_settings
+from briefer.plan import TOKENS_PER_MESSAGE, TOKENS_PER_REPLY
 
 runner = CliRunner()
 
@@ -115,13 +117,31 @@ def test_dry_run_sends_nothing(example_path, config_file):
     with FakeOpenAI() as server:
         result = runner.invoke(app, ["brief", "--dry-run", str(example_path), "--base-url", server.base_url])
     assert server.requests == []
+    # it looked for a tokenize endpoint, found none, and counted with tiktoken
+    assert server.other_requests == ["/extras/tokenize/count", "/tokenize"]
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "Dry run: no request was sent."
-    assert lines[1] == f"model: smollm2 at {server.base_url} (tokens counted with cl100k_base, structured output: json_schema)"
+    assert lines[0] == "Dry run: no chat request was sent."
+    assert lines[1] == (f"model: smollm2 at {server.base_url} (tokens counted with tiktoken cl100k_base, "
+                        "structured output: json_schema)")
     assert lines[2] == "1 chunk, 2 calls:"
     assert lines[3].startswith("  extract     1 call  ") and lines[4].startswith("  brief       1 call  ")
     assert lines[6].startswith("estimated cost: $") and "(smollm2 at $1 in / $2 out per 1M tokens)" in lines[6]
+
+
+def test_dry_run_counts_with_the_servers_tokenizer(example_path, config_file):
+    with FakeOpenAI(tokenize=True) as server:
+        result = runner.invoke(app, ["brief", "--dry-run", "--format", "json", str(example_path),
+                                     "--base-url", server.base_url])
+    assert server.requests == []
+    assert result.exit_code == 0
+    planned = json.loads(result.stdout)
+    assert planned["counted_with"] == "the server's tokenizer (POST /extras/tokenize/count)"
+    # the fake server counts words: the map prompt is its messages' words plus the chat format's
+    backend = MockBackend()
+    brief([example_path], backend=backend)
+    words = sum(len(m["content"].split()) + TOKENS_PER_MESSAGE for m in backend.requests[0].messages)
+    assert planned["calls"][0] == {"task": "extract", "prompt_tokens": words + TOKENS_PER_REPLY}
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(example_path):

@@ -1,7 +1,7 @@
 """A deterministic backend that needs no network.
 
 By default it answers each request from the request's own text with the extractive
-engine: source lines ``[S3] ...`` for notes, the ``<notes>`` JSON for the brief step. For
+engine: source lines ``S3 ...`` for notes, the ``<notes>`` JSON for the brief step. For
 tests it is scriptable: ``queue()`` raw answers (served first, in order) and read
 ``requests`` to see exactly what was asked.
 """
@@ -15,7 +15,7 @@ from ..extractive import Line, compose_brief, condense_notes, extract_notes
 from ..schema import Notes
 from .base import Backend, ChatRequest, ChatResponse
 
-_LINE_RE = re.compile(r"^\[((?:D\d+\.)?S\d+)\] (.*)$")
+_LINE_RE = re.compile(r"^\[?((?:D\d+\.)?S\d+)\]? (.*)$")
 _HEADING_RE = re.compile(r"^## (.+)$")
 _TITLE_RE = re.compile(r"^Title: (.+)$", re.M)
 _NOTES_RE = re.compile(r"<notes>\s*(.*?)\s*</notes>", re.S)

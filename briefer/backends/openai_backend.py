@@ -133,7 +133,11 @@ class OpenAIBackend(Backend):
         if fmt is not None:
             kwargs["response_format"] = fmt
         try:
-            response = await client.chat.completions.create(**kwargs)
+            # The SDK's documented raw ``post`` sends the same body as ``chat.completions.create``
+            # and keeps its retries and errors, without re-walking the (already plain JSON)
+            # parameters against its type hints: that walk cost ~1.5 ms of CPU per call.
+            response = await client.post("/chat/completions", body=kwargs,
+                                         cast_to=self._openai.types.chat.ChatCompletion)
         except openai.APIStatusError as exc:
             if raw:
                 raise
