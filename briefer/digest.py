@@ -105,9 +105,10 @@ class _DigestRun:
         # what shapes a brief besides the text: a changed setting means a new brief
         from . import __version__
 
+        self.prompts = Prompts(options.prompts_dir)
         self.settings = (__version__, backend.name, backend.cache_identity(), backend.model,
                          options.max_words, options.chunk_tokens, options.chunk_overlap,
-                         str(options.prompts_dir or ""))
+                         self.prompts.fingerprint())
 
     def add_usage(self, calls: int, cache_hits: int, prompt: int, completion: int) -> None:
         self.calls += calls
@@ -147,7 +148,7 @@ class _DigestRun:
         stored = self.state.reduction(key)
         if stored is not None:
             return DigestDraft.model_validate_json(stored)
-        asker = Asker(self.backend, Prompts(self.options.prompts_dir), self.options.max_reasks,
+        asker = Asker(self.backend, self.prompts, self.options.max_reasks,
                       self.options.answer_tokens)
         try:
             draft = await asker.ask("digest", messages, DigestDraft, "digest")

@@ -49,6 +49,15 @@ class Prompts:
             raise TemplateError(f"no prompt template named {name!r} (have: {', '.join(TEMPLATE_NAMES)})")
         return path.read_text(encoding="utf-8")
 
+    def fingerprint(self) -> str:
+        """A hash of every template in use: an edited prompt makes different answers."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for name in TEMPLATE_NAMES:
+            digest.update(name.encode() + b"\0" + self.source(name).encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
     def render(self, name: str, **variables) -> list[dict[str, str]]:
         """Chat messages from the template's ``system`` and ``user`` blocks."""
         try:

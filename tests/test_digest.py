@@ -162,6 +162,19 @@ def test_through_a_model_server_each_document_is_paid_for_once(files, tmp_path):
     assert [s.sources for s in again.digest.stories] == [["D1"], ["D2"], ["D3"]]
 
 
+def test_an_edited_prompt_means_new_briefs(files, tmp_path):
+    from briefer.prompts import builtin_prompts_dir
+
+    make(files[:1], tmp_path)
+    edited = tmp_path / "prompts"
+    edited.mkdir()
+    text = (builtin_prompts_dir() / "brief.j2").read_text()
+    (edited / "brief.j2").write_text(text.replace("busy analysts", "busy ministers"))
+    again = make(files[:1], tmp_path, options=briefer.BriefOptions(prompts_dir=edited)).digest.meta
+    same = make(files[:1], tmp_path, options=briefer.BriefOptions(prompts_dir=edited)).digest.meta
+    assert (again.briefed, again.reused, same.briefed, same.reused) == (1, 0, 0, 1)
+
+
 def test_stories_are_new_when_a_document_was_not_in_the_previous_days_digest(files, tmp_path):
     make(files[:2], tmp_path, now=NOW - timedelta(days=1), since="7d")
     today = make(files, tmp_path, since="7d").digest
