@@ -318,14 +318,19 @@ def find_speaker(text: str, ctx: _Context) -> tuple[Speaker | None, int]:
     return None, -1
 
 
+_ROLES = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
 _MENTION_RE = re.compile(
-    r"(?P<desc>(?:[\w’'.]+\s+){0,4}?(?i:" + "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
-    + r"))\s+(?P<name>(?:[A-Z][\w’'\-]+\s?){2,3})")
+    r"(?P<desc>(?:[\w’'.]+\s+){0,4}?(?i:" + _ROLES + r"))\s+(?P<name>(?:[A-Z][\w’'\-]+\s?){2,3})")
+# Every mention holds a role word, blank space and a capital; most lines hold none, and this
+# one-pass check spares them _MENTION_RE, which tries its role words up to five times per position.
+_MENTION_HINT = re.compile(r"(?i:" + _ROLES + r")\s+[A-Z]")
 
 
 def _collect_names(lines: list[Line], ctx: _Context) -> None:
     """First pass: full names after role words, and the side their description gives."""
     for line in lines:
+        if not _MENTION_HINT.search(line.text):
+            continue
         for m in _MENTION_RE.finditer(line.text):
             name = m.group("name").strip()
             name = re.sub(r"\s+(?:And|Said|Says|The)$", "", name)
@@ -345,9 +350,9 @@ def _collect_names(lines: list[Line], ctx: _Context) -> None:
                 name, description = _split_description(before, ctx.lower)
                 if name != description and len(name.split()) >= 2:
                     ctx.full_names[_title(name, ctx.lower)] += 1
-    for line in lines:
-        for name in list(ctx.full_names):
-            ctx.full_names[name] += line.text.count(name)  # all mentions count
+    text = "\n".join(line.text for line in lines)  # names hold no newline: the same counts, one scan each
+    for name in list(ctx.full_names):
+        ctx.full_names[name] += text.count(name)  # all mentions count
 
 
 # ---------------------------------------------------------------- quotes
@@ -554,13 +559,15 @@ def label_issue(topic: str, texts: list[str]) -> str:
     first_seen: dict[str, int] = {}
     for text in texts:
         tokens = re.findall(r"[\w’'\-]+", text)
+        lowered = [t.lower() for t in tokens]
+        # which tokens are the topic, worked out once per token rather than once per n-gram
+        is_topic = [canonical_token(w.replace("’s", "")) == topic or w.rstrip("s") == topic for w in lowered]
         for n in (2, 3):
             for i in range(len(tokens) - n + 1):
-                gram = tokens[i: i + n]
-                low = [t.lower() for t in gram]
-                if topic not in {canonical_token(w.replace("’s", "")) for w in low} and \
-                        not any(w.rstrip("s") == topic for w in low):
+                if not any(is_topic[i: i + n]):
                     continue
+                gram = tokens[i: i + n]
+                low = lowered[i: i + n]
                 if low[0] in STOP or low[-1] in STOP or any(w in {"said", "and", "or"} for w in low) \
                         or low[0] in _TIME_WORDS or low[-1] in _TIME_WORDS:
                     continue
