@@ -37,6 +37,13 @@ class Usage:
     completion_tokens: int = 0
     modes: list[str] = field(default_factory=list)
 
+    def add(self, calls: int, cache_hits: int, prompt_tokens: int, completion_tokens: int) -> None:
+        """Count another run's calls and tokens in (a digest adds up its documents' briefs)."""
+        self.calls += calls
+        self.cache_hits += cache_hits
+        self.prompt_tokens += prompt_tokens
+        self.completion_tokens += completion_tokens
+
 
 def parse_json_object(text: str) -> dict:
     """The JSON object in a model's answer, tolerating code fences and leading prose."""

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from .asking import Asker, Truncated
+from .asking import Asker, Truncated, Usage
 from .backends import Backend
 from .costs import cost_usd
 from .document import Document
@@ -94,13 +94,12 @@ def _labelled(doc: Document, doc_id: str) -> Document:
 
 
 class _DigestRun:
-    def __init__(self, backend: Backend, options: BriefOptions, state: State, notice):
+    def __init__(self, backend: Backend, options: BriefOptions, state: State):
         self.backend = backend
         self.options = options
         self.state = state
-        self.notice = notice
-        self.calls = self.cache_hits = self.prompt_tokens = self.completion_tokens = 0
-        self.briefed = self.reused = 0
+        self.usage = Usage()  # model calls of this run: per-document briefs and the digest step
+        self.briefed = 0
         self.reused_shas: set[str] = set()
         # what shapes a brief besides the text: a changed setting means a new brief
         from . import __version__
@@ -109,12 +108,6 @@ class _DigestRun:
         self.settings = (__version__, backend.name, backend.cache_identity(), backend.model,
                          options.max_words, options.chunk_tokens, options.chunk_overlap,
                          self.prompts.fingerprint())
-
-    def add_usage(self, calls: int, cache_hits: int, prompt: int, completion: int) -> None:
-        self.calls += calls
-        self.cache_hits += cache_hits
-        self.prompt_tokens += prompt
-        self.completion_tokens += completion
 
     async def brief_each(self, docs: list[Document]) -> tuple[list[Brief | None], list[str | None]]:
         """Each document's brief, from the state or made now (and stored at once)."""
@@ -126,7 +119,6 @@ class _DigestRun:
             if stored is not None:
                 briefs.append(Brief.model_validate_json(stored))
                 problems.append(None)
-                self.reused += 1
                 self.reused_shas.add(doc.sha256)
                 continue
             try:
@@ -136,7 +128,7 @@ class _DigestRun:
                 problems.append(f"could not be briefed: {exc}")
                 continue
             m = made.meta
-            self.add_usage(m.llm_calls, m.cache_hits, m.prompt_tokens, m.completion_tokens)
+            self.usage.add(m.llm_calls, m.cache_hits, m.prompt_tokens, m.completion_tokens)
             self.state.put_brief(key, doc.sha256, made.model_dump_json())
             self.briefed += 1
             briefs.append(made)
@@ -157,7 +149,7 @@ class _DigestRun:
                              "(finish_reason=length)") from None
         finally:
             u = asker.usage
-            self.add_usage(u.calls, u.cache_hits, u.prompt_tokens, u.completion_tokens)
+            self.usage.add(u.calls, u.cache_hits, u.prompt_tokens, u.completion_tokens)
         self.state.put_reduction(key, draft.model_dump_json())
         return draft
 
@@ -238,7 +230,7 @@ def _build(sources, window_start, now, date, title, job, store: State, backend, 
     for doc in gathered.documents:
         store.saw_document(doc.path, doc.sha256, doc.title)
     options, settings, backend = open_backend(backend, options, notice, flags)
-    run = _DigestRun(backend, options, store, notice)
+    run = _DigestRun(backend, options, store)
 
     async def work():
         try:
@@ -251,7 +243,7 @@ def _build(sources, window_start, now, date, title, job, store: State, backend, 
             if not labelled:
                 return labelled, DigestDraft(stories=[])
             data = payload([(doc_id, brief) for doc_id, _, brief in labelled])
-            messages = Prompts(options.prompts_dir).render(
+            messages = run.prompts.render(
                 "digest.j2", title=title, date=date, count=len(labelled), briefs_json=payload_json(data))
             return labelled, await run.stories_draft(messages)
         finally:
@@ -261,11 +253,12 @@ def _build(sources, window_start, now, date, title, job, store: State, backend, 
     grounder = Grounder([_labelled(doc, doc_id) for doc_id, doc, _ in labelled])
     sha_of = {doc_id: doc.sha256 for doc_id, doc, _ in labelled}
     stories = ground_stories(draft, grounder, store.previous_documents(job, date), sha_of)
-    cost = None if backend.name == "mock" else cost_usd(backend.model, run.prompt_tokens, run.completion_tokens,
+    u = run.usage
+    cost = None if backend.name == "mock" else cost_usd(backend.model, u.prompt_tokens, u.completion_tokens,
                                                           settings.prices)
-    meta = DigestMeta(backend=backend.name, model=backend.model, llm_calls=run.calls, cache_hits=run.cache_hits,
-                      prompt_tokens=run.prompt_tokens, completion_tokens=run.completion_tokens,
-                      documents=len(labelled), briefed=run.briefed, reused=run.reused, skipped=len(skipped),
+    meta = DigestMeta(backend=backend.name, model=backend.model, llm_calls=u.calls, cache_hits=u.cache_hits,
+                      prompt_tokens=u.prompt_tokens, completion_tokens=u.completion_tokens,
+                      documents=len(labelled), briefed=run.briefed, reused=len(run.reused_shas), skipped=len(skipped),
                       stories=len(stories), dropped_ungrounded=grounder.dropped, cost_usd=cost)
     documents = [DigestDocument(id=doc_id, location=doc.path, title=brief.title, sha256=doc.sha256,
                                 brief="reused" if doc.sha256 in run.reused_shas else "new")
