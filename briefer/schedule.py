@@ -262,7 +262,7 @@ def render_units(units: dict[str, str], jobs_file: JobsFile) -> str:
 
 # --- the foreground scheduler -------------------------------------------------------
 
-HEARTBEAT = timedelta(seconds=60)
+HEARTBEAT = timedelta(seconds=5)  # idle cost: about 0.2% of a core
 
 
 def build_scheduler(jobs_file: JobsFile, scheduler_cls=None, *, fire: Callable[[Job], None],
@@ -272,9 +272,11 @@ def build_scheduler(jobs_file: JobsFile, scheduler_cls=None, *, fire: Callable[[
     another. A job that is due (see the module docstring) and whose latest fire time is within
     its grace is scheduled for that fire time, so it runs as soon as the scheduler starts.
 
-    A 60-second heartbeat job makes the scheduler look at the wall clock at least once a minute:
-    its waits run on the monotonic clock, which stands still while a laptop sleeps, so without
-    it a run missed during sleep would wait out the rest of the old timeout after wake-up.
+    A five-second heartbeat job wakes the scheduler's thread at least every 5 s, for two
+    reasons. Its waits run on the monotonic clock, which stands still while a laptop sleeps,
+    so without it a run missed during sleep would wait out the rest of the old timeout after
+    wake-up. And a signal (Ctrl-C, SIGTERM) delivered to another thread only sets a flag:
+    Python runs its handler when the main thread next wakes, which could be hours away.
     """
     from apscheduler.events import EVENT_JOB_MISSED
     from apscheduler.executors.debug import DebugExecutor
@@ -319,22 +321,49 @@ def run_forever(path: str | Path, *, report: Callable[[str], None], warn: Callab
     jobs_file = load_jobs(path)
     log = logging.getLogger("apscheduler")  # its misfire warnings are reported by `missed`
     log.propagate = False
-    log.handlers[:] = [logging.StreamHandler()] if verbose else [logging.NullHandler()]
+    handler = logging.StreamHandler() if verbose else logging.NullHandler()
+    handler.addFilter(lambda record: "_heartbeat" not in record.getMessage())  # every 5 s: noise
+    log.handlers[:] = [handler]
     log.setLevel(logging.INFO if verbose else logging.WARNING)
     interrupted: list[str] = []
-    stopper = threading.Thread(target=lambda: scheduler.shutdown(wait=False))
+    running_job: list[str] = []  # the job being run now, if any
+    stop_requested = threading.Event()
+
+    def stop_when_running() -> None:
+        # From its own thread: shutting down inside the scheduler's pass breaks the pass, and
+        # a stop asked for before the scheduler runs must wait for it to start.
+        while not scheduler.running:
+            if stopped.wait(0.01):
+                return
+        scheduler.shutdown(wait=False)
+
+    stopped = threading.Event()
+    stopper = threading.Thread(target=stop_when_running, daemon=True)
+
+    def on_signal(signum, frame) -> None:
+        # APScheduler catches BaseException around jobs, listeners and job submission, so a
+        # KeyboardInterrupt raised at a random point may be swallowed and the scheduler would
+        # run on. Between jobs: ask it to stop. During a digest: interrupt the digest.
+        if running_job:
+            raise KeyboardInterrupt
+        if not stop_requested.is_set():
+            stop_requested.set()
+            stopper.start()
 
     def fire(job: Job) -> None:
-        if interrupted:  # stopping: start no other job of this pass
+        if stop_requested.is_set():  # stopping: start no other job of this pass
             return
+        running_job.append(job.name)
         try:
             outcome = run_job(job, notice=notice)
         except KeyboardInterrupt:
-            # APScheduler would count the interrupt as a job error and carry on. Stop instead,
-            # from another thread: shutting down inside the scheduler's pass breaks the pass.
             interrupted.append(job.name)
-            stopper.start()
+            if not stop_requested.is_set():
+                stop_requested.set()
+                stopper.start()
             return
+        finally:
+            running_job.clear()
         line = f"{_iso(_utcnow(), job.zone)} {outcome.describe()}"
         if outcome.status == "failed":
             warn(f"briefer: error: {line}")
@@ -353,19 +382,20 @@ def run_forever(path: str | Path, *, report: Callable[[str], None], warn: Callab
     started = (f"briefer: scheduling {count} job{'s' if count != 1 else ''} from {jobs_file.path}"
                + (f"; next: {upcoming[0][1]} at {_iso(upcoming[0][0], jobs_file.jobs[upcoming[0][1]].zone)}"
                   if upcoming else "") + " (Ctrl-C stops)")
-    previous_term = None
+    previous = {}
     if threading.current_thread() is threading.main_thread():
-        previous_term = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C
+        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         if notice:
             notice(started)
         scheduler.start()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # not installed as a handler (not the main thread), or raised early
         if scheduler.running:
             scheduler.shutdown(wait=False)
     finally:
-        if previous_term is not None:
-            signal.signal(signal.SIGTERM, previous_term)
+        stopped.set()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if stopper.is_alive():
             stopper.join()
     return interrupted[0] if interrupted else None

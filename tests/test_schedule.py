@@ -579,7 +579,7 @@ def test_scheduler_job_settings(tmp_path):
     assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 6 * 3600)
     assert type(recorder.scheduler._lookup_executor("default")).__name__ == "DebugExecutor"
     heartbeat = recorder.scheduler.get_job("_heartbeat")
-    assert heartbeat.trigger.interval == timedelta(seconds=60)
+    assert heartbeat.trigger.interval == timedelta(seconds=5)
     recorder.stop()
 
 
