@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from briefer.compare import Claim, compare_claims
-from briefer.ingest import parse_text
+from briefer.text.ingest import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "qags"

@@ -179,8 +179,8 @@ def langchain_splitter(enc, chunk_size: int):
 def chunker_figures(text: str, enc, chunk_size: int, runs: int, extras: bool) -> dict:
     """Best-of-``runs`` times of each chunker on ``text``. The chunkers take turns, one run
     each per round, so that a change in the machine's load touches all of them alike."""
-    from briefer.chunking import chunk_document
-    from briefer.ingest import parse_text
+    from briefer.text.chunking import chunk_document
+    from briefer.text.ingest import parse_text
     import semchunk
 
     nbytes = len(text.encode())
@@ -330,8 +330,8 @@ def _serve(conn, latency: float, answer_tokens: int) -> None:
     ``answer_tokens`` > 0 caps every map and reduce answer at that many tokens, for both
     clients alike (see ``--answer-tokens``); 0 gives briefer the offline engine's notes
     whole and LangChain 40-word summaries."""
-    from briefer.backends import ChatRequest, MockBackend
-    from briefer.tokens import get_encoding
+    from briefer import ChatRequest, MockBackend
+    from briefer.text.tokens import get_encoding
 
     enc = get_encoding()
     records: list[dict] = []
@@ -548,8 +548,8 @@ def briefer_cpu_without_http(path: Path, base_url: str, chunk_tokens: int, concu
     import asyncio
 
     import briefer
-    from briefer.backends import Backend
-    from briefer.backends.openai_backend import OpenAIBackend
+    from briefer import Backend
+    from briefer.llm.openai_backend import OpenAIBackend
 
     class Recording(Backend):
         name = "openai"
@@ -587,7 +587,7 @@ def briefer_cpu_without_http(path: Path, base_url: str, chunk_tokens: int, concu
 def run_briefer(path: Path, base_url: str, chunk_tokens: int, concurrency: int, profile: bool = False,
                 mode: str | None = None):
     import briefer
-    from briefer.backends.openai_backend import OpenAIBackend
+    from briefer.llm.openai_backend import OpenAIBackend
 
     options, _ = briefer_option_support()
     if "concurrency" in options:
@@ -699,9 +699,9 @@ def run_langchain_lcel(text: str, base_url: str, enc, chunk_tokens: int, concurr
 
 def map_overhead(text: str, enc, calls: int, sent: int, peer_total: int) -> str:
     """Where briefer's map-stage tokens go: source text, sentence ids, prompt template."""
-    from briefer.chunking import Piece, render_lines
-    from briefer.ingest import parse_text
-    from briefer.prompts import Prompts
+    from briefer.text.chunking import Piece, render_lines
+    from briefer.text.ingest import parse_text
+    from briefer.llm.prompts import Prompts
 
     doc = parse_text(text, fmt="txt")
     plain = len(enc.encode_ordinary("\n".join(s.text for s in doc.sentences)))
@@ -757,7 +757,7 @@ def hot_spots(profiler: cProfile.Profile, limit: int, sort: str = "tottime") -> 
 
 
 def part2(args, articles: list[str], enc) -> dict:
-    from briefer.backends.openai_backend import OpenAIBackend  # import cost outside timing
+    from briefer.llm.openai_backend import OpenAIBackend  # import cost outside timing
 
     L, conc, C = args.latency, args.concurrency, args.chunk_tokens
     text, source_tokens = text_of_tokens(articles, args.doc_tokens, enc)
@@ -934,7 +934,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
     started = time.perf_counter()
-    from briefer.tokens import get_encoding
+    from briefer.text.tokens import get_encoding
 
     enc = get_encoding()
     articles = load_articles(args.data)

@@ -5,15 +5,24 @@
     print(briefer.render(result, "md"))
 """
 
-from .backends import Backend, ChatRequest, ChatResponse, MockBackend, make_backend
-from .digest import DigestResult, digest
-from .errors import BrieferError, InputError, JobBusy, NotesError, TemplateError, UsageError
-from .paper import fit_to_page, render_pdf
-from .pipeline import BriefOptions, brief, brief_documents
-from .render import render
+from .backends import make_backend
+from .briefs.pipeline import BriefOptions, brief, brief_documents
+from .digests.run import DigestResult, digest
+from .errors import (
+    BrieferError,
+    InputError,
+    JobBusy,
+    NotesError,
+    TemplateError,
+    UsageError,
+)
+from .formats.paper import fit_to_page, render_pdf
+from .formats.render import render
+from .llm.base import Backend, ChatRequest, ChatResponse
+from .offline.engine import MockBackend
 from .schema import Brief, Notes
+from .version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "Backend", "Brief", "BriefOptions", "BrieferError", "ChatRequest", "ChatResponse",
     "DigestResult", "InputError", "JobBusy", "MockBackend", "Notes", "NotesError", "TemplateError", "UsageError",

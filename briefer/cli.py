@@ -120,8 +120,8 @@ def brief_command(
 
         briefer brief examples/blinken-wang-munich.txt --format pdf --paper letter -o brief.pdf
     """
-    from .pipeline import BriefOptions, brief
-    from .render import FORMATS, check_paper, render
+    from .briefs.pipeline import BriefOptions, brief
+    from .formats.render import FORMATS, check_paper, render
 
     notice = None if quiet else _say
     try:
@@ -137,7 +137,7 @@ def brief_command(
         options.validate()
         server = {"backend": backend, "model": model, "base_url": base_url, "profile": profile, "timeout": timeout}
         if dry_run:
-            from .plan import describe_plan, plan, plan_json
+            from .briefs.plan import describe_plan, plan, plan_json
 
             planned = plan(sources, options=options, notice=notice, **server)
             _emit(plan_json(planned) if fmt == "json" else describe_plan(planned), output)
@@ -145,8 +145,8 @@ def brief_command(
         with _ProgressBar(enabled=not quiet) as bar:
             result = brief(sources, options=options, notice=notice, progress=bar.update, **server)
         if fit_page:
-            from .paper import fit_to_page
-            from .render import render_html
+            from .formats.paper import fit_to_page
+            from .formats.render import render_html
 
             fitted = fit_to_page(result, paper or "a4", notice=notice)
             result = fitted.brief
@@ -171,7 +171,7 @@ def _check_page_options(fmt: str, paper: str | None, output: Path | None, dry_ru
         raise UsageError("--paper works with --format html or pdf")
     fit_page = (fmt == "pdf" or paper is not None) and not dry_run
     if fit_page:
-        from .paper import require_weasyprint
+        from .formats.paper import require_weasyprint
 
         require_weasyprint()
     if fmt == "pdf" and output is None and sys.stdout.isatty() and not dry_run:
@@ -195,7 +195,12 @@ class _ProgressBar:
             return
         if self.progress is None:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TimeElapsedColumn,
+            )
 
             self.progress = Progress("chunks", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                      console=Console(stderr=True), transient=True)
@@ -223,8 +228,8 @@ def chunk_command(
 
         briefer chunk examples/blinken-wang-munich.txt --chunk-tokens 300
     """
-    from .chunking import chunk_document, render_lines
-    from .ingest import load_sources
+    from .text.chunking import chunk_document, render_lines
+    from .text.ingest import load_sources
 
     try:
         doc = load_sources([source], warn=_say)[0]
@@ -256,7 +261,7 @@ def prompts_command(
 
         briefer prompts extract.j2
     """
-    from .prompts import TEMPLATE_NAMES, Prompts
+    from .llm.prompts import TEMPLATE_NAMES, Prompts
 
     try:
         prompts = Prompts(prompts_dir)
@@ -294,7 +299,7 @@ def compare_command(
         briefer compare notes.md report.txt --fail-under 0.8 --format json
     """
     from .compare import compare
-    from .render import COMPARE_FORMATS, render_comparison
+    from .formats.render import COMPARE_FORMATS, render_comparison
 
     try:
         chosen = fmt or ("table" if sys.stdout.isatty() and output is None else "md")
@@ -338,9 +343,9 @@ def digest_command(
 
         briefer digest inbox/ https://example.org/feed.xml --since 24h -o digests/
     """
-    from .digest import DIGEST_FORMATS, digest
-    from .pipeline import BriefOptions
-    from .render import render_digest
+    from .briefs.pipeline import BriefOptions
+    from .digests.run import DIGEST_FORMATS, digest
+    from .formats.render import render_digest
 
     notice = None if quiet else _say
     try:
@@ -382,7 +387,7 @@ def schedule_run(file: Path = JobsFileArg, quiet: bool = QuietOpt, verbose: bool
 
         briefer schedule run examples/jobs.toml
     """
-    from .schedule import run_forever
+    from .schedule.runner import run_forever
 
     try:
         stopped_job = run_forever(file, report=typer.echo, warn=_say,
@@ -412,7 +417,7 @@ def schedule_once(
 
         briefer schedule once examples/jobs.toml example
     """
-    from .schedule import exit_code, run_once
+    from .schedule.runner import exit_code, run_once
 
     try:
         outcomes = run_once(file, job, notice=None if quiet else _say)
@@ -438,7 +443,7 @@ def schedule_show(
 
         briefer schedule show examples/jobs.toml
     """
-    from .schedule import load_jobs, show
+    from .schedule.runner import load_jobs, show
 
     try:
         if count < 1:
@@ -466,7 +471,7 @@ def schedule_export(
     """
     from .errors import InputError
     from .files import atomic_write
-    from .schedule import export_cron, export_systemd, load_jobs, render_units
+    from .schedule.runner import export_cron, export_systemd, load_jobs, render_units
 
     try:
         if cron == systemd:
@@ -509,7 +514,7 @@ def config_show(
 
         briefer config show --profile local
     """
-    from .config import describe, load_settings
+    from .llm.config import describe, load_settings
 
     try:
         typer.echo(describe(load_settings(profile=profile)), nl=False)
@@ -525,7 +530,7 @@ def cache_stats(verbose: bool = VerboseOpt) -> None:
 
         briefer cache stats
     """
-    from .cache import ResponseCache
+    from .llm.cache import ResponseCache
 
     try:
         stats = ResponseCache().stats()
@@ -546,7 +551,7 @@ def cache_clear(verbose: bool = VerboseOpt) -> None:
 
         briefer cache clear
     """
-    from .cache import ResponseCache
+    from .llm.cache import ResponseCache
 
     try:
         removed = ResponseCache().clear()

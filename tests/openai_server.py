@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from briefer.backends import ChatRequest, MockBackend
-from briefer.plan import count_prompt_tokens
-from briefer.tokens import count_tokens
+from briefer import ChatRequest, MockBackend
+from briefer.briefs.plan import count_prompt_tokens
+from briefer.text.tokens import count_tokens
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Tests for briefer.tokens and briefer.chunking."""
+"""Tests for briefer.text.tokens and briefer.text.chunking."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import tiktoken
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefer import tokens
-from briefer.chunking import Chunk, Piece, chunk_document, render_lines
-from briefer.document import Document, Sentence
+from briefer.text import tokens
+from briefer.text.chunking import Chunk, Piece, chunk_document, render_lines
+from briefer.text.document import Document, Sentence
 from briefer.errors import BrieferError, UsageError
 
 # ---------------------------------------------------------------------------- tokens

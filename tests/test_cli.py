@@ -137,7 +137,7 @@ def test_verbose_adds_traceback(tmp_path):
 
 
 def test_prompts_override_is_used(tmp_path, example_path):
-    from briefer.prompts import builtin_prompts_dir
+    from briefer.llm.prompts import builtin_prompts_dir
 
     text = (builtin_prompts_dir() / "extract.j2").read_text().replace("You write structured notes", "OVERRIDDEN helper writes notes")
     (tmp_path / "extract.j2").write_text(text)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from briefer.cli import app
 from briefer.compare import Claim, compare, compare_claims
-from briefer.ingest import parse_text
+from briefer.text.ingest import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ("The finance minister said on Tuesday that the government will cut fuel taxes by 5 percent "

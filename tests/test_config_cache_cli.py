@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from briefer import MockBackend, UsageError, brief
 from briefer.cli import app
-from briefer.config import load_settings
-from briefer.plan import TOKENS_PER_MESSAGE, TOKENS_PER_REPLY
+from briefer.llm.config import load_settings
+from briefer.briefs.plan import TOKENS_PER_MESSAGE, TOKENS_PER_REPLY
 
 runner = CliRunner()
 

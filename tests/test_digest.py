@@ -18,12 +18,12 @@ from openai_server import FakeOpenAI
 from web_server import WebSite
 
 import briefer
-from briefer.backends import MockBackend
+from briefer import MockBackend
 from briefer.cli import app
-from briefer.digest import job_lock, parse_since
+from briefer.digests.run import job_lock, parse_since
 from briefer.errors import BackendError, BrieferError, JobBusy
 from briefer.schema import Digest
-from briefer.state import MIGRATIONS, VERSION, State
+from briefer.digests.state import MIGRATIONS, VERSION, State
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = [ROOT / "examples" / "blinken-wang-munich.txt", ROOT / "tests" / "data" / "grain-talks.txt",
@@ -163,7 +163,7 @@ def test_through_a_model_server_each_document_is_paid_for_once(files, tmp_path):
 
 
 def test_an_edited_prompt_means_new_briefs(files, tmp_path):
-    from briefer.prompts import builtin_prompts_dir
+    from briefer.llm.prompts import builtin_prompts_dir
 
     make(files[:1], tmp_path)
     edited = tmp_path / "prompts"
@@ -197,7 +197,7 @@ CHILD = """
 import sys, time
 from datetime import datetime
 import briefer
-from briefer.backends import MockBackend
+from briefer import MockBackend
 
 class Slow(MockBackend):
     def complete(self, request):

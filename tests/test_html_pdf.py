@@ -13,11 +13,11 @@ import weasyprint
 from typer.testing import CliRunner
 
 from briefer import brief, render
-from briefer.budget import body_words, drop_order
+from briefer.briefs.budget import body_words, drop_order
 from briefer.cli import app
 from briefer.errors import UsageError
-from briefer.paper import fit_to_page, render_pdf, without_lowest
-from briefer.render import render_html
+from briefer.formats.paper import fit_to_page, render_pdf, without_lowest
+from briefer.formats.render import render_html
 from briefer.schema import (
     Brief,
     Dispute,
@@ -213,13 +213,13 @@ def test_pdf_of_injected_source_is_one_page_and_fetches_nothing(injected_source,
     # even markup that got past escaping could not load a file: the layout fetches nothing
     from PIL import Image
 
-    import briefer.paper
+    import briefer.formats.paper
 
     image = injected_source.parent / "pixel.png"
     Image.new("RGB", (8, 8), "red").save(image)
     leaked = f'<p>x</p><img src="{image.as_uri()}">'
     assert len(pdf_pages(weasyprint.HTML(string=leaked).write_pdf())[0].images) == 1  # would load by default
-    monkeypatch.setattr(briefer.paper, "render_html", lambda brief_, paper: leaked)
+    monkeypatch.setattr(briefer.formats.paper, "render_html", lambda brief_, paper: leaked)
     assert len(pdf_pages(render_pdf(injected_brief(), "a4"))[0].images) == 0
 
 

@@ -1,4 +1,4 @@
-"""Tests for briefer.ingest: reading, decoding, markup stripping and sentence splitting."""
+"""Tests for briefer.text.ingest: reading, decoding, markup stripping and sentence splitting."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefer.errors import InputError
-from briefer.ingest import (
+from briefer.text.ingest import (
     DEFAULT_MAX_BYTES,
     load_sources,
     parse_text,

@@ -10,9 +10,9 @@ import pytest
 from openai_server import FakeOpenAI, Reply, completion
 
 from briefer import BrieferError, MockBackend, brief
-from briefer.backends.openai_backend import OpenAIBackend
-from briefer.cache import ResponseCache
-from briefer.plan import plan
+from briefer.llm.openai_backend import OpenAIBackend
+from briefer.llm.cache import ResponseCache
+from briefer.briefs.plan import plan
 from briefer.schema import Notes, strict_json_schema
 
 
@@ -166,7 +166,7 @@ def test_api_key_never_stored(example_path, monkeypatch):
 def test_cache_is_safe_with_two_processes(tmp_path):
     path = tmp_path / "shared.sqlite3"
     writer = (
-        "import sys; from briefer.cache import ResponseCache; from briefer.backends import ChatResponse\n"
+        "import sys; from briefer.llm.cache import ResponseCache; from briefer import ChatResponse\n"
         "cache = ResponseCache(sys.argv[1])\n"
         "for i in range(300):\n"
         "    cache.put(f'{sys.argv[2]}-{i}', 'http://x', 'm', ChatResponse(content='{}', prompt_tokens=1))\n"
@@ -238,7 +238,7 @@ def test_no_event_loop_noise_after_runs(tmp_path):
         f"sys.path.insert(0, {os.path.join(root, 'tests')!r})\n"
         "from openai_server import FakeOpenAI\n"
         "from briefer import brief\n"
-        "from briefer.backends.openai_backend import OpenAIBackend\n"
+        "from briefer.llm.openai_backend import OpenAIBackend\n"
         "with FakeOpenAI() as server:\n"
         "    for _ in range(2):\n"
         "        backend = OpenAIBackend(model='m', base_url=server.base_url)\n"

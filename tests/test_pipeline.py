@@ -6,8 +6,8 @@ import re
 import pytest
 
 from briefer import BriefOptions, MockBackend, NotesError, brief
-from briefer.grounding import normalize
-from briefer.ingest import load_sources
+from briefer.text.grounding import normalize
+from briefer.text.ingest import load_sources
 
 from helpers import notes_json
 
@@ -125,7 +125,7 @@ def test_invented_quote_and_unknown_id_are_dropped_and_counted(example_path):
 
 
 def test_quote_repaired_to_its_verbatim_part(example_path):
-    from briefer.grounding import Grounder
+    from briefer.text.grounding import Grounder
 
     docs = load_sources([str(example_path)])
     grounder = Grounder(docs)
@@ -141,8 +141,8 @@ def test_quote_repaired_to_its_verbatim_part(example_path):
 
 
 def test_quote_across_irregular_whitespace_maps_back_to_the_source():
-    from briefer.grounding import Grounder
-    from briefer.ingest import parse_text
+    from briefer.text.grounding import Grounder
+    from briefer.text.ingest import parse_text
 
     text = "  The minister  said\ttalks resume.\n\nShe added: \u201cWe will  sign\n on Monday.\u201d \n"
     grounder = Grounder([parse_text(text, fmt="txt")])

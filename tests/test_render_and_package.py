@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from briefer import UsageError, brief, render
-from briefer.render import cite
+from briefer.formats.render import cite
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,11 +17,11 @@ import pytest
 import time_machine
 from typer.testing import CliRunner
 
-from briefer import jobs, schedule
+from briefer.schedule import jobs, runner as schedule
 from briefer.backends import OFFLINE_NOTICE
 from briefer.cli import app
-from briefer.digest import job_lock
-from briefer.state import State, default_state_path
+from briefer.digests.run import job_lock
+from briefer.digests.state import State, default_state_path
 
 ROOT = Path(__file__).resolve().parent.parent
 UTC = timezone.utc
@@ -637,7 +637,7 @@ def test_run_stops_cleanly_when_interrupted_mid_job(job_folder, monkeypatch):
         raise KeyboardInterrupt
 
     # the module (briefer.digest as an attribute is the function, re-exported by briefer)
-    monkeypatch.setattr(importlib.import_module("briefer.digest"), "digest", interrupted)
+    monkeypatch.setattr(importlib.import_module("briefer.digests.run"), "digest", interrupted)
     with time_machine.travel(at(2026, 11, 28, 7, 0, 30), tick=False):  # due, within grace: runs at start
         result = run("schedule", "run", job_folder / "jobs.toml")
     assert result.exit_code == 0

@@ -22,8 +22,8 @@ import pytest
 from PIL import Image
 
 from briefer import brief, render
-from briefer.paper import fit_to_page
-from briefer.render import render_html
+from briefer.formats.paper import fit_to_page
+from briefer.formats.render import render_html
 
 pytestmark = pytest.mark.visual
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 import briefer
-from briefer.backends import Backend
-from briefer.backends.openai_backend import OpenAIBackend
+from briefer import Backend
+from briefer.llm.openai_backend import OpenAIBackend
 from briefer.errors import NotesError
-from briefer.plan import count_prompt_tokens
+from briefer.briefs.plan import count_prompt_tokens
 from briefer.schema import Brief
 
 pytestmark = pytest.mark.live

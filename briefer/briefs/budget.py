@@ -1,0 +1,109 @@
+"""The one-page rule: the brief's body stays within a word budget.
+
+Items are dropped whole, lowest priority first, never cut mid-sentence. Priority falls
+with an item's rank inside its section and with the section's weight, so long sections
+give up their tail before short ones lose their only item. The BLUF is never dropped.
+``drop_order`` is that ranking; the one-page fit of a PDF (``paper``) drops along it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..schema import BriefDraft
+
+# section -> weight; a section's k-th item (0-based) has priority weight / (1 + k)
+WEIGHTS = {"disputes": 1.0, "positions": 0.95, "next_steps": 0.9, "agreements": 0.85, "quotes": 0.6}
+
+
+def _words(text: str | None) -> int:
+    return len(text.split()) if text else 0
+
+
+def item_words(section: str, item) -> int:
+    if section == "disputes":
+        return _words(item.issue) + sum(_words(s.side) + _words(s.text) for s in item.stances)
+    if section == "next_steps":
+        return _words(item.actor) + _words(item.action) + _words(item.timing)
+    if section == "quotes":
+        return _words(item.text) + _words(item.speaker)
+    return _words(item.text)
+
+
+def body_words(draft: BriefDraft) -> int:
+    total = _words(draft.bluf)
+    for side in draft.sides:
+        total += _words(side.name) + sum(_words(a) for a in side.actors)
+        total += sum(item_words("positions", p) for p in side.positions)
+    for section in ("disputes", "next_steps", "agreements", "quotes"):
+        total += sum(item_words(section, item) for item in getattr(draft, section))
+    return total
+
+
+@dataclass
+class Droppable:
+    """One item the brief can lose, with where it sits so it can be removed."""
+
+    section: str
+    container: list
+    item: object
+    side: str | None = None  # for positions: the side that holds it
+
+    def label(self) -> str:
+        """A short description for ``meta``: 'quote: Wang Yi “We have never accepted ...”'."""
+        item = self.item
+        if self.section == "disputes":
+            text = item.issue
+        elif self.section == "next_steps":
+            text = f"{item.actor}: {item.action}"
+        elif self.section == "quotes":
+            text = f"{item.speaker} “{item.text}”"
+        else:
+            text = item.text
+        words = text.split()
+        short = " ".join(words[:8]) + (" ..." if len(words) > 8 else "")
+        kind = _SINGULAR[self.section] + (f" ({self.side})" if self.side else "")
+        return f"{kind}: {short}"
+
+    def drop(self) -> None:
+        del self.container[next(i for i, x in enumerate(self.container) if x is self.item)]
+
+
+_SINGULAR = {"disputes": "dispute", "positions": "position", "next_steps": "next step",
+             "agreements": "agreement", "quotes": "quote"}
+
+
+def drop_order(draft) -> list[Droppable]:
+    """Every droppable item of ``draft`` (a ``BriefDraft`` or a ``Brief``), lowest priority
+    first. The word budget and the one-page fit (``paper``) both drop along this order."""
+    candidates = []  # (priority, order, droppable)
+    order = 0
+    for side_index, side in enumerate(draft.sides):
+        for rank, item in enumerate(side.positions):
+            # a side's first position outranks every side's second one
+            priority = WEIGHTS["positions"] / (1 + rank) - side_index * 1e-3
+            candidates.append((priority, order, Droppable("positions", side.positions, item, side.name)))
+            order += 1
+    for section in ("disputes", "next_steps", "agreements", "quotes"):
+        items = getattr(draft, section)
+        for rank, item in enumerate(items):
+            candidates.append((WEIGHTS[section] / (1 + rank), order, Droppable(section, items, item)))
+            order += 1
+    candidates.sort(key=lambda c: (c[0], -c[1]))
+    return [droppable for _, _, droppable in candidates]
+
+
+def drop_empty_sides(draft) -> None:
+    draft.sides = [side for side in draft.sides if side.positions]
+
+
+def fit_to_budget(draft: BriefDraft, max_words: int) -> tuple[BriefDraft, int]:
+    """Drop items until the body fits ``max_words``; returns the draft and its word count."""
+    words = body_words(draft)
+    for droppable in drop_order(draft):
+        if words <= max_words:
+            break
+        droppable.drop()
+        words = body_words(draft)
+    drop_empty_sides(draft)
+    return draft, body_words(draft)

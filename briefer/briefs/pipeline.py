@@ -1,0 +1,313 @@
+"""Source files in, a grounded ``Brief`` out: ingest -> chunk -> map -> merge -> reduce -> brief.
+
+Each chunk goes through ``extract.j2`` for notes (concurrently, up to ``concurrency`` calls
+at a time); notes are grounded, merged across chunks and, when too large for one call,
+condensed in stages through ``reduce.j2``; ``brief.j2`` turns them into the brief, which
+is grounded again and fitted to the word budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+from ..backends import check_backend_name, make_backend
+from ..errors import NotesError, UsageError
+from ..llm.asking import Asker, Truncated
+from ..llm.base import Backend
+from ..llm.costs import cost_usd
+from ..llm.prompts import Prompts
+from ..schema import Brief, BriefDraft, CheckScores, Meta, Notes, SourceRef, notes_json
+from ..text.chunking import Chunk, chunk_document, render_lines
+from ..text.document import Document
+from ..text.grounding import Grounder, ground_draft, ground_notes
+from ..text.ingest import DEFAULT_MAX_BYTES, load_sources
+from ..text.tokens import get_encoding
+from .budget import fit_to_budget
+from .merge import merge_notes
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BriefOptions:
+    max_words: int = 500
+    chunk_tokens: int = 2000
+    chunk_overlap: int = 0
+    max_reasks: int = 2
+    answer_tokens: int | None = None  # cap on each answer (max_tokens); None: the server's own
+    reduce_tokens: int = 6000  # merged notes above this go through staged reduce
+    concurrency: int | None = None  # None: the configured value (default 4)
+    use_cache: bool = True
+    check: bool = False  # run the lexical compare on the result and put its scores in meta
+    as_of: str | None = None
+    title: str | None = None
+    prompts_dir: Path | str | None = None
+    max_input_bytes: int = DEFAULT_MAX_BYTES
+
+    def validate(self) -> None:
+        if self.max_words < 50:
+            raise UsageError(f"--max-words must be at least 50 (got {self.max_words})")
+        if self.as_of and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.as_of):
+            raise UsageError(f"--as-of must be a date as YYYY-MM-DD (got {self.as_of!r})")
+        if self.max_reasks < 0:
+            raise UsageError("--max-reasks cannot be negative")
+        if self.concurrency is not None and self.concurrency < 1:
+            raise UsageError(f"--concurrency must be at least 1 (got {self.concurrency})")
+
+
+class _Run:
+    """One brief in the making: holds the backend, prompts, usage and grounding state."""
+
+    def __init__(self, docs: list[Document], backend: Backend, options: BriefOptions):
+        self.docs = docs
+        self.backend = backend
+        self.options = options
+        self.prompts = Prompts(options.prompts_dir)
+        self.grounder = Grounder(docs)
+        self.asker = Asker(backend, self.prompts, options.max_reasks, options.answer_tokens,
+                           limit=asyncio.Semaphore(options.concurrency or 4))
+        self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
+        self.encoding = get_encoding(backend.model)
+
+    def chunks(self) -> list[Chunk]:
+        out: list[Chunk] = []
+        for doc in self.docs:
+            out += chunk_document(doc, max_tokens=self.options.chunk_tokens,
+                                  overlap_tokens=self.options.chunk_overlap, model=self.backend.model)
+        return [replace(chunk, index=i) for i, chunk in enumerate(out)]
+
+    def blocks(self, pieces) -> list[dict]:
+        """Pieces grouped under their headings, as the prompt shows them."""
+        sentences = self.grounder.sentences
+        blocks: list[dict] = []
+        run: list = []
+        heading: str | None = None
+        for piece in pieces:
+            piece_heading = sentences[piece.sentence_id].heading
+            if run and piece_heading != heading:
+                blocks.append({"heading": heading, "lines": render_lines(run)})
+                run = []
+            heading = piece_heading
+            run.append(piece)
+        if run:
+            blocks.append({"heading": heading, "lines": render_lines(run)})
+        for before, block in zip(blocks, blocks[1:]):  # a repeated heading adds nothing
+            if block["heading"] == before["heading"]:
+                block["heading"] = None
+        return blocks
+
+    def extract_messages(self, pieces, number: int, total: int) -> list[dict[str, str]]:
+        return self.prompts.render("extract.j2", title=self.title, chunk_number=number,
+                                   chunk_total=total, blocks=self.blocks(pieces))
+
+    async def map_chunk(self, chunk: Chunk, total: int) -> Notes:
+        label = f"chunk {chunk.index + 1} of {total}"
+        return await self._map_pieces(list(chunk.pieces), chunk.index + 1, total, label, split=True)
+
+    async def _map_pieces(self, pieces: list, number: int, total: int, label: str, split: bool) -> Notes:
+        messages = self.extract_messages(pieces, number, total)
+        try:
+            notes = await self.asker.ask("extract", messages, Notes, label)
+        except Truncated:
+            # The notes did not fit the answer: ask once for each half of the chunk instead.
+            # Only once: a model that runs on to the limit again is looping, not long-winded.
+            if not split or len(pieces) < 2:
+                raise NotesError(f"{label}: model could not produce valid notes: the answer was "
+                                 f"cut off (finish_reason=length)") from None
+            half = len(pieces) // 2
+            parts = await asyncio.gather(
+                self._map_pieces(pieces[:half], number, total, label + " (first half)", split=False),
+                self._map_pieces(pieces[half:], number, total, label + " (second half)", split=False))
+            return merge_notes(list(parts), self.grounder.source_norm)
+        return ground_notes(notes, self.grounder)
+
+    async def reduce(self, parts: list[Notes]) -> Notes:
+        """Merge notes; while they are too large for one brief call, condense in stages."""
+        merged = merge_notes(parts, self.grounder.source_norm)
+        budget = self.options.reduce_tokens
+        size = self.count(notes_json(merged))
+        for _ in range(4):  # each round at least halves the number of parts
+            if size <= budget:
+                break
+            groups = pack_notes(parts, budget, self.count)
+            reduced = await asyncio.gather(*(self._reduce_group(group, n, len(groups))
+                                             for n, group in enumerate(groups, 1)))
+            new = merge_notes(list(reduced), self.grounder.source_norm)
+            new_size = self.count(notes_json(new))
+            if new_size >= size:
+                merged = new
+                break  # no progress: go on with what we have rather than loop
+            parts, merged, size = list(reduced), new, new_size
+        return merged
+
+    def count(self, text: str) -> int:
+        return len(self.encoding.encode_ordinary(text))
+
+    async def _reduce_group(self, group: list[Notes], number: int, total: int) -> Notes:
+        messages = self.prompts.render("reduce.j2", title=self.title, part_number=number, part_total=total,
+                                       notes_json=notes_json(merge_notes(group, self.grounder.source_norm)))
+        label = f"reduce part {number} of {total}"
+        try:
+            answer = await self.asker.ask("reduce", messages, Notes, label)
+        except Truncated:
+            raise NotesError(f"{label}: model could not produce valid notes: the answer was cut off "
+                             f"(finish_reason=length); try a smaller --chunk-tokens") from None
+        return ground_notes(answer, self.grounder)
+
+    def brief_messages(self, notes: Notes) -> list[dict[str, str]]:
+        return self.prompts.render("brief.j2", title=self.title, max_words=self.options.max_words,
+                                   notes_json=notes_json(notes))
+
+    async def final(self, notes: Notes) -> BriefDraft:
+        try:
+            draft = await self.asker.ask("brief", self.brief_messages(notes), BriefDraft, "brief")
+        except Truncated:
+            raise NotesError("brief: model could not produce valid notes: the answer was cut off "
+                             "(finish_reason=length)") from None
+        return ground_draft(draft, self.grounder)
+
+
+def pack_notes(parts: list[Notes], budget: int, count: Callable[[str], int]) -> list[list[Notes]]:
+    """Consecutive groups of notes, each within ``budget`` tokens (``count``), at least two
+    per group where there are two, so every reduce round makes progress."""
+    groups: list[list[Notes]] = []
+    current: list[Notes] = []
+    size = 0
+    for part in parts:
+        tokens = count(notes_json(part))
+        if current and size + tokens > budget and len(current) >= 2:
+            groups.append(current)
+            current, size = [], 0
+        current.append(part)
+        size += tokens
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _used_ids(draft: BriefDraft) -> list[str]:
+    ids: list[str] = list(draft.bluf_evidence)
+    for side in draft.sides:
+        for pos in side.positions:
+            ids += pos.evidence
+    for item in [*draft.agreements, *draft.next_steps, *draft.quotes]:
+        ids += item.evidence
+    for dispute in draft.disputes:
+        for stance in dispute.stances:
+            ids += stance.evidence
+    return ids
+
+
+def _sort_key(sentence_id: str) -> tuple[int, int]:
+    doc, _, sent = sentence_id.rpartition("S")
+    return (int(doc.strip("D.") or 1), int(sent))
+
+
+async def brief_async(docs: list[Document], backend: Backend, options: BriefOptions,
+                       progress: Progress | None, prices: dict | None) -> Brief:
+    started = time.perf_counter()
+    run = _Run(docs, backend, options)
+    chunks = run.chunks()
+    done = 0
+
+    async def map_one(chunk: Chunk) -> Notes:
+        nonlocal done
+        notes = await run.map_chunk(chunk, len(chunks))
+        done += 1
+        if progress:
+            progress(done, len(chunks))
+        return notes
+
+    parts = await asyncio.gather(*(map_one(chunk) for chunk in chunks))
+    draft = await run.final(await run.reduce(list(parts)))
+    draft, words = fit_to_budget(draft, options.max_words)
+    used = sorted(set(_used_ids(draft)), key=_sort_key)
+    usage = run.asker.usage
+    cost = None if backend.name == "mock" else cost_usd(backend.model, usage.prompt_tokens,
+                                                          usage.completion_tokens, prices)
+    meta = Meta(backend=backend.name, model=backend.model, llm_calls=usage.calls,
+                prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+                chunks=len(chunks), dropped_ungrounded=run.grounder.dropped,
+                elapsed_s=round(time.perf_counter() - started, 3), words=words,
+                cache_hits=usage.cache_hits, structured_output=usage.modes[-1] if usage.modes else None,
+                cost_usd=cost)
+    result = Brief(title=run.title, as_of=options.as_of, **draft.model_dump(),
+                   citations=run.grounder.citations(used),
+                   sources=[SourceRef(id=d.id, path=d.path, sha256=d.sha256) for d in docs], meta=meta)
+    if options.check:
+        from ..compare import claims_from_brief, compare_claims
+
+        checked = compare_claims(claims_from_brief(result), docs)
+        result.meta.check = CheckScores(faithfulness=checked.faithfulness, coverage=checked.coverage,
+                                        supported=checked.counts.supported,
+                                        unsupported=checked.counts.unsupported,
+                                        contradicted=checked.counts.contradicted)
+    return result
+
+
+def brief_documents(docs: list[Document], backend: Backend, options: BriefOptions | None = None,
+                    progress: Progress | None = None, prices: dict | None = None) -> Brief:
+    """Brief already-loaded documents with a ready backend."""
+    options = options or BriefOptions()
+    options.validate()
+
+    async def run() -> Brief:
+        try:
+            return await brief_async(docs, backend, options, progress, prices)
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(run())
+
+
+def _prepare(sources, backend, options, option_overrides, notice, flags):
+    """Shared by ``brief`` and ``plan``: options, documents, settings, backend."""
+    options = replace(options or BriefOptions(), **option_overrides)
+    options.validate()
+    paths = [str(sources)] if isinstance(sources, (str, Path)) else [str(s) for s in sources]
+    if not paths:
+        raise UsageError("no source given")
+    if isinstance(backend, str):
+        check_backend_name(backend)
+    docs = load_sources(paths, max_bytes=options.max_input_bytes, warn=notice)
+    options, settings, backend = open_backend(backend, options, notice, flags)
+    return options, docs, settings, backend
+
+
+def open_backend(backend, options: BriefOptions, notice, flags):
+    """Settings (flag > env > profile > default) and a ready backend, cached when online."""
+    from ..llm.cache import ResponseCache
+    from ..llm.config import load_settings
+
+    settings = load_settings(**flags)
+    if options.concurrency is None:
+        options = replace(options, concurrency=settings.concurrency)
+    if isinstance(backend, str):
+        check_backend_name(backend)
+        online = backend == "openai" or (backend == "auto" and settings.wants_llm())
+        cache = ResponseCache() if options.use_cache and online else None
+        backend = make_backend(backend, settings=settings, notice=notice, cache=cache)
+    # load the model's encoding now, so a fallback is reported through ``notice`` (or not at all)
+    get_encoding(backend.model, warn=notice or (lambda message: None))
+    return options, settings, backend
+
+
+def brief(sources: list[str | Path] | str | Path, *, backend: Backend | str = "auto",
+          model: str | None = None, base_url: str | None = None, profile: str | None = None, timeout: float | None = None,
+          options: BriefOptions | None = None, notice: Callable[[str], None] | None = None,
+          progress: Progress | None = None, **option_overrides) -> Brief:
+    """Brief one or more source files (``"-"`` reads stdin).
+
+    ``backend`` is a ``Backend`` instance or a name (``auto``, ``mock``, ``openai``);
+    ``model``/``base_url``/``profile`` override the configured settings; keyword
+    arguments such as ``max_words=300`` override fields of ``options``.
+    """
+    options, docs, settings, backend = _prepare(sources, backend, options, option_overrides, notice,
+                                                {"profile": profile, "model": model, "base_url": base_url,
+                                                 "timeout": timeout})
+    return brief_documents(docs, backend, options, progress=progress, prices=settings.prices)

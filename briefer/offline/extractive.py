@@ -1,0 +1,755 @@
+"""The offline engine: structured notes from source sentences by extractive rules.
+
+It reads only the sentences it is given and writes notes whose every item cites them, so
+its output passes grounding by construction. Rules are about English news prose in
+general (attribution verbs, titles, nationality words, plan and future cues), never about
+one article, and they work on lower-cased text too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..schema import Actor, Dispute, NextStep, Notes, Point, Position, Quote, Stance
+from .gazetteer import canonical_token, side_words, sides_in
+
+
+@dataclass(frozen=True)
+class Line:
+    id: str
+    text: str
+    heading: str | None = None
+
+
+SPEECH_VERBS = (
+    "said|says|say|told|tells|warned|warns|urged|urges|condemned|condemns|stated|expressed|"
+    "expresses|accused|accuses|added|adds|noted|stressed|stresses|emphasized|emphasised|"
+    "emphasizes|emphasises|insisted|insists|argued|argues|claimed|announced|announces|declared|"
+    "demanded|demands|called on|called for|calls on|calls for|vowed|vows|pledged|pledges|"
+    "promised|denied|denies|rejected|rejects|criticized|criticised|criticizes|cautioned|"
+    "asserted|acknowledged|confirmed|confirms|reiterated|underscored|underscores|pointed out|"
+    "protested|deplored|opposed|welcomed|welcomes|agreed|threatened|maintained|explained|"
+    "wrote|tweeted|replied|responded|countered|complained|praised|blamed|suggested|proposed|"
+    "signaled|signalled|conceded|admitted|revealed|believes|believed|thinks|explains"
+)
+_VERB_RE = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"[\w’'.\-]+|[^\w\s]")
+
+# Words that make a noun phrase a speaker description rather than a name.
+ROLE_WORDS = set("""
+spokesperson spokesman spokeswoman spokespeople secretary minister ministry president
+vice official officials councilor councillor counselor ambassador envoy director chairman
+chairwoman chair chief leader leaders premier chancellor general senator governor mayor
+prime foreign state department office agency administration government commander adviser
+advisor diplomat diplomats representative representatives lawmaker lawmakers negotiator
+negotiators side sources source analyst analysts expert experts police prosecutor
+prosecutors lawyer lawyers attorney judge court authorities authority officer officers
+spokesperson’s ministers counterpart counterparts
+council committee commission embassy military army navy force forces media newspaper
+king queen prince emperor pope bishop ceo founder executive manager coach captain
+delegation team member members residents witnesses witness researchers scientists
+""".split())
+MODIFIERS = set("senior top former deputy acting interim chief foreign local military "
+                "defence defense national federal regional state-run official".split())
+STOP = set("""
+a an the and or but if then so of to in on at by for with from as that this these those
+it its is are was were be been being has have had do does did not no nor than too very can
+could would should will shall may might must also just only about after before over under
+into out up down off again further once here there when where why how all any both each
+few more most other some such own same which who whom whose what while because until
+during through between against above below his her their our your my we they he she i
+you me him them us one two three said says according however although though since yet
+mr mrs ms dr new s t like such
+""".split())
+PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+OBJECT_PRONOUNS = {"him", "her", "them", "it", "us", "me", "you", "everyone", "people"}
+GENERIC_TOPIC_WORDS = set("""
+side sides issue issues country countries time times year years people way part week
+weeks month months day days statement statements official officials government meeting
+talks relationship relations position positions matter need reason number first last
+important international major minister president secretary state states foreign also
+told called saying made make added thing things world according press reporters
+conference interview spokesperson spokesman department ministry sovereign strategic
+never always still even much many well back today yesterday saturday sunday monday
+like such just very really
+tuesday wednesday thursday friday
+""".split())
+
+PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|convene|sign|"
+              "resume|vote|submit|present|respond|return|launch|begin|start|open|deliver|"
+              "review|introduce|unveil|issue|appoint|withdraw|deploy|impose|lift|extend")
+_QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("‘", "’"), ("`", "'")]
+_NEXT_CUES = [
+    (re.compile(r"\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
+    (re.compile(r"\b(?:will|is set to|are set to|plans to|plan to|intends to|"
+                r"is planning to|are planning to|is going to|are going to)\b", re.I), "scheduled"),
+    (re.compile(r"\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
+                r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),
+     "expected"),
+    (re.compile(r"\b(?:is|are|was|were)\s+(?:considering|contemplating|weighing|mulling)\b|"
+                r"\bcould soon\b|\bmay soon\b", re.I), "possible"),
+]
+_DEMAND_RE = re.compile(
+    r"\b(?:urged|urges|called on|calls on|demanded|demands|asked|pressed|pressing|urging)\s+"
+    r"(?P<actor>(?:the\s+)?[\w’'.\- ]{2,40}?)\s+to\s+(?P<action>[^.;]+)", re.I)
+_TIMING_RE = re.compile(
+    r"\b(soon|shortly|imminently|tomorrow|tonight|next\s+(?:week|month|year|weekend|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
+    r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months)|"
+    r"(?:in|on|by|before|after|until)\s+(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|"
+    r"(?:after|before|by|until|ahead of)\s+(?:the\s+)?[\w’'\- ]{2,40}?(?=[,.;]|$)|"
+    r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
+_TIME_WORDS = set("january february march april may june july august september october november "
+                  "december monday tuesday wednesday thursday friday saturday sunday week month "
+                  "year today yesterday tomorrow".split())
+_MONTHS = {m: i for i, m in enumerate("january february march april may june july august "
+                                      "september october november december".split(), 1)}
+_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
+                      r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
+_AGREE_RE = re.compile(
+    r"\b(?:(?:both|the two|all)\s+(?:\w+\s+){0,2}(?:agreed|agree|pledged|committed|vowed)|"
+    r"(?:agreed|agree) (?:to (?:work|cooperate|resume|hold|continue|meet|establish|keep|maintain|"
+    r"extend|expand|restore|set up|create|launch|form)|on (?:a|an|the)\b)|"
+    r"reached (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|consensus|understanding|accord)|"
+    r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"
+    r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement)\b", re.I)
+_NEGATION_RE = re.compile(r"\b(no|not|never|failed to|without|n’t|n't|refused)\b", re.I)
+_TRAILING_ATTRIBUTION = re.compile(
+    r"[,;]?\s*(?:[”\"’']\s*)?,?\s*(?:according to [^,.]+|(?:the\s+)?[\w’'.\- ]{1,60}?\s+"
+    r"(?:said|says|added|told [\w\s]{1,30}?|wrote|tweeted)(?:\s+(?:in|on|at)\s+[^,.]{1,40})?)"
+    r"\s*[.!]?\s*$", re.I)
+_INVERTED_ATTRIBUTION = re.compile(
+    r"[,;]?\s*(?:[”\"’']\s*)?,?\s*(?:said|says|added|explained|explains|wrote)\s+(?:the\s+)?"
+    r"[\w’'.\- ]{1,40}?\s*[.!]?\s*$", re.I)
+_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .,]{0,40}\s*)?\(\s*\w[\w ]{0,20}\)\s*[-—–]+\s*|"
+                       r"^\s*[A-Z]{3,}[A-Z ,.]{0,30}\s*[-—–]+\s*")
+
+
+def is_lower_cased(lines: list[Line]) -> bool:
+    letters = "".join(line.text for line in lines)
+    upper = sum(1 for ch in letters if ch.isupper())
+    alpha = sum(1 for ch in letters if ch.isalpha())
+    return alpha > 0 and upper / alpha < 0.01
+
+
+def content_words(text: str) -> list[str]:
+    words = []
+    for raw in re.findall(r"[a-z][a-z’'\-]*", text.lower().replace("’s", "").replace("'s", "")):
+        for word in raw.split("-"):
+            word = word.strip("’'")
+            if len(word) < 3 or word in STOP:
+                continue
+            if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+                word = word[:-1]
+            words.append(canonical_token(word))
+    return words
+
+
+# ---------------------------------------------------------------- speakers and sides
+
+
+@dataclass
+class Speaker:
+    name: str
+    description: str
+    side: str | None
+
+
+@dataclass
+class _Context:
+    lower: bool
+    full_names: Counter = field(default_factory=Counter)  # "Wang Yi" -> mentions
+    name_sides: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, set[str]] = field(default_factory=dict)
+    role_sides: dict[str, str] = field(default_factory=dict)  # 'official' -> last side seen
+    last_speaker: Speaker | None = None
+    last_person: Speaker | None = None
+
+
+def _is_namey(token: str, lower: bool) -> bool:
+    if not token[:1].isalnum():
+        return False
+    if lower:
+        return token.lower() not in STOP or token.lower() in {"s", "u."}
+    return token[0].isupper() or token.lower() in ROLE_WORDS or token.lower() in MODIFIERS
+
+
+def _split_description(tokens: list[str], lower: bool) -> tuple[str, str]:
+    """('Chinese Foreign Ministry Spokesperson Wang Wenbin') -> (name, description)."""
+    last_role = -1
+    for i, tok in enumerate(tokens):
+        bare = tok.lower().rstrip(".").replace("’s", "").replace("'s", "")
+        if bare in ROLE_WORDS or bare in MODIFIERS or sides_in(tok) or tok.endswith(("’s", "'s")):
+            last_role = i
+    name_tokens = tokens[last_role + 1:]
+    if lower:
+        name_tokens = name_tokens[-3:]
+    if not name_tokens or (not lower and not all(t[0].isupper() for t in name_tokens)):
+        return " ".join(tokens), " ".join(tokens)
+    return " ".join(name_tokens), " ".join(tokens[: last_role + 1])
+
+
+def _phrase_before(prefix: str, lower: bool) -> list[str]:
+    tokens = _TOKEN_RE.findall(prefix)
+    phrase: list[str] = []
+    for tok in reversed(tokens):
+        low = tok.lower()
+        if not phrase and (low.endswith("ly") or low in {"also", "then", "later", "again",
+                                                         "further", "had", "has", "have"}):
+            continue
+        if low in {"of", "for"} and phrase and phrase[0][0].isupper():
+            phrase.insert(0, tok)
+            continue
+        if low in PRONOUNS and not phrase:
+            return [low]
+        if not _is_namey(tok, lower) or len(phrase) >= 7:
+            break
+        if lower and (len(phrase) >= 5 or (low.endswith(("ed", "ing")) and low not in ROLE_WORDS)):
+            break  # no capitals to go by: keep lower-cased subjects short and verb-free
+        phrase.insert(0, tok)
+    while phrase and phrase[0].lower() in {"of", "for", "and", "the", "a", "an", "this", "that"}:
+        phrase.pop(0)
+    return phrase
+
+
+def _phrase_after(suffix: str, lower: bool) -> list[str]:
+    tokens = _TOKEN_RE.findall(suffix)
+    if tokens and tokens[0].lower() in {"the", "a", "an"}:
+        tokens = tokens[1:]
+    phrase: list[str] = []
+    for tok in tokens:
+        if not _is_namey(tok, lower) or len(phrase) >= 6:
+            break
+        phrase.append(tok)
+    return phrase
+
+
+def _title(text: str, lower: bool) -> str:
+    if not lower:
+        return text
+    return " ".join(w if w in {"of", "for", "and"} else w[:1].upper() + w[1:] for w in text.split())
+
+
+def _resolve_name(name: str, ctx: _Context) -> str:
+    """'Wang' -> 'Wang Yi' when a longer known name carries it (the most mentioned wins)."""
+    if " " in name:
+        return name
+    matches = [(count, full) for full, count in ctx.full_names.items()
+               if name.lower() in full.lower().split() and full.lower() != name.lower()]
+    if not matches:
+        return name
+    matches.sort(key=lambda m: (-m[0], m[1]))
+    full = matches[0][1]
+    ctx.aliases.setdefault(full, set()).add(name)
+    return full
+
+
+def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
+    """Tokens naming who speaks through the verb at ``match`` ([] when none)."""
+    prefix = text[: match.start()].rstrip()
+    before = _phrase_before(prefix, lower)
+    if before:
+        return before
+    tail = re.split(r"[.!?;]", text[match.end():])[0]
+    if prefix.endswith(",") and len(tail.split()) > 6:
+        # 'the hospital's chief executive, tom reyes, said the ...': an appositive subject
+        inner = prefix[:-1].rstrip()
+        name = _phrase_before(inner, lower)
+        if name:
+            head = inner[: inner.rfind(name[0])].rstrip()
+            description = _phrase_before(head[:-1], lower) if head.endswith(",") else []
+            return description + name
+    if re.search(r"[,”\"’']$", prefix):
+        return _phrase_after(text[match.end():], lower)  # '..., said Wang.'
+    return []
+
+
+def _org_side(description: str) -> str | None:
+    """'union president' -> 'Union', "the hospital's chief executive" -> 'Hospital'."""
+    tokens = description.split()
+    for i, tok in enumerate(tokens):
+        bare = re.sub(r"(?:’s|'s|’|')$", "", tok).lower()
+        if bare in ROLE_WORDS or bare in MODIFIERS or bare in STOP or not bare.isalpha():
+            continue
+        possessive = tok.lower().endswith(("’s", "'s"))
+        before_role = i + 1 < len(tokens) and tokens[i + 1].lower().rstrip(".") in ROLE_WORDS
+        if possessive or before_role:
+            return bare[:1].upper() + bare[1:]
+    return None
+
+
+def find_speaker(text: str, ctx: _Context) -> tuple[Speaker | None, int]:
+    """The speaker of an attributed statement in ``text`` and where its verb stands."""
+    quoted = _quoted_spans(text)
+    for match in _VERB_RE.finditer(text):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue
+        before = _speaker_phrase(text, match, ctx.lower)
+        if not before:
+            continue
+        if before == [before[0]] and before[0] in PRONOUNS:
+            # 'he'/'she' is a person: the last named speaker, not 'police' or 'officials'
+            person = before[0] in {"he", "she"}
+            speaker = ctx.last_person if person else ctx.last_speaker
+            if speaker is None:
+                continue
+            return speaker, match.start()
+        if not re.search(r"\.\w\.$", before[-1]):  # 'Wang.' ends the sentence; 'U.S.' keeps its dot
+            before[-1] = before[-1].rstrip(".")
+        name, description = _split_description(before, ctx.lower)
+        name = _resolve_name(name, ctx)
+        side = (sides_in(description) or [None])[0] if description != name else None
+        side = side or ctx.name_sides.get(name) or (sides_in(name) or [None])[0]
+        if side is None and description != name:
+            side = _org_side(description)
+        if side and name != description:
+            ctx.name_sides.setdefault(name, side)
+        head = (description.split() or [""])[-1].lower()
+        if side is None and name == description:  # 'the senior official': the last one with a side
+            side = ctx.role_sides.get(head)
+        elif side is not None and name == description:
+            ctx.role_sides[head] = side
+        speaker = Speaker(_title(name, ctx.lower), description, side)
+        return speaker, match.start()
+    return None, -1
+
+
+_ROLES = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
+_MENTION_RE = re.compile(
+    r"(?P<desc>(?:[\w’'.]+\s+){0,4}?(?i:" + _ROLES + r"))\s+(?P<name>(?:[A-Z][\w’'\-]+\s?){2,3})")
+# Every mention holds a role word, blank space and a capital; most lines hold none, and this
+# one-pass check spares them _MENTION_RE, which tries its role words up to five times per position.
+_MENTION_HINT = re.compile(r"(?i:" + _ROLES + r")\s+[A-Z]")
+
+
+def _collect_names(lines: list[Line], ctx: _Context) -> None:
+    """First pass: full names after role words, and the side their description gives."""
+    for line in lines:
+        if not _MENTION_HINT.search(line.text):
+            continue
+        for m in _MENTION_RE.finditer(line.text):
+            name = m.group("name").strip()
+            name = re.sub(r"\s+(?:And|Said|Says|The)$", "", name)
+            while name.split() and name.split()[0].lower() in ROLE_WORDS:  # 'Councilor Wang Yi'
+                name = name.split(" ", 1)[1] if " " in name else ""
+            if len(name.split()) < 2:
+                continue
+            ctx.full_names[name] += 1
+            side = (sides_in(line.text[max(0, m.start() - 20): m.start("name")]) or [None])[0]
+            if side and name not in ctx.name_sides:
+                ctx.name_sides[name] = side
+    for line in lines:  # speakers' own full names ('..., says sarah flower')
+        for match in _VERB_RE.finditer(line.text):
+            before = _speaker_phrase(line.text, match, ctx.lower)
+            if before and before[0] not in PRONOUNS:
+                before[-1] = before[-1].rstrip(".") if not re.search(r"\.\w\.$", before[-1]) else before[-1]
+                name, description = _split_description(before, ctx.lower)
+                if name != description and len(name.split()) >= 2:
+                    ctx.full_names[_title(name, ctx.lower)] += 1
+    text = "\n".join(line.text for line in lines)  # names hold no newline: the same counts, one scan each
+    for name in list(ctx.full_names):
+        ctx.full_names[name] += text.count(name)  # all mentions count
+
+
+# ---------------------------------------------------------------- quotes
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for open_q, close_q in _QUOTE_PAIRS:
+        start = 0
+        while True:
+            a = text.find(open_q, start)
+            if a < 0:
+                break
+            b = text.find(close_q, a + 1)
+            if open_q == "‘" and b >= 0 and b + 1 < len(text) and text[b + 1].isalpha():
+                start = b + 1  # an apostrophe, not a closing quote
+                continue
+            if b < 0:
+                b = len(text)
+            spans.append((a + 1, b))
+            start = b + 1
+    return spans
+
+
+def find_quotes(text: str) -> list[str]:
+    quotes = []
+    for a, b in _quoted_spans(text):
+        inner = text[a:b].strip().rstrip(",").strip()
+        if len(inner.split()) >= 4:
+            quotes.append(inner)
+    return quotes
+
+
+def compress_statement(text: str) -> str:
+    """Drop a dateline and a trailing attribution (", the official said.") from a statement."""
+    text = _DATELINE.sub("", text)
+    match = _TRAILING_ATTRIBUTION.search(text) or _INVERTED_ATTRIBUTION.search(text)
+    if not match:
+        return text
+    trimmed = text[: match.start()].rstrip().rstrip(",;")
+    if len(trimmed.split()) < max(6, len(text.split()) // 3):
+        return text
+    removed = text[match.start():].lstrip(",; ")
+    closing = removed[0] if removed[:1] in ("”", '"', "’") else ""
+    if trimmed.endswith(("”", '"')):  # '... again,”' lost its comma inside the quote
+        closing, trimmed = trimmed[-1], trimmed[:-1].rstrip(",")
+    if not trimmed.endswith((".", "!", "?")):
+        trimmed += "."
+    return trimmed + closing
+
+
+# ---------------------------------------------------------------- next steps
+
+
+def _subject_before(prefix: str, lower: bool) -> str | None:
+    prefix = re.sub(r",\s*(?:who|which)\b[^,]*,\s*$", " ", prefix)
+    prefix = re.sub(r"^.*\b(?:that|and|but)\s+", "", prefix)
+    phrase = _phrase_before(prefix, lower)
+    if not phrase or phrase[0] in PRONOUNS:
+        return None
+    return " ".join(phrase)
+
+
+def _split_timing(action: str) -> tuple[str, str | None]:
+    match = _TIMING_RE.search(action)
+    if not match:
+        return action, None
+    timing = match.group(0).strip()
+    rest = (action[: match.start()] + action[match.end():]).strip(" ,")
+    return re.sub(r"\s{2,}", " ", rest) or action, timing
+
+
+def _iso_date(text: str) -> str | None:
+    match = _DATE_RE.search(text)
+    if not match:
+        return None
+    if match.group(1):
+        return f"{match.group(1)}-{match.group(2)}-{match.group(3)}"
+    month = _MONTHS[match.group(4).lower()]
+    return f"{int(match.group(6)):04d}-{month:02d}-{int(match.group(5)):02d}"
+
+
+def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
+    steps: list[NextStep] = []
+    quoted = _quoted_spans(line.text)
+    for cue, certainty in _NEXT_CUES:
+        for match in cue.finditer(line.text):
+            if any(a <= match.start() < b for a, b in quoted):
+                continue
+            actor = _subject_before(line.text[: match.start()], lower)
+            if actor is None and speaker is not None and certainty != "scheduled":
+                actor = speaker.name
+            action = re.split(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4})|,\s*[”\"]",
+                              line.text[match.end():])[0].strip()
+            if actor is None or len(action.split()) < 2 or len(action.split()) > 30:
+                continue
+            action, timing = _split_timing(action)
+            steps.append(NextStep(actor=_title(actor, lower), action=action, timing=timing,
+                                  date=_iso_date(line.text[match.start():]),
+                                  certainty=certainty, evidence=[line.id]))
+            break
+        if steps:
+            break
+    for match in _DEMAND_RE.finditer(line.text):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue
+        action = re.split(r",|\s+(?:caused by|because)\b", match.group("action"))[0].strip()
+        if len(action.split()) < 2:
+            continue
+        action, timing = _split_timing(action)
+        actor = re.sub(r"^the\s+", "", match.group("actor").strip(), flags=re.I)
+        if actor.lower() in OBJECT_PRONOUNS:
+            continue
+        steps.append(NextStep(actor=_title(actor, lower), action=action, timing=timing,
+                              date=_iso_date(line.text), certainty="demanded",
+                              evidence=[line.id]))
+    return steps
+
+
+# ---------------------------------------------------------------- disputes
+
+
+def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = (),
+                  hints: list[str] = ()) -> list[Dispute]:
+    """Disputes: subjects on which positions of two or more sides meet."""
+    by_side: dict[str, list[tuple[Position, set[str]]]] = {}
+    for pos in positions:
+        side = pos.side or pos.actor
+        by_side.setdefault(side, []).append((pos, set(content_words(pos.text))))
+    if len(by_side) < 2:
+        return []
+    excluded = set(GENERIC_TOPIC_WORDS)
+    for side in by_side:
+        excluded |= side_words(side) | {canonical_token(w) for w in side_words(side)}
+        excluded |= set(content_words(side))
+    for name in [*names, *(p.actor for p in positions)]:  # people are not subjects
+        excluded |= set(content_words(name))
+    used: set[int] = set()
+    disputes: list[Dispute] = []
+    while len(disputes) < limit:
+        score: Counter = Counter()
+        sides_of: dict[str, set[str]] = {}
+        for side, items in by_side.items():
+            counts = Counter(w for pos, words in items if id(pos) not in used for w in words
+                             if w not in excluded)
+            for word, count in counts.items():
+                score[word] += min(count, 3)
+                sides_of.setdefault(word, set()).add(side)
+        candidates = [(s, w) for w, s in score.items() if len(sides_of[w]) >= 2 and s >= 3]
+        if not candidates:
+            break
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        topic = candidates[0][1]
+        stances = []
+        for side, items in by_side.items():
+            hits = [pos for pos, words in items if topic in words and id(pos) not in used]
+            if hits:
+                best = hits[0]
+                used.add(id(best))
+                stances.append(Stance(side=side, text=best.text, evidence=list(best.evidence)))
+        stances.sort(key=lambda s: -len(by_side[s.side]))
+        disputes.append(Dispute(issue=topic, stances=stances))
+        excluded.add(topic)
+    if not disputes and hints and _CONFLICT_RE.search(" ".join(hints)):
+        fallback = _main_topic_dispute(by_side, hints, excluded)
+        if fallback:
+            disputes.append(fallback)
+    return disputes
+
+
+_CONFLICT_RE = re.compile(
+    r"\b(?:accus\w*|reject\w*|denied|denies|deny|clash\w*|disput\w*|condemn\w*|protest\w*|"
+    r"critici[sz]\w*|oppos\w*|blam\w*|refus\w*|dismiss\w*|rebuff\w*|retaliat\w*|"
+    r"tension\w*|standoff|at odds|feud\w*|row over|spat|fail\w* to agree|split over)\b", re.I)
+
+
+def _is_plan(text: str) -> bool:
+    return any(cue.search(text) for cue, _ in _NEXT_CUES)
+
+
+def _main_topic_dispute(by_side: dict, hints: list[str], excluded: set[str]) -> Dispute | None:
+    """When the lead says the sides are at odds but their statements share no word, the
+    dispute is the lead's main subject, with each of the two main sides' first position."""
+    hint_words = Counter(w for h in hints for w in content_words(h) if w not in excluded)
+    if not hint_words:
+        return None
+    everything = Counter(w for items in by_side.values() for _, words in items for w in words)
+    topic = max(hint_words, key=lambda w: (hint_words[w] + everything[w], w))
+    main = sorted(by_side, key=lambda side: -len(by_side[side]))[:2]
+    stances = []
+    for side in main:
+        # the side's statement on the topic, else its sharpest, else its first
+        items = by_side[side]
+        pos = next((p for p, words in items if topic in words and not _is_plan(p.text)), None) or \
+            next((p for p, _ in items if _CONFLICT_RE.search(p.text)), None) or \
+            next((p for p, words in items if topic in words), items[0][0])
+        stances.append(Stance(side=side, text=pos.text, evidence=list(pos.evidence)))
+    return Dispute(issue=topic, stances=stances)
+
+
+def label_issue(topic: str, texts: list[str]) -> str:
+    """A readable label for a topic word: its most frequent short phrase in ``texts``."""
+    grams: Counter = Counter()
+    first_seen: dict[str, int] = {}
+    for text in texts:
+        tokens = re.findall(r"[\w’'\-]+", text)
+        lowered = [t.lower() for t in tokens]
+        # which tokens are the topic, worked out once per token rather than once per n-gram
+        is_topic = [canonical_token(w.replace("’s", "")) == topic or w.rstrip("s") == topic for w in lowered]
+        for n in (2, 3):
+            for i in range(len(tokens) - n + 1):
+                if not any(is_topic[i: i + n]):
+                    continue
+                gram = tokens[i: i + n]
+                low = lowered[i: i + n]
+                if low[0] in STOP or low[-1] in STOP or any(w in {"said", "and", "or"} for w in low) \
+                        or low[0] in _TIME_WORDS or low[-1] in _TIME_WORDS:
+                    continue
+                phrase = " ".join(gram)
+                grams[phrase] += 1
+                first_seen.setdefault(phrase, len(first_seen))
+    if not grams:
+        return topic[:1].upper() + topic[1:]
+    best = sorted(grams, key=lambda p: (-grams[p], len(p.split()), not p.lower().startswith(topic),
+                                        first_seen[p]))[0]
+    return best[:1].upper() + best[1:]
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def _centrality(lines: list[Line]) -> dict[str, float]:
+    words = {line.id: set(content_words(line.text)) for line in lines}
+    df: Counter = Counter(w for ws in words.values() for w in ws)
+    scores = {}
+    for line in lines:
+        ws = words[line.id]
+        scores[line.id] = sum(math.log(df[w]) for w in ws if df[w] > 1) / (1 + math.sqrt(len(ws)))
+    return scores
+
+
+def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
+    if not lines:
+        return Notes()
+    lower = is_lower_cased(lines)
+    ctx = _Context(lower=lower)
+    _collect_names(lines, ctx)
+    centrality = _centrality(lines)
+    notes = Notes()
+    actors: dict[str, Actor] = {}
+    prev_speaker: Speaker | None = None
+    for line in lines:
+        speaker, _ = find_speaker(line.text, ctx)
+        if speaker and speaker.side is None and line.heading:
+            heading_sides = sides_in(line.heading)
+            if len(heading_sides) == 1:
+                speaker = Speaker(speaker.name, speaker.description, heading_sides[0])
+        if speaker:
+            ctx.last_speaker = speaker
+            if not _is_role(speaker.name) and not speaker.side == speaker.name:
+                ctx.last_person = speaker
+            actor = actors.setdefault(speaker.name, Actor(name=speaker.name, side=speaker.side))
+            actor.side = actor.side or speaker.side
+            if line.id not in actor.evidence:
+                actor.evidence.append(line.id)
+            text = compress_statement(line.text)
+            # 'He said ...' -> 'Sergei Vershinin said ...': a brief's reader has no antecedent
+            text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
+                          speaker.name, text)
+            notes.positions.append(Position(actor=speaker.name, side=actor.side, text=text,
+                                            evidence=[line.id]))
+        quote_speaker = speaker or (prev_speaker if line.text.lstrip()[:1] in "“\"‘`" else None)
+        if quote_speaker:
+            for text in find_quotes(line.text):
+                notes.quotes.append(Quote(speaker=quote_speaker.name, text=text, evidence=[line.id]))
+        notes.next_steps.extend(find_next_steps(line, lower, speaker))
+        if _AGREE_RE.search(line.text) and not _NEGATION_RE.search(line.text):
+            notes.agreements.append(Point(text=compress_statement(line.text), evidence=[line.id]))
+        prev_speaker = speaker or (prev_speaker if quote_speaker else None)
+    for name, actor in actors.items():
+        actor.aliases = sorted(ctx.aliases.get(name, set()))
+        if actor.side is None:
+            actor.side = ctx.name_sides.get(name)
+    for pos in notes.positions:
+        pos.side = pos.side or actors[pos.actor].side
+    # most telling first: a brief shows the head of each list
+    notes.positions.sort(key=lambda p: -centrality[p.evidence[0]])
+    notes.actors = list(actors.values())
+    hints = ([title] if title else []) + [lines[0].text]
+    notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)
+    texts = [line.text for line in lines] + [line.heading for line in lines if line.heading]
+    for dispute in notes.disputes:
+        dispute.issue = label_issue(dispute.issue, texts + ([title] if title else []))
+    ranked = sorted(lines[1:], key=lambda line: -centrality[line.id])
+    lead = [lines[0]] + ranked[:2]
+    notes.key_points = [Point(text=line.text, evidence=[line.id]) for line in lead]
+    # Notes are read again by later steps: keep each list to what a one-page brief can use,
+    # the positions shared fairly between sides, the quotes that read as quotes first.
+    notes.positions = _round_robin(notes.positions, NOTE_LIMITS["positions"])
+    notes.quotes.sort(key=lambda q: (not (lower or q.text[:1].isupper()),  # whole utterances first
+                                     not 8 <= len(q.text.split()) <= 40, -centrality[q.evidence[0]]))
+    for name, cap in NOTE_LIMITS.items():
+        setattr(notes, name, getattr(notes, name)[:cap])
+    return notes
+
+
+NOTE_LIMITS = {"positions": 12, "quotes": 6, "next_steps": 6, "agreements": 3, "disputes": 3}
+
+
+def _round_robin(positions: list[Position], cap: int) -> list[Position]:
+    """At most ``cap`` positions, taken in turn from each side's ranked list."""
+    if len(positions) <= cap:
+        return positions
+    queues: dict[str, list[Position]] = {}
+    for pos in positions:
+        queues.setdefault(pos.side or pos.actor, []).append(pos)
+    chosen: list[Position] = []
+    while len(chosen) < cap:
+        for queue in queues.values():
+            if queue and len(chosen) < cap:
+                chosen.append(queue.pop(0))
+    keep = {id(p) for p in chosen}
+    return [p for p in positions if id(p) in keep]
+
+
+# ---------------------------------------------------------------- the brief step
+
+_CERTAINTY_ORDER = {"scheduled": 0, "expected": 1, "demanded": 2, "possible": 3}
+
+
+def _sentence_case(text: str) -> str:
+    text = _DATELINE.sub("", text).strip()
+    return text[:1].upper() + text[1:]
+
+
+def _is_role(name: str) -> bool:
+    """'senior State Department official', 'Chinese side': a description, not a name."""
+    words = re.findall(r"[a-z]+", name.lower())
+    return all(w in ROLE_WORDS or w in MODIFIERS or w in STOP or sides_in(w) for w in words)
+
+
+def compose_brief(notes: Notes) -> dict:
+    """The final brief from merged notes, as the JSON a model would return."""
+    from ..schema import BriefDraft, Side
+
+    bluf_points = notes.key_points[:1]
+    if bluf_points and len(bluf_points[0].text.split()) < 14 and len(notes.key_points) > 1:
+        bluf_points = notes.key_points[:2]
+    bluf = " ".join(_sentence_case(p.text) for p in bluf_points) or "No statements found."
+    sides: dict[str, Side] = {}
+    counts: Counter = Counter()
+    for pos in notes.positions:
+        name = pos.side or pos.actor
+        side = sides.setdefault(name, Side(name=name))
+        counts[name] += 1
+        if pos.actor not in side.actors and pos.actor != name:
+            side.actors.append(pos.actor)
+        if not any(p.evidence == pos.evidence for p in side.positions):
+            side.positions.append(Point(text=pos.text, evidence=pos.evidence))
+    ordered = sorted(sides.values(), key=lambda s: -counts[s.name])[:4]
+    disputes = find_disputes(notes.positions, names=[a.name for a in notes.actors],
+                             hints=[k.text for k in notes.key_points[:1]]) or notes.disputes
+    in_disputes = {tuple(s.evidence) for d in disputes for s in d.stances}
+    for side in ordered:
+        # a stance shown under Disputes need not be repeated, if the side keeps two points
+        rest = [p for p in side.positions if tuple(p.evidence) not in in_disputes]
+        if len(rest) >= 2:
+            side.positions = rest
+        side.actors = [a for a in side.actors
+                       if re.sub(r"^the\s+", "", a, flags=re.I).lower() != side.name.lower()]
+        side.actors = [a for a in side.actors if not _is_role(a)] or side.actors
+    texts = [k.text for k in notes.key_points] + [p.text for p in notes.positions]
+    for dispute in disputes:
+        if dispute.issue.islower() and " " not in dispute.issue:
+            # the label the notes gave this topic (made with the title in view), else a new one
+            known = next((d.issue for d in notes.disputes if dispute.issue in d.issue.lower()), None)
+            dispute.issue = known or label_issue(dispute.issue, texts)
+    steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])
+    quotes = sorted(notes.quotes, key=lambda q: abs(len(q.text.split()) - 18))
+    draft = BriefDraft(
+        bluf=bluf,
+        bluf_evidence=[i for p in bluf_points for i in p.evidence],
+        sides=ordered,
+        agreements=notes.agreements,
+        disputes=disputes,
+        next_steps=steps,
+        quotes=quotes,
+    )
+    return draft.model_dump()
+
+
+def condense_notes(notes: Notes) -> Notes:
+    """The offline reduce step: keep the better half of each list (they come ranked)."""
+    def half(items: list) -> list:
+        return items[: max(1, (len(items) + 1) // 2)]
+
+    return Notes(key_points=half(notes.key_points), actors=notes.actors,
+                 positions=half(notes.positions), disputes=half(notes.disputes),
+                 agreements=half(notes.agreements), next_steps=half(notes.next_steps),
+                 quotes=half(notes.quotes))
