@@ -21,7 +21,7 @@ from .formats.render import render
 from .llm.base import Backend, ChatRequest, ChatResponse
 from .offline.engine import MockBackend
 from .schema import Brief, Notes
-from .version import __version__
+from .version import __version__  # noqa: F401 (briefer.__version__)
 
 __all__ = [
     "Backend", "Brief", "BriefOptions", "BrieferError", "ChatRequest", "ChatResponse",
