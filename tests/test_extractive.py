@@ -71,14 +71,25 @@ def test_quotes_need_four_words():
     ("Wang Yi, who has visited France and Italy this week, is expected to visit Russia after the Munich conference.",
      ("Wang Yi", "visit Russia", "after the Munich conference", "expected")),
     ("The ministers will meet again in Geneva next week.", ("ministers", "meet again in Geneva", "next week", "scheduled")),
-    ("Beijing urged the U.S. to repair the damage.", ("U.S.", "repair the damage", None, "demanded")),
-    ("Officials said China is considering providing lethal aid.", ("China", "providing lethal aid", None, "possible")),
+    ("The talks resume November 20 in Geneva.", ("Talks", "resume in Geneva", "November 20", "scheduled")),
+    ("The U.S. side shall promptly brief the leaders on any progress.",
+     ("U.S. side", "promptly brief the leaders on any progress", None, "scheduled")),
     ("Vershinin said Moscow would decide on the corridor by March 18, 2023.",
      ("Moscow", "decide on the corridor", "by March 18, 2023", "expected")),
 ])
 def test_next_step_cues(sentence, step):
     notes = notes_for(sentence)
     assert [(s.actor, s.action, s.timing, s.certainty) for s in notes.next_steps][:1] == [step]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Beijing urged the U.S. to repair the damage.",  # a demand: a position, not a step
+    "Officials said China is considering providing lethal aid.",  # a worry
+    "There will always be irritants between the two countries.",
+    "We will see how the meeting goes.",
+])
+def test_demands_worries_and_asides_are_not_next_steps(sentence):
+    assert notes_for(sentence).next_steps == []
 
 
 def test_full_date_becomes_iso():

@@ -73,8 +73,8 @@ def test_example_share_on_skipped(example):
 
 
 def test_example_sentence_count_and_ids(example):
-    assert len(example.sentences) == 27
-    assert [s.id for s in example.sentences] == [f"S{i}" for i in range(1, 28)]
+    assert len(example.sentences) == 21  # quotations of several sentences are one sentence each
+    assert [s.id for s in example.sentences] == [f"S{i}" for i in range(1, 22)]
 
 
 def test_example_headings(example):
@@ -102,28 +102,31 @@ def test_example_heading_attached(example):
     assert s4.heading == "U.S. condemns balloon incursion"
     assert s4.section == 1
     assert by_id["S3"].heading is None
-    assert by_id["S16"].text.startswith("Wang Yi stated China’s position")
-    assert by_id["S16"].heading == "China opposes use of force"
-    assert by_id["S16"].section == 3
-    assert by_id["S27"].heading == "Ukraine and China-Russia ties"
-    assert by_id["S27"].section == 4
+    assert by_id["S13"].text.startswith("Wang Yi stated China’s position")
+    assert by_id["S13"].heading == "China opposes use of force"
+    assert by_id["S13"].section == 3
+    assert by_id["S21"].heading == "Ukraine and China-Russia ties"
+    assert by_id["S21"].section == 4
 
 
 def test_example_paragraph_indices(example):
     by_id = example.sentence_map()
-    assert [by_id[i].paragraph for i in ("S1", "S2", "S3", "S4", "S5", "S27")] == [0, 0, 1, 2, 3, 12]
+    assert [by_id[i].paragraph for i in ("S1", "S2", "S3", "S4", "S5", "S21")] == [0, 0, 1, 2, 3, 12]
 
 
-def test_example_quote_splits(example):
+def test_example_quotes_stay_whole(example):
     texts = [s.text for s in example.sentences]
-    assert "“We think that’s unfortunate and that’s not the way." in texts
-    assert "The two sides should be conducting business.”" in texts
+    assert "“We think that’s unfortunate and that’s not the way. The two sides should be conducting business.”" in texts
     assert (
         # the source has non-breaking spaces around "said,"; sentences keep them verbatim
         "In a tweet on Saturday, Blinken\u00a0said,\u00a0“Just met with the PRC’s top diplomat, "
-        "Wang Yi." in texts
+        "Wang Yi. I condemned the incursion of the PRC surveillance balloon and stressed it must never "
+        "happen again.”" in texts
     )
-    assert "The US is in no position to smear China." in texts
+    # a quotation the paragraph never closes runs to the paragraph's end
+    assert ("“The US itself is the number one country in conducting surveillance worldwide, whose "
+            "high-altitude balloons have illegally flown over China multiple times. The US is in no "
+            "position to smear China.") in texts
     assert (
         "“We have never accepted any moralizing, coercing or pressure on China-Russia "
         "relations from the United States,” said Wang." in texts
@@ -425,7 +428,7 @@ def test_txt_no_title_when_first_paragraph_is_body():
 
 
 def test_txt_long_line_is_not_heading():
-    line = "one two three four five six seven eight nine ten eleven twelve thirteen"
+    line = " ".join(["word"] * 26)  # a headline may run to 25 words
     doc = parse_text(f"{line}\n\nBody.", fmt="txt")
     assert doc.title is None
     assert doc.sentences[0].text == line
@@ -785,3 +788,74 @@ def test_parse_text_sentences_are_substrings(text, fmt):
     for i, s in enumerate(doc.sentences, start=1):
         assert s.id == f"S{i}"
         assert s.text and s.text in doc.text
+
+
+# --------------------------------------------------------------------- quotations stay whole
+
+
+def sentence_texts(text: str) -> list[tuple[str, str]]:
+    return [(s.id, s.text) for s in parse_text(text, fmt="txt").sentences]
+
+
+def test_curly_quote_of_several_sentences_is_one_sentence():
+    assert sentence_texts(
+        "Kuleba said, “Every day of delay costs lives. We will not wait. The world must act.” "
+        "Talks resume on Monday.") == [
+        ("S1", "Kuleba said, “Every day of delay costs lives. We will not wait. The world must act.”"),
+        ("S2", "Talks resume on Monday."),
+    ]
+
+
+def test_straight_quote_of_several_sentences_is_one_sentence():
+    assert sentence_texts('"We will not back down. The talks are over," she said. Nobody answered.') == [
+        ("S1", '"We will not back down. The talks are over," she said.'),
+        ("S2", "Nobody answered."),
+    ]
+
+
+def test_nested_attribution_splits_between_the_quotes():
+    assert sentence_texts("“The deal is dead,” he said. “We are leaving. Goodbye.” The room fell silent.") == [
+        ("S1", "“The deal is dead,” he said."),
+        ("S2", "“We are leaving. Goodbye.”"),
+        ("S3", "The room fell silent."),
+    ]
+
+
+def test_abbreviations_do_not_end_sentences_inside_or_outside_quotes():
+    assert sentence_texts(
+        "Gen. Mark Milley met U.S. officials at No. 10 Downing Street at 9 a.m. Friday. "
+        "“The U.S. will send more aid. Gen. Smith agrees,” he said at 4 p.m. The meeting ended.") == [
+        ("S1", "Gen. Mark Milley met U.S. officials at No. 10 Downing Street at 9 a.m. Friday."),
+        ("S2", "“The U.S. will send more aid. Gen. Smith agrees,” he said at 4 p.m."),
+        ("S3", "The meeting ended."),
+    ]
+
+
+def test_lower_cased_text_keeps_quotes_whole():
+    text = ('the minister said " we will not pay . the strike must end , " and left . '
+            'talks resume on monday .')
+    assert sentence_texts(text) == [
+        ("S1", 'the minister said " we will not pay . the strike must end , " and left .'),
+        ("S2", "talks resume on monday ."),
+    ]
+
+
+def test_unclosed_quote_runs_to_the_paragraph_end_only():
+    assert sentence_texts("He said: “We are ready. They are not.\n\nThe next paragraph starts here. It ends.") == [
+        ("S1", "He said: “We are ready. They are not."),
+        ("S2", "The next paragraph starts here."),
+        ("S3", "It ends."),
+    ]
+
+
+def test_an_overlong_quotation_is_split_like_prose():
+    long_quote = " ".join(f"Sentence number {i} is here." for i in range(120))
+    sentences = parse_text(f"He said “{long_quote}” and left.", fmt="txt").sentences
+    assert len(sentences) == 120
+
+
+def test_label_heading_and_long_headline():
+    doc = parse_text("Readout of the President's Call with the Prime Minister of the Kingdom of Norway on Trade\n\n"
+                     "Moscow:\n\nIt was agreed to meet again.", fmt="txt")
+    assert doc.title == "Readout of the President's Call with the Prime Minister of the Kingdom of Norway on Trade"
+    assert [(s.id, s.heading, s.text) for s in doc.sentences] == [("S1", "Moscow:", "It was agreed to meet again.")]

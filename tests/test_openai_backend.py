@@ -179,7 +179,7 @@ def test_cache_is_safe_with_two_processes(tmp_path):
 def test_map_calls_run_concurrently(example_path):
     with FakeOpenAI(latency=0.3) as server:
         started = time.monotonic()
-        result = online(example_path, server, chunk_tokens=150, concurrency=4, use_cache=False)
+        result = online(example_path, server, chunk_tokens=120, concurrency=4, use_cache=False)
         wall = time.monotonic() - started
     chunks = result.meta.chunks
     assert chunks >= 8

@@ -39,7 +39,8 @@ def claims_from_text(text: str) -> list[Claim]:
 
 
 def claims_from_brief(brief: Brief) -> list[Claim]:
-    claims = [Claim(brief.bluf, brief.bluf_evidence)]
+    # the bottom line may be several sentences, each resting on its own cited sentence
+    claims = [Claim(brief.bluf[a:b], brief.bluf_evidence) for a, b in split_sentences(brief.bluf)]
     for side in brief.sides:
         claims += [Claim(p.text, p.evidence) for p in side.positions]
     for dispute in brief.disputes:

@@ -50,10 +50,10 @@ def texts_and_evidence(brief: Brief) -> list[tuple[str, list[str]]]:
 def shown_verbatim(brief: Brief) -> list[str]:
     """Ids of sentences that already stand word for word in the body (extractive briefs
     often quote a whole sentence): the footer names them instead of printing them twice."""
-    def same(a: str, b: str) -> bool:
-        return " ".join(a.split()) == " ".join(b.split())
+    def holds(text: str, sentence: str) -> bool:
+        return bool(sentence) and " ".join(sentence.split()) in " ".join(text.split())
 
-    shown = {i for text, ids in texts_and_evidence(brief) for i in ids if same(text, brief.citations.get(i, ""))}
+    shown = {i for text, ids in texts_and_evidence(brief) for i in ids if holds(text, brief.citations.get(i, ""))}
     return [i for i in brief.citations if i in shown]
 
 

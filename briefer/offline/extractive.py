@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..schema import Actor, Dispute, NextStep, Notes, Point, Position, Quote, Stance
 from .gazetteer import canonical_token, side_words, sides_in
+from .voices import document_voice, heading_voice, strip_label, transcript_label
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ prime foreign state department office agency administration government commander
 advisor diplomat diplomats representative representatives lawmaker lawmakers negotiator
 negotiators side sources source analyst analysts expert experts police prosecutor
 prosecutors lawyer lawyers attorney judge court authorities authority officer officers
-spokesperson’s ministers counterpart counterparts
+spokesperson’s ministers counterpart counterparts counsel attorney-general
 council committee commission embassy military army navy force forces media newspaper
 king queen prince emperor pope bishop ceo founder executive manager coach captain
 delegation team member members residents witnesses witness researchers scientists
@@ -62,10 +63,9 @@ into out up down off again further once here there when where why how all any bo
 few more most other some such own same which who whom whose what while because until
 during through between against above below his her their our your my we they he she i
 you me him them us one two three said says according however although though since yet
-mr mrs ms dr new s t like such
+mr mrs ms dr new s t like such don didn doesn isn aren wasn won can couldn wouldn shouldn let
 """.split())
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
-OBJECT_PRONOUNS = {"him", "her", "them", "it", "us", "me", "you", "everyone", "people"}
 GENERIC_TOPIC_WORDS = set("""
 side sides issue issues country countries time times year years people way part week
 weeks month months day days statement statements official officials government meeting
@@ -75,7 +75,7 @@ told called saying made make added thing things world according press reporters
 conference interview spokesperson spokesman department ministry sovereign strategic
 never always still even much many well back today yesterday saturday sunday monday
 like such just very really
-tuesday wednesday thursday friday
+tuesday wednesday thursday friday always going think know want need thing lot sure
 """.split())
 
 PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|convene|sign|"
@@ -84,23 +84,30 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("‘", "’"), ("`", "'")]
 _NEXT_CUES = [
     (re.compile(r"\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
-    (re.compile(r"\b(?:will|is set to|are set to|plans to|plan to|intends to|"
+    (re.compile(r"\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|"
                 r"is planning to|are planning to|is going to|are going to)\b", re.I), "scheduled"),
     (re.compile(r"\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
                 r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),
      "expected"),
-    (re.compile(r"\b(?:is|are|was|were)\s+(?:considering|contemplating|weighing|mulling)\b|"
-                r"\bcould soon\b|\bmay soon\b", re.I), "possible"),
 ]
-_DEMAND_RE = re.compile(
-    r"\b(?:urged|urges|called on|calls on|demanded|demands|asked|pressed|pressing|urging)\s+"
-    r"(?P<actor>(?:the\s+)?[\w’'.\- ]{2,40}?)\s+to\s+(?P<action>[^.;]+)", re.I)
+# A dated event in the present tense: "when the talks resume November 20".
+_DATED_EVENT = re.compile(
+    r"\b(?P<actor>(?:the\s+)?(?:talks|negotiations|meeting|meetings|summit|hearing|trial|sentencing|vote|"
+    r"election|elections|visit|trip|session|conference|court|strike|deadline))\s+"
+    r"(?P<action>(?:resume|resumes|begin|begins|start|starts|reconvene|reconvenes|open|opens|"
+    r"take place|takes place|is set|are set|is scheduled|are scheduled|is due|are due|is expected|"
+    r"are expected|is happening|ends|end)\b[^.;!?]*?\b(?:on\s+|in\s+|by\s+|for\s+)?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|next\s+(?:week|month|year))[\w ,.-]{0,20}?)(?=[,.;!?]|$)", re.I)
 _TIMING_RE = re.compile(
     r"\b(soon|shortly|imminently|tomorrow|tonight|next\s+(?:week|month|year|weekend|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
     r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months)|"
     r"(?:in|on|by|before|after|until)\s+(?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?(?:,?\s+\d{4})?|"
     r"(?:after|before|by|until|ahead of)\s+(?:the\s+)?[\w’'\- ]{2,40}?(?=[,.;]|$)|"
     r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
 _TIME_WORDS = set("january february march april may june july august september october november "
@@ -116,14 +123,16 @@ _AGREE_RE = re.compile(
     r"extend|expand|restore|set up|create|launch|form)|on (?:a|an|the)\b)|"
     r"reached (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|consensus|understanding|accord)|"
     r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"
-    r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement)\b", re.I)
+    r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement|"
+    r"(?:it was|it has been|have|has|both sides|they|leaders|ministers)\s+agreed|"
+    r"\b\w+ and (?:\w+\s+){1,4}agreed (?:that|to|on))\b", re.I)
 _NEGATION_RE = re.compile(r"\b(no|not|never|failed to|without|n’t|n't|refused)\b", re.I)
 _TRAILING_ATTRIBUTION = re.compile(
     r"[,;]?\s*(?:[”\"’']\s*)?,?\s*(?:according to [^,.]+|(?:the\s+)?[\w’'.\- ]{1,60}?\s+"
     r"(?:said|says|added|told [\w\s]{1,30}?|wrote|tweeted)(?:\s+(?:in|on|at)\s+[^,.]{1,40})?)"
     r"\s*[.!]?\s*$", re.I)
 _INVERTED_ATTRIBUTION = re.compile(
-    r"[,;]?\s*(?:[”\"’']\s*)?,?\s*(?:said|says|added|explained|explains|wrote)\s+(?:the\s+)?"
+    r"(?:[,;]\s*|[”\"’']\s*,?\s*)(?:said|says|added|explained|explains|wrote)\s+(?:the\s+)?"
     r"[\w’'.\- ]{1,40}?\s*[.!]?\s*$", re.I)
 _DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .,]{0,40}\s*)?\(\s*\w[\w ]{0,20}\)\s*[-—–]+\s*|"
                        r"^\s*[A-Z]{3,}[A-Z ,.]{0,30}\s*[-—–]+\s*")
@@ -140,7 +149,7 @@ def content_words(text: str) -> list[str]:
     words = []
     for raw in re.findall(r"[a-z][a-z’'\-]*", text.lower().replace("’s", "").replace("'s", "")):
         for word in raw.split("-"):
-            word = word.strip("’'")
+            word = re.split(r"[’']", word.strip("’'"))[0]  # "we’re" -> "we", "don’t" -> "don"
             if len(word) < 3 or word in STOP:
                 continue
             if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -208,7 +217,8 @@ def _phrase_before(prefix: str, lower: bool) -> list[str]:
             return [low]
         if not _is_namey(tok, lower) or len(phrase) >= 7:
             break
-        if lower and (len(phrase) >= 5 or (low.endswith(("ed", "ing")) and low not in ROLE_WORDS)):
+        if lower and (len(phrase) >= 5 or (low.endswith(("ed", "ing")) and low not in ROLE_WORDS
+                                           and not sides_in(" ".join([tok, *phrase])))):
             break  # no capitals to go by: keep lower-cased subjects short and verb-free
         phrase.insert(0, tok)
     while phrase and phrase[0].lower() in {"of", "for", "and", "the", "a", "an", "this", "that"}:
@@ -256,16 +266,31 @@ def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
         return before
     tail = re.split(r"[.!?;]", text[match.end():])[0]
     if prefix.endswith(",") and len(tail.split()) > 6:
-        # 'the hospital's chief executive, tom reyes, said the ...': an appositive subject
+        # an appositive subject: 'the hospital's chief executive, tom reyes, said the ...'
+        # or 'Tom Moriarty, Albertsons' General Counsel, said, ...'
         inner = prefix[:-1].rstrip()
+        first, comma, described = inner.rpartition(",")
+        person = _phrase_before(first, lower) if comma else []
+        roles = [t for t in _TOKEN_RE.findall(described) if t.lower() not in STOP and t[:1].isalnum()]
+        if _is_person_name(person, lower) and any(t.lower().rstrip(".") in ROLE_WORDS for t in roles):
+            return roles + person  # 'Tom Moriarty, Albertsons' General Counsel and Chief Policy Officer,'
         name = _phrase_before(inner, lower)
         if name:
             head = inner[: inner.rfind(name[0])].rstrip()
-            description = _phrase_before(head[:-1], lower) if head.endswith(",") else []
-            return description + name
+            other = _phrase_before(head[:-1], lower) if head.endswith(",") else []
+            if other and _is_person_name(other, lower) and not _is_person_name(name, lower):
+                return name + other  # description, then the name it describes
+            return other + name
     if re.search(r"[,”\"’']$", prefix):
         return _phrase_after(text[match.end():], lower)  # '..., said Wang.'
     return []
+
+
+def _is_person_name(tokens: list[str], lower: bool) -> bool:
+    """'Tom Moriarty': two or three capitalised words, none of them a role or a side."""
+    return 2 <= len(tokens) <= 3 and all(
+        (lower or t[:1].isupper()) and t.lower().rstrip(".") not in ROLE_WORDS and not sides_in(t)
+        and not t.lower().endswith(("’s", "'s")) for t in tokens)
 
 
 def _org_side(description: str) -> str | None:
@@ -288,6 +313,8 @@ def find_speaker(text: str, ctx: _Context) -> tuple[Speaker | None, int]:
     for match in _VERB_RE.finditer(text):
         if any(a <= match.start() < b for a, b in quoted):
             continue
+        if match.group(1).lower() == "agreed" and not re.match(r"\s+(?:that|to|on|with)\b", text[match.end():]):
+            continue  # 'the companies' agreed merger': an adjective, nobody speaking
         before = _speaker_phrase(text, match, ctx.lower)
         if not before:
             continue
@@ -333,13 +360,16 @@ def _collect_names(lines: list[Line], ctx: _Context) -> None:
             continue
         for m in _MENTION_RE.finditer(line.text):
             name = m.group("name").strip()
-            name = re.sub(r"\s+(?:And|Said|Says|The)$", "", name)
+            name = re.sub(r"(?:\s+(?:And|Said|Says|The|Remarks|Statement|Press|Briefing|Interview|Call|"
+                          r"Meeting|Visit|Readout|Speech|Holds|Meets))+$", "", name)
             while name.split() and name.split()[0].lower() in ROLE_WORDS:  # 'Councilor Wang Yi'
                 name = name.split(" ", 1)[1] if " " in name else ""
             if len(name.split()) < 2:
                 continue
             ctx.full_names[name] += 1
             side = (sides_in(line.text[max(0, m.start() - 20): m.start("name")]) or [None])[0]
+            after = re.match(r"\s+of\s+(?:the\s+)?([\w’'. ]{2,40})", line.text[m.end("name"):])
+            side = side or (sides_in(after.group(1)) or [None])[0] if after else side
             if side and name not in ctx.name_sides:
                 ctx.name_sides[name] = side
     for line in lines:  # speakers' own full names ('..., says sarah flower')
@@ -435,6 +465,11 @@ def _iso_date(text: str) -> str | None:
     return f"{int(match.group(6)):04d}-{month:02d}-{int(match.group(5)):02d}"
 
 
+_NOT_ACTORS = frozenset("there it this that what which who these those everything nothing something".split())
+# 'will always be', 'will see', 'will not': no action anyone committed to
+_NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|have|get|happen|remain|continue to be)\b(?!\s+\w+ing\b)", re.I)
+
+
 def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
     steps: list[NextStep] = []
     quoted = _quoted_spans(line.text)
@@ -442,12 +477,18 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
         for match in cue.finditer(line.text):
             if any(a <= match.start() < b for a, b in quoted):
                 continue
-            actor = _subject_before(line.text[: match.start()], lower)
-            if actor is None and speaker is not None and certainty != "scheduled":
-                actor = speaker.name
+            prefix = line.text[: match.start()]
+            actor = _subject_before(prefix, lower)
+            if actor is None and speaker is not None:
+                # 'we will ...' in a statement or a transcript turn: the speaker commits
+                person = re.search(r"\b(we|i)(?:’|')?\s*$", prefix, re.I)
+                if person or certainty != "scheduled":
+                    actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
+                        else speaker.name
             action = re.split(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4})|,\s*[”\"]",
                               line.text[match.end():])[0].strip()
-            if actor is None or len(action.split()) < 2 or len(action.split()) > 30:
+            if actor is None or len(action.split()) < 2 or len(action.split()) > 30 \
+                    or actor.lower() in _NOT_ACTORS or _NOT_AN_ACTION.match(action):
                 continue
             action, timing = _split_timing(action)
             steps.append(NextStep(actor=_title(actor, lower), action=action, timing=timing,
@@ -456,19 +497,12 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             break
         if steps:
             break
-    for match in _DEMAND_RE.finditer(line.text):
-        if any(a <= match.start() < b for a, b in quoted):
-            continue
-        action = re.split(r",|\s+(?:caused by|because)\b", match.group("action"))[0].strip()
-        if len(action.split()) < 2:
-            continue
-        action, timing = _split_timing(action)
-        actor = re.sub(r"^the\s+", "", match.group("actor").strip(), flags=re.I)
-        if actor.lower() in OBJECT_PRONOUNS:
-            continue
-        steps.append(NextStep(actor=_title(actor, lower), action=action, timing=timing,
-                              date=_iso_date(line.text), certainty="demanded",
-                              evidence=[line.id]))
+    if not steps and (match := _DATED_EVENT.search(line.text)):
+        action, timing = _split_timing(match.group("action").strip())
+        actor = re.sub(r"^the\s+", "", match.group("actor"), flags=re.I)
+        steps.append(NextStep(actor=actor[:1].upper() + actor[1:], action=action, timing=timing,
+                              date=_iso_date(line.text), certainty="scheduled", evidence=[line.id]))
+    # Demands ("urged X to ...") and worries ("is considering ...") are positions, not steps.
     return steps
 
 
@@ -584,6 +618,22 @@ def label_issue(topic: str, texts: list[str]) -> str:
 # ---------------------------------------------------------------- the engine
 
 
+_STANCE = re.compile(
+    r"\b(?:must|should|will not|won[’']t|cannot|can[’']t|unacceptable|illegal|insist\w*|demand\w*|refus\w*|"
+    r"reject\w*|oppos\w*|support\w*|condemn\w*|warn\w*|accus\w*|violat\w*|threat\w*|never|breach\w*|"
+    r"deplor\w*|protest\w*|agree\w*|commit\w*|goal|aim|objective|priority|concern\w*)\b", re.I)
+_HEDGE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[’']t know|i don[’']t think|"
+                    r"i haven[’']t|inaudible|that[’']s what)\b", re.I)
+
+
+def _telling(text: str, centrality: float) -> float:
+    """How much a statement tells a reader: central to the text, a stance (must, reject,
+    warn...), a side named, a number; hedges and short asides tell little."""
+    score = 2 * centrality + 0.8 * bool(_STANCE.search(text)) + 0.6 * bool(sides_in(text))
+    score += 0.4 * bool(re.search(r"\d", text)) - 1.5 * bool(_HEDGE.search(text))
+    return score - (len(text.split()) < 10) - 0.5 * (len(text.split()) > 45)
+
+
 def _centrality(lines: list[Line]) -> dict[str, float]:
     words = {line.id: set(content_words(line.text)) for line in lines}
     df: Counter = Counter(w for ws in words.values() for w in ws)
@@ -591,7 +641,28 @@ def _centrality(lines: list[Line]) -> dict[str, float]:
     for line in lines:
         ws = words[line.id]
         scores[line.id] = sum(math.log(df[w]) for w in ws if df[w] > 1) / (1 + math.sqrt(len(ws)))
-    return scores
+    top = max(scores.values(), default=0.0) or 1.0
+    return {sid: value / top for sid, value in scores.items()}
+
+
+_FILLER = re.compile(r"^(?:(?:yeah|yes|no|well|look|so|okay|ok|and|but|i mean|you know|again|now)\b[,.]?\s+)+", re.I)
+_GREETING = re.compile(r"^\W*(?:just\s+)?(?:met|meeting|spoke|speaking|talked)\s+(?:with|to)\b|^\W*(?:thank you|thanks|good (?:morning|afternoon|evening))\b", re.I)
+
+
+def _turn_statement(text: str, lower: bool) -> str | None:
+    """A transcript or statement sentence as a position, or None when it says too little
+    (a question, a greeting, a few words)."""
+    text = _FILLER.sub("", strip_label(text, lower)).strip()
+    if text.endswith("?") or len(text.split()) < 8 or _GREETING.search(text):
+        return None
+    return text[:1].upper() + text[1:]
+
+
+def _says_little(text: str) -> bool:
+    """'Blinken said, “Just met with ...' : an attribution around a greeting or meeting."""
+    quoted = _quoted_spans(text)
+    inner = text[quoted[0][0]:quoted[0][1]] if quoted else ""
+    return bool(inner) and _GREETING.search(inner) is not None and len(inner.split()) <= 12
 
 
 def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
@@ -599,17 +670,39 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         return Notes()
     lower = is_lower_cased(lines)
     ctx = _Context(lower=lower)
-    _collect_names(lines, ctx)
+    _collect_names(lines + ([Line("title", title)] if title else []), ctx)
     centrality = _centrality(lines)
     notes = Notes()
     actors: dict[str, Actor] = {}
     prev_speaker: Speaker | None = None
+    turn: Speaker | None = None  # the transcript speaker whose turn this is
+    in_question = False
+    asked: set[str] = set()  # questions: nobody's position, never the lead
+    labelled = False  # a transcript: its turns are labelled with their speakers
+    author = document_voice(title, lines[0].text)
     for line in lines:
-        speaker, _ = find_speaker(line.text, ctx)
+        label = transcript_label(line.text, lower)
+        labelled = labelled or label is not None
+        if label:
+            in_question = label[1]
+            turn = None if in_question else _label_speaker(label[0], ctx)
+            ctx.last_person = ctx.last_speaker = turn or ctx.last_speaker
+        if in_question or line.text.rstrip().endswith("?"):
+            asked.add(line.id)
+        if in_question:
+            continue  # a reporter's question is not anybody's position
+        spoken = strip_label(line.text, lower) if label else line.text
+        speaker, _ = find_speaker(spoken, ctx)
+        voice = heading_voice(line.heading) or author
         if speaker and speaker.side is None and line.heading:
             heading_sides = sides_in(line.heading)
             if len(heading_sides) == 1:
                 speaker = Speaker(speaker.name, speaker.description, heading_sides[0])
+        text = compress_statement(spoken) if speaker else None
+        if speaker is None and (turn or voice):
+            # a transcript turn, or a statement or readout speaking in its own voice
+            speaker = turn or Speaker(voice, voice, voice)
+            text = _turn_statement(spoken, lower)
         if speaker:
             ctx.last_speaker = speaker
             if not _is_role(speaker.name) and not speaker.side == speaker.name:
@@ -618,7 +711,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             actor.side = actor.side or speaker.side
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
-            text = compress_statement(line.text)
+        if speaker and text and not _says_little(spoken):
             # 'He said ...' -> 'Sergei Vershinin said ...': a brief's reader has no antecedent
             text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
                           speaker.name, text)
@@ -626,11 +719,11 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                                             evidence=[line.id]))
         quote_speaker = speaker or (prev_speaker if line.text.lstrip()[:1] in "“\"‘`" else None)
         if quote_speaker:
-            for text in find_quotes(line.text):
-                notes.quotes.append(Quote(speaker=quote_speaker.name, text=text, evidence=[line.id]))
+            for quote in find_quotes(line.text):
+                notes.quotes.append(Quote(speaker=quote_speaker.name, text=quote, evidence=[line.id]))
         notes.next_steps.extend(find_next_steps(line, lower, speaker))
         if _AGREE_RE.search(line.text) and not _NEGATION_RE.search(line.text):
-            notes.agreements.append(Point(text=compress_statement(line.text), evidence=[line.id]))
+            notes.agreements.append(Point(text=compress_statement(spoken), evidence=[line.id]))
         prev_speaker = speaker or (prev_speaker if quote_speaker else None)
     for name, actor in actors.items():
         actor.aliases = sorted(ctx.aliases.get(name, set()))
@@ -639,15 +732,25 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     for pos in notes.positions:
         pos.side = pos.side or actors[pos.actor].side
     # most telling first: a brief shows the head of each list
-    notes.positions.sort(key=lambda p: -centrality[p.evidence[0]])
+    notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]]))
+    if not notes.quotes:
+        # a transcript or statement has no quote marks: its sharpest short sentences are the quotes
+        notes.quotes = [Quote(speaker=p.actor, text=p.text, evidence=p.evidence) for p in notes.positions
+                        if p.actor != p.side and 8 <= len(p.text.split()) <= 30 and _STANCE.search(p.text)
+                        and not _HEDGE.search(p.text) and _verbatim_in(p.text, lines, p.evidence[0])][:4]
     notes.actors = list(actors.values())
     hints = ([title] if title else []) + [lines[0].text]
     notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading]
     for dispute in notes.disputes:
         dispute.issue = label_issue(dispute.issue, texts + ([title] if title else []))
-    ranked = sorted(lines[1:], key=lambda line: -centrality[line.id])
-    lead = [lines[0]] + ranked[:2]
+    told = [line for line in lines if line.id not in asked and len(line.text.split()) >= 6] or lines
+    if labelled and notes.positions:
+        # a transcript opens with a question and small talk: its lead is its most telling answer
+        first = notes.positions[0].evidence[0]
+        told = [line for line in told if line.id == first] + [line for line in told if line.id != first]
+    ranked = sorted(told[1:], key=lambda line: -centrality[line.id])
+    lead = [told[0]] + ranked[:2]
     notes.key_points = [Point(text=line.text, evidence=[line.id]) for line in lead]
     # Notes are read again by later steps: keep each list to what a one-page brief can use,
     # the positions shared fairly between sides, the quotes that read as quotes first.
@@ -688,6 +791,20 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _verbatim_in(text: str, lines: list[Line], sid: str) -> bool:
+    return any(line.id == sid and text in line.text for line in lines)
+
+
+def _label_speaker(label: str, ctx: _Context) -> Speaker:
+    """'Secretary Rubio' (a transcript label) -> Marco Rubio, with his side where known."""
+    tokens = label.split()
+    name, description = _split_description(tokens, ctx.lower)
+    name = _resolve_name(name, ctx)
+    side = (sides_in(description) or [None])[0] if description != name else None
+    side = side or ctx.name_sides.get(name) or (sides_in(name) or [None])[0]
+    return Speaker(_title(name, ctx.lower), description, side)
+
+
 def _is_role(name: str) -> bool:
     """'senior State Department official', 'Chinese side': a description, not a name."""
     words = re.findall(r"[a-z]+", name.lower())
@@ -701,7 +818,8 @@ def compose_brief(notes: Notes) -> dict:
     bluf_points = notes.key_points[:1]
     if bluf_points and len(bluf_points[0].text.split()) < 14 and len(notes.key_points) > 1:
         bluf_points = notes.key_points[:2]
-    bluf = " ".join(_sentence_case(p.text) for p in bluf_points) or "No statements found."
+    bluf = " ".join(_sentence_case(_FILLER.sub("", strip_label(p.text, False))) for p in bluf_points) \
+        or "No statements found."
     sides: dict[str, Side] = {}
     counts: Counter = Counter()
     for pos in notes.positions:
@@ -730,11 +848,12 @@ def compose_brief(notes: Notes) -> dict:
             # the label the notes gave this topic (made with the title in view), else a new one
             known = next((d.issue for d in notes.disputes if dispute.issue in d.issue.lower()), None)
             dispute.issue = known or label_issue(dispute.issue, texts)
+    bluf, bluf_ids = _with_sides(bluf, [i for p in bluf_points for i in p.evidence], ordered, disputes)
     steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])
     quotes = sorted(notes.quotes, key=lambda q: abs(len(q.text.split()) - 18))
     draft = BriefDraft(
         bluf=bluf,
-        bluf_evidence=[i for p in bluf_points for i in p.evidence],
+        bluf_evidence=bluf_ids,
         sides=ordered,
         agreements=notes.agreements,
         disputes=disputes,
@@ -742,6 +861,44 @@ def compose_brief(notes: Notes) -> dict:
         quotes=quotes,
     )
     return draft.model_dump()
+
+
+_CLAUSE_END = re.compile(r",\s+(?=(?:which|who|whose|while|but|as|after|before|because|although|adding|"
+                         r"saying|according)\b)|;\s+|\s+[–—]\s+")
+
+
+def _clause(text: str, names: list[str]) -> str | None:
+    """The head clause of a statement, as a sentence, when it is short (up to 32 words,
+    whole words, quotes closed) and names who speaks (one of ``names``); else None."""
+    head = _CLAUSE_END.split(text, 1)[0].strip()
+    head = re.sub(r"^(?:but|and|so|yet|or|also)\s+", "", head, flags=re.I)
+    if not 6 <= len(head.split()) <= 32 or head.count("“") != head.count("”") or head.count('"') % 2:
+        return None
+    speaker_part = re.split(r"[“\"]", head, 1)[0]  # who speaks stands before the quote
+    if not any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", speaker_part, re.I) for n in names):
+        return None
+    head = head[:1].upper() + head[1:]
+    return head if head[-1] in ".!?”\"" else head.rstrip(",;:") + "."
+
+
+def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple[str, list[str]]:
+    """The bottom line: what happened (the lead), then where each of the two main sides
+    stands, in a sentence of its own that names it: its stance in the first dispute, else
+    its first position that does."""
+    stands = []
+    for side in sides[:2]:
+        names = [side.name, *(a.split()[-1] for a in side.actors), *side_words(side.name)]
+        names = [n for n in names if len(n) > 2]
+        stance = next((s for d in disputes[:1] for s in d.stances if s.side == side.name), None)
+        for point in ([stance] if stance else []) + list(side.positions):
+            clause = _clause(point.text, names)
+            if clause and not any(e in ids for e in point.evidence):
+                stands.append((clause, point.evidence))
+                break
+    if len(stands) < 2:
+        return lead, ids
+    return " ".join([lead] + [clause for clause, _ in stands]), \
+        ids + [e for _, evidence in stands for e in evidence if e not in ids]
 
 
 def condense_notes(notes: Notes) -> Notes:

@@ -172,12 +172,46 @@ def _is_boundary(p: str, m: re.Match[str], nxt: str, lowercase: bool) -> bool:
     return True
 
 
+MAX_QUOTE_CHARS = 1200  # a longer "quotation" is more likely a stray quote mark: split inside it
+
+
+def quotations(paragraph: str) -> list[tuple[int, int]]:
+    """``(open, close)`` offsets of the double-quoted passages in ``paragraph``.
+
+    Curly quotes pair by nesting depth; straight ones alternate open/close. A quotation
+    left open runs to the paragraph's end (a quote that goes on in the next paragraph
+    opens it again there). Passages over ``MAX_QUOTE_CHARS`` are not returned.
+    """
+    spans: list[tuple[int, int]] = []
+    depth, opened, straight_open = 0, -1, -1
+    for i, c in enumerate(paragraph):
+        if c == "“":
+            if depth == 0 and straight_open < 0:
+                opened = i
+            depth += 1
+        elif c == "”" and depth:
+            depth -= 1
+            if depth == 0 and straight_open < 0:
+                spans.append((opened, i))
+        elif c == '"' and depth == 0:
+            if straight_open < 0:
+                straight_open = i
+            else:
+                spans.append((straight_open, i))
+                straight_open = -1
+    start = opened if depth else straight_open
+    if start >= 0:
+        spans.append((start, len(paragraph)))
+    return [(a, b) for a, b in spans if b - a <= MAX_QUOTE_CHARS]
+
+
 def split_sentences(paragraph: str, *, lowercase: bool | None = None) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of each sentence in ``paragraph``.
 
     Offsets index into ``paragraph``; each span is stripped of surrounding whitespace.
     ``lowercase`` forces (True) or disables (False) the lower-cased-text rules; by default
-    they apply when fewer than 2% of the paragraph's letters are uppercase.
+    they apply when fewer than 2% of the paragraph's letters are uppercase. A sentence
+    never ends inside a quotation: a quote of several sentences stays one citable unit.
     """
     start = len(paragraph) - len(paragraph.lstrip())
     end_all = len(paragraph.rstrip())
@@ -187,11 +221,14 @@ def split_sentences(paragraph: str, *, lowercase: bool | None = None) -> list[tu
         lowercase = _is_lowercased(paragraph)
 
     spans: list[tuple[int, int]] = []
+    quoted = quotations(paragraph) if ('"' in paragraph or "“" in paragraph) else []
     next_token = _NEXT_TOKEN.match
     for m in _CANDIDATE.finditer(paragraph, start, end_all):
         after = m.end()  # < end_all: the paragraph ends in a non-space character
         if not lowercase and paragraph[after].islower():
             continue  # fast path: in normal text a sentence never starts lowercase
+        if quoted and any(a < m.start() and b >= m.end(2) for a, b in quoted):
+            continue  # inside a quotation that does not close in this candidate
         nm = next_token(paragraph, after)
         if not _is_boundary(paragraph, m, nm.group(), lowercase):
             continue
@@ -272,12 +309,15 @@ def _is_boilerplate(text: str) -> bool:
     return len(text) <= 60 and _BOILERPLATE.fullmatch(text.strip()) is not None
 
 
-def _heading_like(par: str) -> bool:
-    return (
-        "\n" not in par
-        and len(par.split()) <= 12
-        and _ENDS_SENTENCE.search(par) is None
-    )
+def _heading_like(par: str, first: bool = False) -> bool:
+    """A line standing alone: no sentence punctuation at its end, short (a headline, the
+    first paragraph, may run longer), or a label such as "Moscow:" over a section."""
+    if "\n" in par:
+        return False
+    words = len(par.split())
+    if par.endswith(":") and words <= 4:
+        return True
+    return words <= (25 if first else 12) and _ENDS_SENTENCE.search(par) is None
 
 
 def _txt_blocks(text: str) -> list[tuple[str, str]]:
@@ -287,7 +327,7 @@ def _txt_blocks(text: str) -> list[tuple[str, str]]:
     for i, par in enumerate(pars):
         if _is_boilerplate(par):
             blocks.append(("skip", par))
-        elif i + 1 < len(pars) and _heading_like(par):
+        elif i + 1 < len(pars) and _heading_like(par, first=i == 0):
             blocks.append(("title" if i == 0 else "heading", par))
         else:
             blocks.append(("para", par))

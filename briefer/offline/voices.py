@@ -1,0 +1,75 @@
+"""Who speaks in a sentence that names no speaker: the voice of the document.
+
+Three kinds of text carry their speaker outside the sentence:
+- transcripts label each turn (``SECRETARY RUBIO:``, ``QUESTION:``) and every sentence
+  until the next label is that speaker's;
+- readouts put each government's account under a heading that names it (``Moscow:``);
+- statements and press releases speak for their author, named after the dateline
+  (``BOISE, ID - Albertsons Companies today filed ...``) or in a "Readout of"/"Statement
+  by" headline.
+Rules are about these genres in general, never about one document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import sides_in
+
+QUESTIONERS = frozenset("question q reporter reporters moderator audience participant journalist questioner".split())
+_LABEL = re.compile(r"^\s*(?P<label>[A-Z][A-Z.’'\- ]{0,40}[A-Z.]|Q|(?:Mr|Ms|Mrs|Dr)\.? [A-Z][a-z]+)\s*:\s+(?=\S)")
+_LOWER_LABEL = re.compile(r"^\s*(?P<label>[a-z][a-z.’'\- ]{0,30}[a-z.])\s*:\s+(?=\S)")
+_NOT_IN_LABEL = frozenset("""said says told asked added continued wrote noted he she they it we i you this that
+there here the a an and but or note update editor photo image video source read more""".split())
+_DATELINE_ORG = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z.]*(?:[ ,]+[A-Z][A-Za-z.]*)*\s*[-–—]+\s*)?"  # BOISE, ID -
+    r"(?P<org>(?:The\s+)?[A-Z][\w&.’'\-]*(?:\s+(?:[A-Z][\w&.’'\-]*|of|and|&))*?)"
+    r"(?:\s*\([A-Z:\w ]+\))?\s+(?:today|on\s+\w+day)\s+(?:announced|filed|said|released|issued|reported|"
+    r"welcomed|condemned|launched|agreed|confirmed|published|responded|urged|called)\b")
+_LOWER_DATELINE_ORG = re.compile(  # lower-cased text: the dateline's dash is the only anchor
+    r"^\s*[a-z][a-z.]*(?:[ ,]+[a-z][a-z.]*){0,3}\s*[-–—]+\s*(?P<org>(?:the\s+)?[a-z][\w&.’'\-]*(?:\s+[a-z][\w&.’'\-]*){0,3}?)"
+    r"\s+(?:today|on\s+\w+day)\s+(?:announced|filed|said|released|issued|reported|welcomed|condemned|launched)\b")
+_HEADLINE_VOICE = re.compile(
+    r"^(?:readout of|statement (?:by|from|of)|joint statement (?:by|of|from|on)|remarks (?:by|of)|"
+    r"press release:?)\s+(?P<who>.+)", re.I)
+
+
+def transcript_label(text: str, lower: bool) -> tuple[str, bool] | None:
+    """``(speaker, is_question)`` for a sentence opening a transcript turn, else None."""
+    match = _LABEL.match(text) or (_LOWER_LABEL.match(text) if lower else None)
+    if not match:
+        return None
+    label = match.group("label").strip().rstrip(".")
+    words = re.findall(r"[\w’']+", label.lower())
+    if not words or len(words) > 4 or any(w in _NOT_IN_LABEL for w in words):
+        return None
+    if not lower and len(words) == 1 and not label.isupper():
+        return None  # 'Moscow: ...' inline is a place, not a speaker
+    if words[0] in QUESTIONERS:
+        return label, True
+    return " ".join(w.capitalize() for w in label.split()), False
+
+
+def strip_label(text: str, lower: bool) -> str:
+    match = _LABEL.match(text) or (_LOWER_LABEL.match(text) if lower else None)
+    return text[match.end():] if match else text
+
+
+def heading_voice(heading: str | None) -> str | None:
+    """The side a readout section speaks for: a short heading naming one place or body."""
+    if not heading or len(heading.split()) > 3:
+        return None
+    sides = sides_in(heading)
+    return sides[0] if len(sides) == 1 else None
+
+
+def document_voice(title: str | None, first: str | None) -> str | None:
+    """The author a statement speaks for: the organisation after its dateline, or the
+    first side named in a "Readout of"/"Statement by" headline."""
+    if first and (match := _DATELINE_ORG.match(first) or _LOWER_DATELINE_ORG.match(first)):
+        org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
+        return (sides_in(org) or [" ".join(w[:1].upper() + w[1:] for w in org.split())])[0]
+    if title and (match := _HEADLINE_VOICE.match(title.strip())):
+        sides = sides_in(match.group("who"))
+        return sides[0] if sides else None
+    return None
