@@ -34,7 +34,8 @@ SPEECH_VERBS = (
     "asserted|acknowledged|confirmed|confirms|reiterated|underscored|underscores|pointed out|"
     "protested|deplored|opposed|welcomed|welcomes|agreed|threatened|maintained|explained|"
     "wrote|tweeted|replied|responded|countered|complained|praised|blamed|suggested|proposed|"
-    "signaled|signalled|conceded|admitted|revealed|believes|believed|thinks|explains"
+    "signaled|signalled|conceded|admitted|revealed|believes|believed|thinks|explains|"
+    "accuse|insist|warn|demand|reject|deny|urge|argue|claim|maintain|oppose|condemn|vow|pledge"
 )
 _VERB_RE = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
 _TOKEN_RE = re.compile(r"[\w’'.\-]+|[^\w\s]")
@@ -261,6 +262,7 @@ def _resolve_name(name: str, ctx: _Context) -> str:
 def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
     """Tokens naming who speaks through the verb at ``match`` ([] when none)."""
     prefix = text[: match.start()].rstrip()
+    prefix = re.sub(r"\s+and\s+(?:its|their|his|her)\s+(?:allies|partners|supporters|backers)$", "", prefix)
     before = _phrase_before(prefix, lower)
     if before:
         return before
@@ -550,6 +552,11 @@ def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = 
         stances.sort(key=lambda s: -len(by_side[s.side]))
         disputes.append(Dispute(issue=topic, stances=stances))
         excluded.add(topic)
+    paired = {frozenset(s.side for s in d.stances) for d in disputes}
+    for dispute in _accusations(by_side, used, excluded):
+        # a charge between two sides that no dispute above already sets against each other
+        if len(disputes) < limit and not any(frozenset(s.side for s in dispute.stances) <= p for p in paired):
+            disputes.append(dispute)
     if not disputes and hints and _CONFLICT_RE.search(" ".join(hints)):
         fallback = _main_topic_dispute(by_side, hints, excluded)
         if fallback:
@@ -561,6 +568,28 @@ _CONFLICT_RE = re.compile(
     r"\b(?:accus\w*|reject\w*|denied|denies|deny|clash\w*|disput\w*|condemn\w*|protest\w*|"
     r"critici[sz]\w*|oppos\w*|blam\w*|refus\w*|dismiss\w*|rebuff\w*|retaliat\w*|"
     r"tension\w*|standoff|at odds|feud\w*|row over|spat|fail\w* to agree|split over)\b", re.I)
+
+
+def _accusations(by_side: dict, used: set[int], excluded: set[str]) -> list[Dispute]:
+    """'The United States accuses Iran of seeking a bomb' / 'Iran insists its program is
+    peaceful': one side's charge against another that names it, and the named side's
+    statement sharing most of its subject words."""
+    found = []
+    for side, items in by_side.items():
+        for pos, words in items:
+            if id(pos) in used or not _CONFLICT_RE.search(pos.text):
+                continue
+            for other in sides_in(pos.text):
+                answers = [(len((words & w) - excluded), p) for p, w in by_side.get(other, []) if id(p) not in used]
+                shared, answer = max(answers, key=lambda a: a[0], default=(0, None))
+                if other == side or answer is None or shared < 1:
+                    continue
+                topic = sorted((words & set(content_words(answer.text))) - excluded)[0]
+                used.update({id(pos), id(answer)})
+                found.append(Dispute(issue=topic, stances=[Stance(side=side, text=pos.text, evidence=list(pos.evidence)),
+                                                           Stance(side=other, text=answer.text, evidence=list(answer.evidence))]))
+                break
+    return found
 
 
 def _is_plan(text: str) -> bool:
@@ -679,6 +708,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     in_question = False
     asked: set[str] = set()  # questions: nobody's position, never the lead
     labelled = False  # a transcript: its turns are labelled with their speakers
+    own_words: set[str] = set()  # sentences a transcript speaker says in their own words
+    previous: Line | None = None
     author = document_voice(title, lines[0].text)
     for line in lines:
         label = transcript_label(line.text, lower)
@@ -703,6 +734,13 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             # a transcript turn, or a statement or readout speaking in its own voice
             speaker = turn or Speaker(voice, voice, voice)
             text = _turn_statement(spoken, lower)
+            if turn and text:
+                own_words.add(line.id)
+        elif speaker and speaker.side is None and prev_speaker and prev_speaker.name == prev_speaker.side \
+                and _GOVERNMENT_ROLE.search(speaker.description):
+            # 'Iran says ... . Foreign Minister Zarif told reporters ...': the minister of the
+            # country just quoted (a change of side would name the new one: 'Russian Foreign Minister')
+            speaker = Speaker(speaker.name, speaker.description, prev_speaker.side)
         if speaker:
             ctx.last_speaker = speaker
             if not _is_role(speaker.name) and not speaker.side == speaker.name:
@@ -715,8 +753,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             # 'He said ...' -> 'Sergei Vershinin said ...': a brief's reader has no antecedent
             text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
                           speaker.name, text)
-            notes.positions.append(Position(actor=speaker.name, side=actor.side, text=text,
-                                            evidence=[line.id]))
+            evidence = [line.id]
+            if _BARE_SUBJECT.match(text) and previous is not None and previous.id not in asked:
+                # 'It must never happen again.': the sentence before says what "it" is
+                text = f"{_FILLER.sub('', strip_label(previous.text, lower))} {text}"
+                evidence = [previous.id, line.id]
+            notes.positions.append(Position(actor=speaker.name, side=actor.side, text=text, evidence=evidence))
         quote_speaker = speaker or (prev_speaker if line.text.lstrip()[:1] in "“\"‘`" else None)
         if quote_speaker:
             for quote in find_quotes(line.text):
@@ -725,6 +767,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         if _AGREE_RE.search(line.text) and not _NEGATION_RE.search(line.text):
             notes.agreements.append(Point(text=compress_statement(spoken), evidence=[line.id]))
         prev_speaker = speaker or (prev_speaker if quote_speaker else None)
+        previous = line
     for name, actor in actors.items():
         actor.aliases = sorted(ctx.aliases.get(name, set()))
         if actor.side is None:
@@ -734,9 +777,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     # most telling first: a brief shows the head of each list
     notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]]))
     if not notes.quotes:
-        # a transcript or statement has no quote marks: its sharpest short sentences are the quotes
+        # a transcript has no quote marks: its speakers' sharpest short sentences are the quotes
         notes.quotes = [Quote(speaker=p.actor, text=p.text, evidence=p.evidence) for p in notes.positions
-                        if p.actor != p.side and 8 <= len(p.text.split()) <= 30 and _STANCE.search(p.text)
+                        if p.evidence[0] in own_words and 8 <= len(p.text.split()) <= 30 and _STANCE.search(p.text)
                         and not _HEDGE.search(p.text) and _verbatim_in(p.text, lines, p.evidence[0])][:4]
     notes.actors = list(actors.values())
     hints = ([title] if title else []) + [lines[0].text]
@@ -793,6 +836,13 @@ def _sentence_case(text: str) -> str:
 
 def _verbatim_in(text: str, lines: list[Line], sid: str) -> bool:
     return any(line.id == sid and text in line.text for line in lines)
+
+
+# A subject that needs the sentence before it: 'It ...', 'This ...', 'The move ...'.
+_BARE_SUBJECT = re.compile(r"^[“\"]?(?:it|this|that|these|those|they|such|the (?:move|decision|step|plan|"
+                           r"measure|incident|two sides|same))\b(?!\s+(?:is|was)\s+(?:agreed|expected))", re.I)
+_GOVERNMENT_ROLE = re.compile(r"\b(?:minister|president|premier|chancellor|spokes\w+|ambassador|envoy|"
+                              r"secretary|official|diplomat|negotiator)\b", re.I)
 
 
 def _label_speaker(label: str, ctx: _Context) -> Speaker:
