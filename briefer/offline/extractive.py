@@ -552,7 +552,7 @@ def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = 
         stances.sort(key=lambda s: -len(by_side[s.side]))
         disputes.append(Dispute(issue=topic, stances=stances))
         excluded.add(topic)
-    paired = {frozenset(s.side for s in d.stances) for d in disputes}
+    paired = {frozenset(s.side for s in d.stances) for d in disputes if len(d.stances) == 2}
     for dispute in _accusations(by_side, used, excluded):
         # a charge between two sides that no dispute above already sets against each other
         if len(disputes) < limit and not any(frozenset(s.side for s in dispute.stances) <= p for p in paired):
