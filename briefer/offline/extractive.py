@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..schema import Actor, Dispute, NextStep, Notes, Point, Position, Quote, Stance
+from ..text.ingest import split_sentences
 from .gazetteer import canonical_token, side_words, sides_in
 from .voices import document_voice, heading_voice, strip_label, transcript_label
 
@@ -242,7 +243,8 @@ def _phrase_after(suffix: str, lower: bool) -> list[str]:
 def _title(text: str, lower: bool) -> str:
     if not lower:
         return text
-    return " ".join(w if w in {"of", "for", "and"} else w[:1].upper() + w[1:] for w in text.split())
+    return " ".join(w if w in {"of", "for", "and", "at", "from", "in", "on", "the"} else w[:1].upper() + w[1:]
+                    for w in text.split())
 
 
 def _resolve_name(name: str, ctx: _Context) -> str:
@@ -445,6 +447,11 @@ def _subject_before(prefix: str, lower: bool) -> str | None:
     phrase = _phrase_before(prefix, lower)
     if not phrase or phrase[0] in PRONOUNS:
         return None
+    # 'nurses at St. Mary's Hospital will strike': the nurses strike, not the hospital
+    head = re.search(r"(?:^|\s)([A-Za-z][\w’'\-]+)\s+(?:at|of|from|for)\s*$",
+                     prefix[: prefix.rfind(phrase[0])] if phrase[0] in prefix else "")
+    if head and head.group(1).lower() not in STOP and not sides_in(head.group(1)):
+        return f"{head.group(1)} {prefix[head.end(1):].strip()}"
     return " ".join(phrase)
 
 
@@ -511,16 +518,27 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
 # ---------------------------------------------------------------- disputes
 
 
+def _own_words(pos: Position) -> str:
+    """A position's own sentence: without the antecedent brought in to explain its 'it'."""
+    if len(pos.evidence) < 2:
+        return pos.text
+    spans = split_sentences(pos.text)
+    return pos.text[spans[-1][0]:] if spans else pos.text
+
+
+_SPEECH_WORDS = frozenset(w for verb in SPEECH_VERBS.split("|") for w in content_words(verb))
+
+
 def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = (),
                   hints: list[str] = ()) -> list[Dispute]:
     """Disputes: subjects on which positions of two or more sides meet."""
     by_side: dict[str, list[tuple[Position, set[str]]]] = {}
     for pos in positions:
         side = pos.side or pos.actor
-        by_side.setdefault(side, []).append((pos, set(content_words(pos.text))))
+        by_side.setdefault(side, []).append((pos, set(content_words(_own_words(pos)))))
     if len(by_side) < 2:
         return []
-    excluded = set(GENERIC_TOPIC_WORDS)
+    excluded = set(GENERIC_TOPIC_WORDS) | _SPEECH_WORDS  # a subject, never 'demanded' or 'warned'
     for side in by_side:
         excluded |= side_words(side) | {canonical_token(w) for w in side_words(side)}
         excluded |= set(content_words(side))
@@ -710,6 +728,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     labelled = False  # a transcript: its turns are labelled with their speakers
     own_words: set[str] = set()  # sentences a transcript speaker says in their own words
     previous: Line | None = None
+    recent: list[Line] = []  # the last three sentences, for antecedents
+    sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, lines[0].text)
     for line in lines:
         label = transcript_label(line.text, lower)
@@ -754,10 +774,16 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
                           speaker.name, text)
             evidence = [line.id]
-            if _BARE_SUBJECT.match(text) and previous is not None and previous.id not in asked:
-                # 'It must never happen again.': the sentence before says what "it" is
-                text = f"{_FILLER.sub('', strip_label(previous.text, lower))} {text}"
-                evidence = [previous.id, line.id]
+            antecedent = None
+            if _BARE_SUBJECT.match(text):  # 'It must never happen again.': the sentence before says what "it" is
+                antecedent = previous
+            elif _BARE_OBJECT.search(text) and len(text.split()) < 16:
+                # '... rejected the accusation.': the other side's last charge or demand
+                antecedent = next((seen for seen in reversed(recent) if sides_of.get(seen.id) != speaker.side
+                                   and (_STANCE.search(seen.text) or _CONFLICT_RE.search(seen.text))), previous)
+            if antecedent is not None and antecedent.id not in asked:
+                text = f"{_FILLER.sub('', strip_label(antecedent.text, lower))} {text}"
+                evidence = [antecedent.id, line.id]
             notes.positions.append(Position(actor=speaker.name, side=actor.side, text=text, evidence=evidence))
         quote_speaker = speaker or (prev_speaker if line.text.lstrip()[:1] in "“\"‘`" else None)
         if quote_speaker:
@@ -768,6 +794,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             notes.agreements.append(Point(text=compress_statement(spoken), evidence=[line.id]))
         prev_speaker = speaker or (prev_speaker if quote_speaker else None)
         previous = line
+        recent = (recent + [line])[-3:]
+        if speaker:
+            sides_of[line.id] = speaker.side
     for name, actor in actors.items():
         actor.aliases = sorted(ctx.aliases.get(name, set()))
         if actor.side is None:
@@ -841,6 +870,12 @@ def _verbatim_in(text: str, lines: list[Line], sid: str) -> bool:
 # A subject that needs the sentence before it: 'It ...', 'This ...', 'The move ...'.
 _BARE_SUBJECT = re.compile(r"^[“\"]?(?:it|this|that|these|those|they|such|the (?:move|decision|step|plan|"
                            r"measure|incident|two sides|same))\b(?!\s+(?:is|was)\s+(?:agreed|expected))", re.I)
+# '... rejected the accusation.': which accusation is in the sentence before
+_BARE_OBJECT = re.compile(r"\b(?:rejected|denied|dismissed|welcomed|condemned|criticized|criticised|disputed|"
+                          r"refuted|echoed|confirmed)\s+(?:the|this|that|these|those|such)\s+(?:accusations?|claims?|"
+                          r"charges?|allegations?|reports?|moves?|decisions?|remarks?|comments?|proposals?|plans?|"
+                          r"ideas?|demands?|offer|statement)\b|\b(?:rejected|denied|dismissed|welcomed)\s+(?:it|them)\b",
+                          re.I)
 _GOVERNMENT_ROLE = re.compile(r"\b(?:minister|president|premier|chancellor|spokes\w+|ambassador|envoy|"
                               r"secretary|official|diplomat|negotiator)\b", re.I)
 

@@ -4,6 +4,7 @@ it passes grounding by construction."""
 
 from __future__ import annotations
 
+from ..text.ingest import split_sentences
 from .extractive import content_words
 
 SAME_STORY = 0.5  # share of the smaller document's headline words the other one repeats
@@ -11,7 +12,9 @@ POINTS_PER_STORY = 4
 
 
 def _headline_words(document: dict) -> set[str]:
-    return set(content_words(f"{document['title']} {document['bluf']}"))
+    # the headline and the lead say what the story is; the rest of a bottom line says who stands where
+    lead = next((document["bluf"][a:b] for a, b in split_sentences(document["bluf"])), "")
+    return set(content_words(f"{document['title']} {lead}"))
 
 
 def _same_story(a: set[str], b: set[str]) -> bool:
