@@ -668,7 +668,8 @@ def label_issue(topic: str, texts: list[str]) -> str:
 _STANCE = re.compile(
     r"\b(?:must|should|will not|won[’']t|cannot|can[’']t|unacceptable|illegal|insist\w*|demand\w*|refus\w*|"
     r"reject\w*|oppos\w*|support\w*|condemn\w*|warn\w*|accus\w*|violat\w*|threat\w*|never|breach\w*|"
-    r"deplor\w*|protest\w*|agree\w*|commit\w*|goal|aim|objective|priority|concern\w*)\b", re.I)
+    r"deplor\w*|protest\w*|agree\w*|commit\w*|goal|aim|objective|priority|concern\w*|has to|have to|"
+    r"needs? to|not (?:our|the [\w’']+|their|its) (?:job|role|responsibility))\b", re.I)
 _HEDGE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[’']t know|i don[’']t think|"
                     r"i haven[’']t|inaudible|that[’']s what)\b", re.I)
 
@@ -696,10 +697,36 @@ _FILLER = re.compile(r"^(?:(?:yeah|yes|no|well|look|so|okay|ok|and|but|i mean|yo
 _GREETING = re.compile(r"^\W*(?:just\s+)?(?:met|meeting|spoke|speaking|talked)\s+(?:with|to)\b|^\W*(?:thank you|thanks|good (?:morning|afternoon|evening))\b", re.I)
 
 
+_ORG_SUFFIX = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|llc|plc|group|holdings)\.?)+$", re.I)
+
+
+def _org_key(name: str) -> str:
+    return _ORG_SUFFIX.sub("", re.sub(r"^the\s+", "", name.strip(), flags=re.I)).lower().rstrip("’'s")
+
+
+def _merge_org_sides(positions: list[Position], actors: list[Actor]) -> None:
+    """'Albertsons Companies' (the dateline's author) and 'Albertsons' (its counsel's
+    employer) are one side: the name first seen stands for both."""
+    first: dict[str, str] = {}
+    for item in [*positions, *actors]:
+        if item.side:
+            item.side = first.setdefault(_org_key(item.side), item.side)
+
+
+def _is_agreement(text: str) -> bool:
+    """An agreement reached, not one missed: no negation in the five words before it
+    ('failed to reach an agreement', 'did not agree')."""
+    match = _AGREE_RE.search(text)
+    if not match:
+        return False
+    before = " ".join(re.findall(r"[\w’']+", text[: match.start()])[-5:] + [match.group(0)])
+    return not _NEGATION_RE.search(before)
+
+
 def _turn_statement(text: str, lower: bool) -> str | None:
     """A transcript or statement sentence as a position, or None when it says too little
     (a question, a greeting, a few words)."""
-    text = _FILLER.sub("", strip_label(text, lower)).strip()
+    text = _DATELINE.sub("", _FILLER.sub("", strip_label(text, lower))).strip()
     if text.endswith("?") or len(text.split()) < 8 or _GREETING.search(text):
         return None
     return text[:1].upper() + text[1:]
@@ -790,7 +817,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             for quote in find_quotes(line.text):
                 notes.quotes.append(Quote(speaker=quote_speaker.name, text=quote, evidence=[line.id]))
         notes.next_steps.extend(find_next_steps(line, lower, speaker))
-        if _AGREE_RE.search(line.text) and not _NEGATION_RE.search(line.text):
+        if _is_agreement(line.text):
             notes.agreements.append(Point(text=compress_statement(spoken), evidence=[line.id]))
         prev_speaker = speaker or (prev_speaker if quote_speaker else None)
         previous = line
@@ -803,6 +830,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             actor.side = ctx.name_sides.get(name)
     for pos in notes.positions:
         pos.side = pos.side or actors[pos.actor].side
+    _merge_org_sides(notes.positions, list(actors.values()))
     # most telling first: a brief shows the head of each list
     notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]]))
     if not notes.quotes:
