@@ -107,7 +107,7 @@ _TIMING_RE = re.compile(
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
     r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months)|"
     r"(?:in|on|by|before|after|until)\s+(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|"
+    r"september|october|november|december)(?:\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?)?(?:,?\s+\d{4})?|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
     r"\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?(?:,?\s+\d{4})?|"
     r"(?:after|before|by|until|ahead of)\s+(?:the\s+)?[\w’'\- ]{2,40}?(?=[,.;]|$)|"
@@ -494,8 +494,9 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                 if person or certainty != "scheduled":
                     actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
                         else speaker.name
-            action = re.split(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4})|,\s*[”\"]",
-                              line.text[match.end():])[0].strip()
+            action = re.split(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
+                              r"|,\s*[”\"]", line.text[match.end():])[0].strip()
+            action = re.sub(r"^be\s+(?=\w+ing\b)", "", action)
             if actor is None or len(action.split()) < 2 or len(action.split()) > 30 \
                     or actor.lower() in _NOT_ACTORS or _NOT_AN_ACTION.match(action):
                 continue
@@ -546,7 +547,10 @@ def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = 
         excluded |= set(content_words(name))
     used: set[int] = set()
     disputes: list[Dispute] = []
-    while len(disputes) < limit:
+    at_odds = bool(hints) and _CONFLICT_RE.search(" ".join(hints)) is not None  # 'traded accusations'
+    for _ in range(limit * 3):
+        if len(disputes) >= limit:
+            break
         score: Counter = Counter()
         sides_of: dict[str, set[str]] = {}
         for side, items in by_side.items():
@@ -560,16 +564,16 @@ def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = 
             break
         candidates.sort(key=lambda c: (-c[0], c[1]))
         topic = candidates[0][1]
-        stances = []
-        for side, items in by_side.items():
-            hits = [pos for pos, words in items if topic in words and id(pos) not in used]
-            if hits:
-                best = hits[0]
-                used.add(id(best))
-                stances.append(Stance(side=side, text=best.text, evidence=list(best.evidence)))
+        excluded.add(topic)
+        picked = [next(pos for pos, words in items if topic in words and id(pos) not in used)
+                  for side, items in by_side.items()
+                  if any(topic in words and id(pos) not in used for pos, words in items)]
+        if not (at_odds or any(_CONFLICT_RE.search(p.text) or _NEGATION_RE.search(p.text) for p in picked)):
+            continue  # sides speaking on one subject without a word of disagreement: no dispute
+        used.update(id(p) for p in picked)
+        stances = [Stance(side=p.side or p.actor, text=p.text, evidence=list(p.evidence)) for p in picked]
         stances.sort(key=lambda s: -len(by_side[s.side]))
         disputes.append(Dispute(issue=topic, stances=stances))
-        excluded.add(topic)
     paired = {frozenset(s.side for s in d.stances) for d in disputes if len(d.stances) == 2}
     for dispute in _accusations(by_side, used, excluded):
         # a charge between two sides that no dispute above already sets against each other
@@ -796,7 +800,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             actor.side = actor.side or speaker.side
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
-        if speaker and text and not _says_little(spoken):
+        if speaker and text and not _says_little(spoken) and not _is_agreement(spoken):
             # 'He said ...' -> 'Sergei Vershinin said ...': a brief's reader has no antecedent
             text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
                           speaker.name, text)
