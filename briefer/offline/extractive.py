@@ -968,6 +968,8 @@ def compose_brief(notes: Notes) -> dict:
     bluf, bluf_ids = _with_sides(bluf, [i for p in bluf_points for i in p.evidence], ordered, disputes)
     steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])
     quotes = sorted(notes.quotes, key=lambda q: abs(len(q.text.split()) - 18))
+    for item in [p for side in ordered for p in side.positions] + [st for d in disputes for st in d.stances]:
+        item.text = shorten(item.text)  # a page holds more items; the footer cites each sentence whole
     draft = BriefDraft(
         bluf=bluf,
         bluf_evidence=bluf_ids,
@@ -982,6 +984,22 @@ def compose_brief(notes: Notes) -> dict:
 
 _CLAUSE_END = re.compile(r",\s+(?=(?:which|who|whose|while|but|as|after|before|because|although|adding|"
                          r"saying|according)\b)|;\s+|\s+[–—]\s+")
+
+
+LONG_ITEM = 34  # words: a statement longer than this shows its head clause
+
+
+def shorten(text: str) -> str:
+    """A long statement's head clause, up to where a 'which', 'while', semicolon or dash
+    begins the next, marked with an ellipsis; whole when it has no such head of 12 words
+    or more, or the cut would leave a quotation open."""
+    if len(text.split()) <= LONG_ITEM:
+        return text
+    for match in _CLAUSE_END.finditer(text):
+        head = text[: match.start()].rstrip(" ,;")
+        if len(head.split()) >= 12 and head.count("“") == head.count("”") and head.count('"') % 2 == 0:
+            return head + " …"
+    return text
 
 
 def _clause(text: str, names: list[str]) -> str | None:
