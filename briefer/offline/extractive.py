@@ -219,6 +219,8 @@ def _phrase_before(prefix: str, lower: bool) -> list[str]:
             return [low]
         if not _is_namey(tok, lower) or len(phrase) >= 7:
             break
+        if lower and low in _TIME_WORDS | {"today", "tonight"}:
+            break  # 'where he was due to appear today accused ...': a time is nobody
         if lower and (len(phrase) >= 5 or (low.endswith(("ed", "ing")) and low not in ROLE_WORDS
                                            and not sides_in(" ".join([tok, *phrase])))):
             break  # no capitals to go by: keep lower-cased subjects short and verb-free
@@ -319,6 +321,8 @@ def find_speaker(text: str, ctx: _Context) -> tuple[Speaker | None, int]:
             continue
         if match.group(1).lower() == "agreed" and not re.match(r"\s+(?:that|to|on|with)\b", text[match.end():]):
             continue  # 'the companies' agreed merger': an adjective, nobody speaking
+        if re.match(r"\s+of\b", text[match.end():]):
+            continue  # 'he was accused of fraud': said of him, not by him
         before = _speaker_phrase(text, match, ctx.lower)
         if not before:
             continue
@@ -568,7 +572,8 @@ def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = 
         picked = [next(pos for pos, words in items if topic in words and id(pos) not in used)
                   for side, items in by_side.items()
                   if any(topic in words and id(pos) not in used for pos, words in items)]
-        if not (at_odds or any(_CONFLICT_RE.search(p.text) or _NEGATION_RE.search(p.text) for p in picked)):
+        if not (at_odds or any(_CONFLICT_RE.search(p.text) for p in picked)
+                or sum(bool(_NEGATION_RE.search(p.text)) for p in picked) >= 2):
             continue  # sides speaking on one subject without a word of disagreement: no dispute
         used.update(id(p) for p in picked)
         stances = [Stance(side=p.side or p.actor, text=p.text, evidence=list(p.evidence)) for p in picked]
