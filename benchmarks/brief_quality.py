@@ -122,47 +122,64 @@ def verbatim_problems(brief: Brief, source: str) -> list[str]:
     return problems
 
 
-def run(slugs: list[str] | None, variants: tuple[str, ...], backend: str, show: str | None) -> int:
+@dataclass
+class Score:
+    slug: str
+    variant: str
+    hits: list[bool]
+    problems: list[str]
+
+    @property
+    def coverage(self) -> float:
+        return sum(self.hits) / len(self.hits) if self.hits else 1.0
+
+
+def score_all(slugs: list[str] | None = None, variants: tuple[str, ...] = VARIANTS, backend: str = "mock",
+              show: str | None = None) -> list[Score]:
+    """Brief every article in every variant and score it against its checklist."""
     paths = sorted(ARTICLES.glob("*.checklist.toml"))
     if slugs:
         paths = [p for p in paths if p.name.split(".")[0] in slugs]
-    total_items = total_hits = 0
-    problems_all = 0
-    worst = 1.0
-    started = time.perf_counter()
-    print(f"{'article':<48} " + " ".join(f"{v:>12}" for v in variants) + f" {'items':>6}")
+    scores = []
     with tempfile.TemporaryDirectory() as tmp:
         for path in paths:
             slug = path.name.split(".")[0]
             _, items = load_checklist(path)
             text = (ARTICLES / f"{slug}.txt").read_text(encoding="utf-8")
-            row = []
             for variant in variants:
                 source = Path(tmp) / f"{slug}.{variant}.txt"
                 source.write_text(variant_text(text, variant), encoding="utf-8")
-                brief = briefer.brief([source], backend=backend)
+                brief = briefer.brief([source], backend=backend, notice=lambda message: None)
                 found = entries(brief)
-                hits = [covered(item, found) for item in items]
-                total_items += len(items)
-                total_hits += sum(hits)
-                problems = verbatim_problems(brief, source.read_text(encoding="utf-8"))
-                problems_all += len(problems)
-                for problem in problems:
-                    print(f"  {slug} [{variant}]: {problem}")
-                share = sum(hits) / len(items) if items else 1.0
-                worst = min(worst, share)
-                row.append(share)
+                score = Score(slug, variant, [covered(item, found) for item in items],
+                              verbatim_problems(brief, source.read_text(encoding="utf-8")))
+                scores.append(score)
                 if show == slug:
                     print(briefer.render(brief, "md"))
-                    for item, hit in zip(items, hits):
+                    for item, hit in zip(items, score.hits):
                         print(f"  [{'x' if hit else ' '}] {item.section:<10} {item.what}")
-            print(f"{slug:<48} " + " ".join(f"{share:>12.2f}" for share in row) + f" {len(items):>6}")
-    overall = total_hits / total_items if total_items else 0.0
-    print(f"\noverall coverage = {overall:.3f} ({total_hits}/{total_items} items over {len(paths)} articles x "
-          f"{len(variants)} variants); lowest article-variant {worst:.2f}; "
-          f"verbatim problems {problems_all}; {time.perf_counter() - started:.1f} s")
+    return scores
+
+
+def run(slugs: list[str] | None, variants: tuple[str, ...], backend: str, show: str | None) -> int:
+    started = time.perf_counter()
+    scores = score_all(slugs, variants, backend, show)
+    print(f"{'article':<48} " + " ".join(f"{v:>12}" for v in variants) + f" {'items':>6}")
+    for slug in dict.fromkeys(s.slug for s in scores):
+        row = [s for s in scores if s.slug == slug]
+        print(f"{slug:<48} " + " ".join(f"{s.coverage:>12.2f}" for s in row) + f" {len(row[0].hits):>6}")
+    for s in scores:
+        for problem in s.problems:
+            print(f"  {s.slug} [{s.variant}]: {problem}")
+    hits = sum(sum(s.hits) for s in scores)
+    total = sum(len(s.hits) for s in scores)
+    problems = sum(len(s.problems) for s in scores)
+    overall = hits / total if total else 0.0
+    print(f"\noverall coverage = {overall:.3f} ({hits}/{total} items over {len({s.slug for s in scores})} articles x "
+          f"{len(variants)} variants); lowest article-variant {min(s.coverage for s in scores):.2f}; "
+          f"verbatim problems {problems}; {time.perf_counter() - started:.1f} s")
     print(f"target: overall coverage >= 0.85: {'PASS' if overall >= 0.85 else 'FAIL'}; "
-          f"every citation and quote verbatim: {'PASS' if problems_all == 0 else 'FAIL'}")
+          f"every citation and quote verbatim: {'PASS' if problems == 0 else 'FAIL'}")
     return 0
 
 

@@ -119,3 +119,70 @@ def test_unseen_lower_cased_article_both_sides_and_dispute():
     assert {s.name: s.actors for s in result.sides} == {"Union": ["Linda Park"], "Hospital": ["Tom Reyes"]}
     assert [[s.side for s in d.stances] for d in result.disputes] == [["Union", "Hospital"]]
     assert "staffing" in result.disputes[0].issue.lower()
+
+
+# ------------------------------------------------------------ the document's own voice
+
+
+def test_transcript_turns_belong_to_their_labelled_speaker_and_questions_to_nobody():
+    notes = extract_notes([
+        Line("S1", "QUESTION:  Will the talks resume before the summit next month?"),
+        Line("S2", "SECRETARY RUBIO:  Yeah, I mean, we expect the talks to resume in September with both teams."),
+        Line("S3", "The straits must stay open to every ship that sails through them, free of tolls."),
+    ], title="Secretary of State Marco Rubio Remarks to the Press")
+    assert [(p.actor, p.side, p.evidence) for p in notes.positions] == [
+        ("Marco Rubio", "United States", ["S2"]), ("Marco Rubio", "United States", ["S3"])]
+    assert notes.positions[0].text == "We expect the talks to resume in September with both teams."
+    assert notes.key_points[0].evidence == ["S2"]  # a question is never the lead
+    assert [q.text for q in notes.quotes] == ["The straits must stay open to every ship that sails through them, free of tolls."]
+
+
+def test_readout_sections_speak_for_the_government_they_are_labelled_with():
+    notes = notes_for("The conversation included the discussion of safe zones to achieve lasting peace.",
+                      heading="Moscow:")
+    assert [(p.actor, p.side) for p in notes.positions] == [("Russia", "Russia")]
+
+
+def test_a_statement_speaks_for_the_author_after_its_dateline():
+    notes = extract_notes([
+        Line("S1", "BOISE, ID - Albertsons Companies today filed a lawsuit against The Kroger Co. in the "
+                   "Delaware Court of Chancery."),
+        Line("S2", "Kroger willfully breached the merger agreement by refusing to divest assets needed for approval."),
+        Line("S3", "Tom Moriarty, Albertsons’ General Counsel and Chief Policy Officer, said, “We will enforce "
+                   "and preserve Albertsons’ rights and protect our shareholders.”"),
+    ])
+    assert {(p.actor, p.side) for p in notes.positions} == {
+        ("Albertsons Companies", "Albertsons Companies"), ("Tom Moriarty", "Albertsons Companies")}
+    assert notes.positions[0].text.startswith("Albertsons Companies today filed")  # no dateline
+
+
+def test_a_charge_and_the_answer_of_the_side_it_names_make_a_dispute():
+    notes = notes_for("The United States and its allies accuse Iran of seeking to build a nuclear bomb.",
+                      "Iran insists its nuclear program is strictly for peaceful civilian uses.")
+    assert [(d.issue, [s.side for s in d.stances]) for d in notes.disputes] == [
+        ("Nuclear bomb", ["United States", "Iran"])]
+
+
+def test_sides_on_one_subject_without_disagreement_are_no_dispute():
+    notes = notes_for("U.S. officials said the two leaders discussed Syria and the road to a settlement.",
+                      "Russian officials said Syria was discussed with an emphasis on coordination.")
+    assert notes.disputes == []
+
+
+def test_a_bare_reference_brings_the_sentence_it_refers_to():
+    notes = notes_for("Ukrainian Foreign Minister Dmytro Kuleba said Moscow was using hunger as a weapon and "
+                      "demanded that Russia stop holding ships.",
+                      "Russia's Deputy Foreign Minister Sergei Vershinin rejected the accusation.")
+    rejection = next(p for p in notes.positions if p.side == "Russia")
+    assert rejection.evidence == ["S1", "S2"]
+    assert rejection.text.endswith("Sergei Vershinin rejected the accusation.")
+
+
+def test_agreements_missed_are_not_agreements_but_far_negations_do_not_matter():
+    assert notes_for("They have agreed to set up a forum not just for talks but for the transition.").agreements
+    assert not notes_for("The two sides did not agree on the corridor.").agreements
+
+
+def test_the_actor_of_a_step_is_the_head_of_its_subject():
+    notes = notes_for("nurses at st. mary's hospital will strike next week after talks with management collapsed.")
+    assert [(s.actor, s.timing) for s in notes.next_steps] == [("Nurses at St. Mary's Hospital", "next week")]
