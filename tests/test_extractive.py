@@ -5,12 +5,9 @@ from pathlib import Path
 import pytest
 
 from briefer import brief
-from briefer.offline.extractive import (
-    Line,
-    compress_statement,
-    extract_notes,
-    find_quotes,
-)
+from briefer.offline.extractive import extract_notes
+from briefer.offline.lexicon import Line
+from briefer.offline.statements import compress_statement, find_quotes
 from briefer.offline.gazetteer import sides_in
 
 DATA = Path(__file__).parent / "data"

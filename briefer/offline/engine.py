@@ -15,7 +15,9 @@ from ..llm.base import ChatRequest
 from ..llm.scripted import ScriptedBackend
 from ..schema import Notes
 from ..text.words import ngrams, precision, word_tokens
-from .extractive import Line, compose_brief, condense_notes, extract_notes
+from .compose import compose_brief, condense_notes
+from .extractive import extract_notes
+from .lexicon import Line
 from .stories import offline_digest
 
 _LINE_RE = re.compile(r"^\[?((?:D\d+\.)?S\d+)\]? (.*)$")

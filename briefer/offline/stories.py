@@ -5,7 +5,7 @@ it passes grounding by construction."""
 from __future__ import annotations
 
 from ..text.ingest import split_sentences
-from .extractive import content_words
+from .lexicon import content_words
 
 SAME_STORY = 0.5  # share of the smaller document's headline words the other one repeats
 POINTS_PER_STORY = 4

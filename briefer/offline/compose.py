@@ -1,0 +1,108 @@
+"""The offline brief step: merged notes in, the brief a model would return out (sides,
+disputes, steps, quotes, and a bottom line that says where each side stands)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..schema import Notes, Point
+from .disputes import find_disputes, label_issue
+from .gazetteer import side_words
+from .speakers import is_role
+from .statements import DATELINE, FILLER, head_clause, shorten
+from .voices import strip_label
+
+# ---------------------------------------------------------------- the brief step
+
+_CERTAINTY_ORDER = {"scheduled": 0, "expected": 1, "demanded": 2, "possible": 3}
+
+
+def _sentence_case(text: str) -> str:
+    text = DATELINE.sub("", text).strip()
+    return text[:1].upper() + text[1:]
+
+
+def compose_brief(notes: Notes) -> dict:
+    """The final brief from merged notes, as the JSON a model would return."""
+    from ..schema import BriefDraft, Side
+
+    bluf_points = notes.key_points[:1]
+    if bluf_points and len(bluf_points[0].text.split()) < 14 and len(notes.key_points) > 1:
+        bluf_points = notes.key_points[:2]
+    bluf = " ".join(_sentence_case(FILLER.sub("", strip_label(p.text, False))) for p in bluf_points) \
+        or "No statements found."
+    sides: dict[str, Side] = {}
+    counts: Counter = Counter()
+    for pos in notes.positions:
+        name = pos.side or pos.actor
+        side = sides.setdefault(name, Side(name=name))
+        counts[name] += 1
+        if pos.actor not in side.actors and pos.actor != name:
+            side.actors.append(pos.actor)
+        if not any(p.evidence == pos.evidence for p in side.positions):
+            side.positions.append(Point(text=pos.text, evidence=pos.evidence))
+    ordered = sorted(sides.values(), key=lambda s: -counts[s.name])[:4]
+    disputes = find_disputes(notes.positions, names=[a.name for a in notes.actors],
+                             hints=[k.text for k in notes.key_points[:1]]) or notes.disputes
+    in_disputes = {tuple(s.evidence) for d in disputes for s in d.stances}
+    for side in ordered:
+        # a stance shown under Disputes need not be repeated, if the side keeps two points
+        rest = [p for p in side.positions if tuple(p.evidence) not in in_disputes]
+        if len(rest) >= 2:
+            side.positions = rest
+        side.actors = [a for a in side.actors
+                       if re.sub(r"^the\s+", "", a, flags=re.I).lower() != side.name.lower()]
+        side.actors = [a for a in side.actors if not is_role(a)] or side.actors
+    texts = [k.text for k in notes.key_points] + [p.text for p in notes.positions]
+    for dispute in disputes:
+        if dispute.issue.islower() and " " not in dispute.issue:
+            # the label the notes gave this topic (made with the title in view), else a new one
+            known = next((d.issue for d in notes.disputes if dispute.issue in d.issue.lower()), None)
+            dispute.issue = known or label_issue(dispute.issue, texts)
+    bluf, bluf_ids = _with_sides(bluf, [i for p in bluf_points for i in p.evidence], ordered, disputes)
+    steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])
+    quotes = sorted(notes.quotes, key=lambda q: abs(len(q.text.split()) - 18))
+    for item in [p for side in ordered for p in side.positions] + [st for d in disputes for st in d.stances]:
+        item.text = shorten(item.text)  # a page holds more items; the footer cites each sentence whole
+    draft = BriefDraft(
+        bluf=bluf,
+        bluf_evidence=bluf_ids,
+        sides=ordered,
+        agreements=notes.agreements,
+        disputes=disputes,
+        next_steps=steps,
+        quotes=quotes,
+    )
+    return draft.model_dump()
+
+
+def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple[str, list[str]]:
+    """The bottom line: what happened (the lead), then where each of the two main sides
+    stands, in a sentence of its own that names it: its stance in the first dispute, else
+    its first position that does."""
+    stands = []
+    for side in sides[:2]:
+        names = [side.name, *(a.split()[-1] for a in side.actors), *side_words(side.name)]
+        names = [n for n in names if len(n) > 2]
+        stance = next((s for d in disputes[:1] for s in d.stances if s.side == side.name), None)
+        for point in ([stance] if stance else []) + list(side.positions):
+            clause = head_clause(point.text, names)
+            if clause and not any(e in ids for e in point.evidence):
+                stands.append((clause, point.evidence))
+                break
+    if len(stands) < 2:
+        return lead, ids
+    return " ".join([lead] + [clause for clause, _ in stands]), \
+        ids + [e for _, evidence in stands for e in evidence if e not in ids]
+
+
+def condense_notes(notes: Notes) -> Notes:
+    """The offline reduce step: keep the better half of each list (they come ranked)."""
+    def half(items: list) -> list:
+        return items[: max(1, (len(items) + 1) // 2)]
+
+    return Notes(key_points=half(notes.key_points), actors=notes.actors,
+                 positions=half(notes.positions), disputes=half(notes.disputes),
+                 agreements=half(notes.agreements), next_steps=half(notes.next_steps),
+                 quotes=half(notes.quotes))

@@ -1,0 +1,170 @@
+"""Disputes: subjects on which two sides' positions meet with a word of disagreement,
+and one side's charge against another that names it; readable labels for them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..schema import Dispute, Position, Stance
+from ..text.ingest import split_sentences
+from .gazetteer import canonical_token, side_words, sides_in
+from .lexicon import (
+    GENERIC_TOPIC_WORDS,
+    NEGATION_RE,
+    SPEECH_VERBS,
+    STOP,
+    TIME_WORDS,
+    content_words,
+)
+from .steps import NEXT_CUES
+
+# ---------------------------------------------------------------- disputes
+
+
+def _own_words(pos: Position) -> str:
+    """A position's own sentence: without the antecedent brought in to explain its 'it'."""
+    if len(pos.evidence) < 2:
+        return pos.text
+    spans = split_sentences(pos.text)
+    return pos.text[spans[-1][0]:] if spans else pos.text
+
+
+_SPEECH_WORDS = frozenset(w for verb in SPEECH_VERBS.split("|") for w in content_words(verb))
+
+
+def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = (),
+                  hints: list[str] = ()) -> list[Dispute]:
+    """Disputes: subjects on which positions of two or more sides meet."""
+    by_side: dict[str, list[tuple[Position, set[str]]]] = {}
+    for pos in positions:
+        side = pos.side or pos.actor
+        by_side.setdefault(side, []).append((pos, set(content_words(_own_words(pos)))))
+    if len(by_side) < 2:
+        return []
+    excluded = set(GENERIC_TOPIC_WORDS) | _SPEECH_WORDS  # a subject, never 'demanded' or 'warned'
+    for side in by_side:
+        excluded |= side_words(side) | {canonical_token(w) for w in side_words(side)}
+        excluded |= set(content_words(side))
+    for name in [*names, *(p.actor for p in positions)]:  # people are not subjects
+        excluded |= set(content_words(name))
+    used: set[int] = set()
+    disputes: list[Dispute] = []
+    at_odds = bool(hints) and CONFLICT_RE.search(" ".join(hints)) is not None  # 'traded accusations'
+    for _ in range(limit * 3):
+        if len(disputes) >= limit:
+            break
+        score: Counter = Counter()
+        sides_of: dict[str, set[str]] = {}
+        for side, items in by_side.items():
+            counts = Counter(w for pos, words in items if id(pos) not in used for w in words
+                             if w not in excluded)
+            for word, count in counts.items():
+                score[word] += min(count, 3)
+                sides_of.setdefault(word, set()).add(side)
+        candidates = [(s, w) for w, s in score.items() if len(sides_of[w]) >= 2 and s >= 3]
+        if not candidates:
+            break
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        topic = candidates[0][1]
+        excluded.add(topic)
+        picked = [next(pos for pos, words in items if topic in words and id(pos) not in used)
+                  for side, items in by_side.items()
+                  if any(topic in words and id(pos) not in used for pos, words in items)]
+        if not (at_odds or any(CONFLICT_RE.search(p.text) for p in picked)
+                or sum(bool(NEGATION_RE.search(p.text)) for p in picked) >= 2):
+            continue  # sides speaking on one subject without a word of disagreement: no dispute
+        used.update(id(p) for p in picked)
+        stances = [Stance(side=p.side or p.actor, text=p.text, evidence=list(p.evidence)) for p in picked]
+        stances.sort(key=lambda s: -len(by_side[s.side]))
+        disputes.append(Dispute(issue=topic, stances=stances))
+    paired = {frozenset(s.side for s in d.stances) for d in disputes if len(d.stances) == 2}
+    for dispute in _accusations(by_side, used, excluded):
+        # a charge between two sides that no dispute above already sets against each other
+        if len(disputes) < limit and not any(frozenset(s.side for s in dispute.stances) <= p for p in paired):
+            disputes.append(dispute)
+    if not disputes and hints and CONFLICT_RE.search(" ".join(hints)):
+        fallback = _main_topic_dispute(by_side, hints, excluded)
+        if fallback:
+            disputes.append(fallback)
+    return disputes
+
+
+CONFLICT_RE = re.compile(
+    r"\b(?:accus\w*|reject\w*|denied|denies|deny|clash\w*|disput\w*|condemn\w*|protest\w*|"
+    r"critici[sz]\w*|oppos\w*|blam\w*|refus\w*|dismiss\w*|rebuff\w*|retaliat\w*|"
+    r"tension\w*|standoff|at odds|feud\w*|row over|spat|fail\w* to agree|split over)\b", re.I)
+
+
+def _accusations(by_side: dict, used: set[int], excluded: set[str]) -> list[Dispute]:
+    """'The United States accuses Iran of seeking a bomb' / 'Iran insists its program is
+    peaceful': one side's charge against another that names it, and the named side's
+    statement sharing most of its subject words."""
+    found = []
+    for side, items in by_side.items():
+        for pos, words in items:
+            if id(pos) in used or not CONFLICT_RE.search(pos.text):
+                continue
+            for other in sides_in(pos.text):
+                answers = [(len((words & w) - excluded), p) for p, w in by_side.get(other, []) if id(p) not in used]
+                shared, answer = max(answers, key=lambda a: a[0], default=(0, None))
+                if other == side or answer is None or shared < 1:
+                    continue
+                topic = sorted((words & set(content_words(answer.text))) - excluded)[0]
+                used.update({id(pos), id(answer)})
+                found.append(Dispute(issue=topic, stances=[Stance(side=side, text=pos.text, evidence=list(pos.evidence)),
+                                                           Stance(side=other, text=answer.text, evidence=list(answer.evidence))]))
+                break
+    return found
+
+
+def _is_plan(text: str) -> bool:
+    return any(cue.search(text) for cue, _ in NEXT_CUES)
+
+
+def _main_topic_dispute(by_side: dict, hints: list[str], excluded: set[str]) -> Dispute | None:
+    """When the lead says the sides are at odds but their statements share no word, the
+    dispute is the lead's main subject, with each of the two main sides' first position."""
+    hint_words = Counter(w for h in hints for w in content_words(h) if w not in excluded)
+    if not hint_words:
+        return None
+    everything = Counter(w for items in by_side.values() for _, words in items for w in words)
+    topic = max(hint_words, key=lambda w: (hint_words[w] + everything[w], w))
+    main = sorted(by_side, key=lambda side: -len(by_side[side]))[:2]
+    stances = []
+    for side in main:
+        # the side's statement on the topic, else its sharpest, else its first
+        items = by_side[side]
+        pos = next((p for p, words in items if topic in words and not _is_plan(p.text)), None) or \
+            next((p for p, _ in items if CONFLICT_RE.search(p.text)), None) or \
+            next((p for p, words in items if topic in words), items[0][0])
+        stances.append(Stance(side=side, text=pos.text, evidence=list(pos.evidence)))
+    return Dispute(issue=topic, stances=stances)
+
+
+def label_issue(topic: str, texts: list[str]) -> str:
+    """A readable label for a topic word: its most frequent short phrase in ``texts``."""
+    grams: Counter = Counter()
+    first_seen: dict[str, int] = {}
+    for text in texts:
+        tokens = re.findall(r"[\w’'\-]+", text)
+        lowered = [t.lower() for t in tokens]
+        # which tokens are the topic, worked out once per token rather than once per n-gram
+        is_topic = [canonical_token(w.replace("’s", "")) == topic or w.rstrip("s") == topic for w in lowered]
+        for n in (2, 3):
+            for i in range(len(tokens) - n + 1):
+                if not any(is_topic[i: i + n]):
+                    continue
+                gram = tokens[i: i + n]
+                low = lowered[i: i + n]
+                if low[0] in STOP or low[-1] in STOP or any(w in {"said", "and", "or"} for w in low) \
+                        or low[0] in TIME_WORDS or low[-1] in TIME_WORDS:
+                    continue
+                phrase = " ".join(gram)
+                grams[phrase] += 1
+                first_seen.setdefault(phrase, len(first_seen))
+    if not grams:
+        return topic[:1].upper() + topic[1:]
+    best = sorted(grams, key=lambda p: (-grams[p], len(p.split()), not p.lower().startswith(topic),
+                                        first_seen[p]))[0]
+    return best[:1].upper() + best[1:]

@@ -1,0 +1,99 @@
+"""The offline engine's words: speech verbs, role words, stop words, and the sentence
+lines it reads. General English news vocabulary, never one article's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .gazetteer import canonical_token
+
+
+@dataclass(frozen=True)
+class Line:
+    id: str
+    text: str
+    heading: str | None = None
+
+
+SPEECH_VERBS = (
+    "said|says|say|told|tells|warned|warns|urged|urges|condemned|condemns|stated|expressed|"
+    "expresses|accused|accuses|added|adds|noted|stressed|stresses|emphasized|emphasised|"
+    "emphasizes|emphasises|insisted|insists|argued|argues|claimed|announced|announces|declared|"
+    "demanded|demands|called on|called for|calls on|calls for|vowed|vows|pledged|pledges|"
+    "promised|denied|denies|rejected|rejects|criticized|criticised|criticizes|cautioned|"
+    "asserted|acknowledged|confirmed|confirms|reiterated|underscored|underscores|pointed out|"
+    "protested|deplored|opposed|welcomed|welcomes|agreed|threatened|maintained|explained|"
+    "wrote|tweeted|replied|responded|countered|complained|praised|blamed|suggested|proposed|"
+    "signaled|signalled|conceded|admitted|revealed|believes|believed|thinks|explains|"
+    "accuse|insist|warn|demand|reject|deny|urge|argue|claim|maintain|oppose|condemn|vow|pledge"
+)
+VERB_RE = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
+TOKEN_RE = re.compile(r"[\w’'.\-]+|[^\w\s]")
+
+# Words that make a noun phrase a speaker description rather than a name.
+ROLE_WORDS = set("""
+spokesperson spokesman spokeswoman spokespeople secretary minister ministry president
+vice official officials councilor councillor counselor ambassador envoy director chairman
+chairwoman chair chief leader leaders premier chancellor general senator governor mayor
+prime foreign state department office agency administration government commander adviser
+advisor diplomat diplomats representative representatives lawmaker lawmakers negotiator
+negotiators side sources source analyst analysts expert experts police prosecutor
+prosecutors lawyer lawyers attorney judge court authorities authority officer officers
+spokesperson’s ministers counterpart counterparts counsel attorney-general
+council committee commission embassy military army navy force forces media newspaper
+king queen prince emperor pope bishop ceo founder executive manager coach captain
+delegation team member members residents witnesses witness researchers scientists
+""".split())
+MODIFIERS = set("senior top former deputy acting interim chief foreign local military "
+                "defence defense national federal regional state-run official".split())
+STOP = set("""
+a an the and or but if then so of to in on at by for with from as that this these those
+it its is are was were be been being has have had do does did not no nor than too very can
+could would should will shall may might must also just only about after before over under
+into out up down off again further once here there when where why how all any both each
+few more most other some such own same which who whom whose what while because until
+during through between against above below his her their our your my we they he she i
+you me him them us one two three said says according however although though since yet
+mr mrs ms dr new s t like such don didn doesn isn aren wasn won can couldn wouldn shouldn let
+""".split())
+PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+GENERIC_TOPIC_WORDS = set("""
+side sides issue issues country countries time times year years people way part week
+weeks month months day days statement statements official officials government meeting
+talks relationship relations position positions matter need reason number first last
+important international major minister president secretary state states foreign also
+told called saying made make added thing things world according press reporters
+conference interview spokesperson spokesman department ministry sovereign strategic
+never always still even much many well back today yesterday saturday sunday monday
+like such just very really
+tuesday wednesday thursday friday always going think know want need thing lot sure
+""".split())
+
+
+TIME_WORDS = set("january february march april may june july august september october november "
+                  "december monday tuesday wednesday thursday friday saturday sunday week month "
+                  "year today yesterday tomorrow".split())
+
+
+NEGATION_RE = re.compile(r"\b(no|not|never|failed to|without|n’t|n't|refused)\b", re.I)
+
+
+def is_lower_cased(lines: list[Line]) -> bool:
+    letters = "".join(line.text for line in lines)
+    upper = sum(1 for ch in letters if ch.isupper())
+    alpha = sum(1 for ch in letters if ch.isalpha())
+    return alpha > 0 and upper / alpha < 0.01
+
+
+def content_words(text: str) -> list[str]:
+    words = []
+    for raw in re.findall(r"[a-z][a-z’'\-]*", text.lower().replace("’s", "").replace("'s", "")):
+        for word in raw.split("-"):
+            word = re.split(r"[’']", word.strip("’'"))[0]  # "we’re" -> "we", "don’t" -> "don"
+            if len(word) < 3 or word in STOP:
+                continue
+            if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+                word = word[:-1]
+            words.append(canonical_token(word))
+    return words

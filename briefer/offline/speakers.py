@@ -1,0 +1,290 @@
+"""Who speaks in a sentence, and for which side: attribution verbs, titles, appositives,
+names seen elsewhere in the text, transcript labels, organisations."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..schema import Actor, Position
+from .gazetteer import sides_in
+from .lexicon import (
+    MODIFIERS,
+    PRONOUNS,
+    ROLE_WORDS,
+    STOP,
+    TIME_WORDS,
+    TOKEN_RE,
+    VERB_RE,
+    Line,
+)
+from .statements import quoted_spans
+
+# ---------------------------------------------------------------- speakers and sides
+
+
+@dataclass
+class Speaker:
+    name: str
+    description: str
+    side: str | None
+
+
+@dataclass
+class Context:
+    lower: bool
+    full_names: Counter = field(default_factory=Counter)  # "Wang Yi" -> mentions
+    name_sides: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, set[str]] = field(default_factory=dict)
+    role_sides: dict[str, str] = field(default_factory=dict)  # 'official' -> last side seen
+    last_speaker: Speaker | None = None
+    last_person: Speaker | None = None
+
+
+def _is_namey(token: str, lower: bool) -> bool:
+    if not token[:1].isalnum():
+        return False
+    if lower:
+        return token.lower() not in STOP or token.lower() in {"s", "u."}
+    return token[0].isupper() or token.lower() in ROLE_WORDS or token.lower() in MODIFIERS
+
+
+def _split_description(tokens: list[str], lower: bool) -> tuple[str, str]:
+    """('Chinese Foreign Ministry Spokesperson Wang Wenbin') -> (name, description)."""
+    last_role = -1
+    for i, tok in enumerate(tokens):
+        bare = tok.lower().rstrip(".").replace("’s", "").replace("'s", "")
+        if bare in ROLE_WORDS or bare in MODIFIERS or sides_in(tok) or tok.endswith(("’s", "'s")):
+            last_role = i
+    name_tokens = tokens[last_role + 1:]
+    if lower:
+        name_tokens = name_tokens[-3:]
+    if not name_tokens or (not lower and not all(t[0].isupper() for t in name_tokens)):
+        return " ".join(tokens), " ".join(tokens)
+    return " ".join(name_tokens), " ".join(tokens[: last_role + 1])
+
+
+def phrase_before(prefix: str, lower: bool) -> list[str]:
+    tokens = TOKEN_RE.findall(prefix)
+    phrase: list[str] = []
+    for tok in reversed(tokens):
+        low = tok.lower()
+        if not phrase and (low.endswith("ly") or low in {"also", "then", "later", "again",
+                                                         "further", "had", "has", "have"}):
+            continue
+        if low in {"of", "for"} and phrase and phrase[0][0].isupper():
+            phrase.insert(0, tok)
+            continue
+        if low in PRONOUNS and not phrase:
+            return [low]
+        if not _is_namey(tok, lower) or len(phrase) >= 7:
+            break
+        if lower and low in TIME_WORDS | {"today", "tonight"}:
+            break  # 'where he was due to appear today accused ...': a time is nobody
+        if lower and (len(phrase) >= 5 or (low.endswith(("ed", "ing")) and low not in ROLE_WORDS
+                                           and not sides_in(" ".join([tok, *phrase])))):
+            break  # no capitals to go by: keep lower-cased subjects short and verb-free
+        phrase.insert(0, tok)
+    while phrase and phrase[0].lower() in {"of", "for", "and", "the", "a", "an", "this", "that"}:
+        phrase.pop(0)
+    return phrase
+
+
+def _phrase_after(suffix: str, lower: bool) -> list[str]:
+    tokens = TOKEN_RE.findall(suffix)
+    if tokens and tokens[0].lower() in {"the", "a", "an"}:
+        tokens = tokens[1:]
+    phrase: list[str] = []
+    for tok in tokens:
+        if not _is_namey(tok, lower) or len(phrase) >= 6:
+            break
+        phrase.append(tok)
+    return phrase
+
+
+def title_case(text: str, lower: bool) -> str:
+    if not lower:
+        return text
+    return " ".join(w if w in {"of", "for", "and", "at", "from", "in", "on", "the"} else w[:1].upper() + w[1:]
+                    for w in text.split())
+
+
+def _resolve_name(name: str, ctx: Context) -> str:
+    """'Wang' -> 'Wang Yi' when a longer known name carries it (the most mentioned wins)."""
+    if " " in name:
+        return name
+    matches = [(count, full) for full, count in ctx.full_names.items()
+               if name.lower() in full.lower().split() and full.lower() != name.lower()]
+    if not matches:
+        return name
+    matches.sort(key=lambda m: (-m[0], m[1]))
+    full = matches[0][1]
+    ctx.aliases.setdefault(full, set()).add(name)
+    return full
+
+
+def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
+    """Tokens naming who speaks through the verb at ``match`` ([] when none)."""
+    prefix = text[: match.start()].rstrip()
+    prefix = re.sub(r"\s+and\s+(?:its|their|his|her)\s+(?:allies|partners|supporters|backers)$", "", prefix)
+    before = phrase_before(prefix, lower)
+    if before:
+        return before
+    tail = re.split(r"[.!?;]", text[match.end():])[0]
+    if prefix.endswith(",") and len(tail.split()) > 6:
+        # an appositive subject: 'the hospital's chief executive, tom reyes, said the ...'
+        # or 'Tom Moriarty, Albertsons' General Counsel, said, ...'
+        inner = prefix[:-1].rstrip()
+        first, comma, described = inner.rpartition(",")
+        person = phrase_before(first, lower) if comma else []
+        roles = [t for t in TOKEN_RE.findall(described) if t.lower() not in STOP and t[:1].isalnum()]
+        if _is_person_name(person, lower) and any(t.lower().rstrip(".") in ROLE_WORDS for t in roles):
+            return roles + person  # 'Tom Moriarty, Albertsons' General Counsel and Chief Policy Officer,'
+        name = phrase_before(inner, lower)
+        if name:
+            head = inner[: inner.rfind(name[0])].rstrip()
+            other = phrase_before(head[:-1], lower) if head.endswith(",") else []
+            if other and _is_person_name(other, lower) and not _is_person_name(name, lower):
+                return name + other  # description, then the name it describes
+            return other + name
+    if re.search(r"[,”\"’']$", prefix):
+        return _phrase_after(text[match.end():], lower)  # '..., said Wang.'
+    return []
+
+
+def _is_person_name(tokens: list[str], lower: bool) -> bool:
+    """'Tom Moriarty': two or three capitalised words, none of them a role or a side."""
+    return 2 <= len(tokens) <= 3 and all(
+        (lower or t[:1].isupper()) and t.lower().rstrip(".") not in ROLE_WORDS and not sides_in(t)
+        and not t.lower().endswith(("’s", "'s")) for t in tokens)
+
+
+def _org_side(description: str) -> str | None:
+    """'union president' -> 'Union', "the hospital's chief executive" -> 'Hospital'."""
+    tokens = description.split()
+    for i, tok in enumerate(tokens):
+        bare = re.sub(r"(?:’s|'s|’|')$", "", tok).lower()
+        if bare in ROLE_WORDS or bare in MODIFIERS or bare in STOP or not bare.isalpha():
+            continue
+        possessive = tok.lower().endswith(("’s", "'s"))
+        before_role = i + 1 < len(tokens) and tokens[i + 1].lower().rstrip(".") in ROLE_WORDS
+        if possessive or before_role:
+            return bare[:1].upper() + bare[1:]
+    return None
+
+
+def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
+    """The speaker of an attributed statement in ``text`` and where its verb stands."""
+    quoted = quoted_spans(text)
+    for match in VERB_RE.finditer(text):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue
+        if match.group(1).lower() == "agreed" and not re.match(r"\s+(?:that|to|on|with)\b", text[match.end():]):
+            continue  # 'the companies' agreed merger': an adjective, nobody speaking
+        if re.match(r"\s+of\b", text[match.end():]):
+            continue  # 'he was accused of fraud': said of him, not by him
+        before = _speaker_phrase(text, match, ctx.lower)
+        if not before:
+            continue
+        if before == [before[0]] and before[0] in PRONOUNS:
+            # 'he'/'she' is a person: the last named speaker, not 'police' or 'officials'
+            person = before[0] in {"he", "she"}
+            speaker = ctx.last_person if person else ctx.last_speaker
+            if speaker is None:
+                continue
+            return speaker, match.start()
+        if not re.search(r"\.\w\.$", before[-1]):  # 'Wang.' ends the sentence; 'U.S.' keeps its dot
+            before[-1] = before[-1].rstrip(".")
+        name, description = _split_description(before, ctx.lower)
+        name = _resolve_name(name, ctx)
+        side = (sides_in(description) or [None])[0] if description != name else None
+        side = side or ctx.name_sides.get(name) or (sides_in(name) or [None])[0]
+        if side is None and description != name:
+            side = _org_side(description)
+        if side and name != description:
+            ctx.name_sides.setdefault(name, side)
+        head = (description.split() or [""])[-1].lower()
+        if side is None and name == description:  # 'the senior official': the last one with a side
+            side = ctx.role_sides.get(head)
+        elif side is not None and name == description:
+            ctx.role_sides[head] = side
+        speaker = Speaker(title_case(name, ctx.lower), description, side)
+        return speaker, match.start()
+    return None, -1
+
+
+_ROLES = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
+_MENTION_RE = re.compile(
+    r"(?P<desc>(?:[\w’'.]+\s+){0,4}?(?i:" + _ROLES + r"))\s+(?P<name>(?:[A-Z][\w’'\-]+\s?){2,3})")
+# Every mention holds a role word, blank space and a capital; most lines hold none, and this
+# one-pass check spares them _MENTION_RE, which tries its role words up to five times per position.
+_MENTION_HINT = re.compile(r"(?i:" + _ROLES + r")\s+[A-Z]")
+
+
+def collect_names(lines: list[Line], ctx: Context) -> None:
+    """First pass: full names after role words, and the side their description gives."""
+    for line in lines:
+        if not _MENTION_HINT.search(line.text):
+            continue
+        for m in _MENTION_RE.finditer(line.text):
+            name = m.group("name").strip()
+            name = re.sub(r"(?:\s+(?:And|Said|Says|The|Remarks|Statement|Press|Briefing|Interview|Call|"
+                          r"Meeting|Visit|Readout|Speech|Holds|Meets))+$", "", name)
+            while name.split() and name.split()[0].lower() in ROLE_WORDS:  # 'Councilor Wang Yi'
+                name = name.split(" ", 1)[1] if " " in name else ""
+            if len(name.split()) < 2:
+                continue
+            ctx.full_names[name] += 1
+            side = (sides_in(line.text[max(0, m.start() - 20): m.start("name")]) or [None])[0]
+            after = re.match(r"\s+of\s+(?:the\s+)?([\w’'. ]{2,40})", line.text[m.end("name"):])
+            side = side or (sides_in(after.group(1)) or [None])[0] if after else side
+            if side and name not in ctx.name_sides:
+                ctx.name_sides[name] = side
+    for line in lines:  # speakers' own full names ('..., says sarah flower')
+        for match in VERB_RE.finditer(line.text):
+            before = _speaker_phrase(line.text, match, ctx.lower)
+            if before and before[0] not in PRONOUNS:
+                before[-1] = before[-1].rstrip(".") if not re.search(r"\.\w\.$", before[-1]) else before[-1]
+                name, description = _split_description(before, ctx.lower)
+                if name != description and len(name.split()) >= 2:
+                    ctx.full_names[title_case(name, ctx.lower)] += 1
+    text = "\n".join(line.text for line in lines)  # names hold no newline: the same counts, one scan each
+    for name in list(ctx.full_names):
+        ctx.full_names[name] += text.count(name)  # all mentions count
+
+
+_ORG_SUFFIX = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|llc|plc|group|holdings)\.?)+$", re.I)
+
+
+def _org_key(name: str) -> str:
+    return _ORG_SUFFIX.sub("", re.sub(r"^the\s+", "", name.strip(), flags=re.I)).lower().rstrip("’'s")
+
+
+def merge_org_sides(positions: list[Position], actors: list[Actor]) -> None:
+    """'Albertsons Companies' (the dateline's author) and 'Albertsons' (its counsel's
+    employer) are one side: the name first seen stands for both."""
+    first: dict[str, str] = {}
+    for item in [*positions, *actors]:
+        if item.side:
+            item.side = first.setdefault(_org_key(item.side), item.side)
+
+
+GOVERNMENT_ROLE = re.compile(r"\b(?:minister|president|premier|chancellor|spokes\w+|ambassador|envoy|"
+                              r"secretary|official|diplomat|negotiator)\b", re.I)
+
+
+def label_speaker(label: str, ctx: Context) -> Speaker:
+    """'Secretary Rubio' (a transcript label) -> Marco Rubio, with his side where known."""
+    tokens = label.split()
+    name, description = _split_description(tokens, ctx.lower)
+    name = _resolve_name(name, ctx)
+    side = (sides_in(description) or [None])[0] if description != name else None
+    side = side or ctx.name_sides.get(name) or (sides_in(name) or [None])[0]
+    return Speaker(title_case(name, ctx.lower), description, side)
+
+
+def is_role(name: str) -> bool:
+    """'senior State Department official', 'Chinese side': a description, not a name."""
+    words = re.findall(r"[a-z]+", name.lower())
+    return all(w in ROLE_WORDS or w in MODIFIERS or w in STOP or sides_in(w) for w in words)

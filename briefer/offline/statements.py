@@ -1,0 +1,106 @@
+"""Statements as a brief shows them: quotes found in a sentence, a trailing attribution
+or dateline trimmed, a long statement cut to its head clause."""
+
+from __future__ import annotations
+
+import re
+
+_QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("‘", "’"), ("`", "'")]
+
+
+_TRAILING_ATTRIBUTION = re.compile(
+    r"[,;]?\s*(?:[”\"’']\s*)?,?\s*(?:according to [^,.]+|(?:the\s+)?[\w’'.\- ]{1,60}?\s+"
+    r"(?:said|says|added|told [\w\s]{1,30}?|wrote|tweeted)(?:\s+(?:in|on|at)\s+[^,.]{1,40})?)"
+    r"\s*[.!]?\s*$", re.I)
+_INVERTED_ATTRIBUTION = re.compile(
+    r"(?:[,;]\s*|[”\"’']\s*,?\s*)(?:said|says|added|explained|explains|wrote)\s+(?:the\s+)?"
+    r"[\w’'.\- ]{1,40}?\s*[.!]?\s*$", re.I)
+DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .,]{0,40}\s*)?\(\s*\w[\w ]{0,20}\)\s*[-—–]+\s*|"
+                       r"^\s*[A-Z]{3,}[A-Z ,.]{0,30}\s*[-—–]+\s*")
+
+
+# ---------------------------------------------------------------- quotes
+
+
+# openers a speaker says before the point ('Yeah, I mean, ...')
+FILLER = re.compile(r"^(?:(?:yeah|yes|no|well|look|so|okay|ok|and|but|i mean|you know|again|now)\b[,.]?\s+)+", re.I)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for open_q, close_q in _QUOTE_PAIRS:
+        start = 0
+        while True:
+            a = text.find(open_q, start)
+            if a < 0:
+                break
+            b = text.find(close_q, a + 1)
+            if open_q == "‘" and b >= 0 and b + 1 < len(text) and text[b + 1].isalpha():
+                start = b + 1  # an apostrophe, not a closing quote
+                continue
+            if b < 0:
+                b = len(text)
+            spans.append((a + 1, b))
+            start = b + 1
+    return spans
+
+
+def find_quotes(text: str) -> list[str]:
+    quotes = []
+    for a, b in quoted_spans(text):
+        inner = text[a:b].strip().rstrip(",").strip()
+        if len(inner.split()) >= 4:
+            quotes.append(inner)
+    return quotes
+
+
+def compress_statement(text: str) -> str:
+    """Drop a dateline and a trailing attribution (", the official said.") from a statement."""
+    text = DATELINE.sub("", text)
+    match = _TRAILING_ATTRIBUTION.search(text) or _INVERTED_ATTRIBUTION.search(text)
+    if not match:
+        return text
+    trimmed = text[: match.start()].rstrip().rstrip(",;")
+    if len(trimmed.split()) < max(6, len(text.split()) // 3):
+        return text
+    removed = text[match.start():].lstrip(",; ")
+    closing = removed[0] if removed[:1] in ("”", '"', "’") else ""
+    if trimmed.endswith(("”", '"')):  # '... again,”' lost its comma inside the quote
+        closing, trimmed = trimmed[-1], trimmed[:-1].rstrip(",")
+    if not trimmed.endswith((".", "!", "?")):
+        trimmed += "."
+    return trimmed + closing
+
+
+_CLAUSE_END = re.compile(r",\s+(?=(?:which|who|whose|while|but|as|after|before|because|although|adding|"
+                         r"saying|according)\b)|;\s+|\s+[–—]\s+")
+
+
+LONG_ITEM = 34  # words: a statement longer than this shows its head clause
+
+
+def shorten(text: str) -> str:
+    """A long statement's head clause, up to where a 'which', 'while', semicolon or dash
+    begins the next, marked with an ellipsis; whole when it has no such head of 12 words
+    or more, or the cut would leave a quotation open."""
+    if len(text.split()) <= LONG_ITEM:
+        return text
+    for match in _CLAUSE_END.finditer(text):
+        head = text[: match.start()].rstrip(" ,;")
+        if len(head.split()) >= 12 and head.count("“") == head.count("”") and head.count('"') % 2 == 0:
+            return head + " …"
+    return text
+
+
+def head_clause(text: str, names: list[str]) -> str | None:
+    """The head clause of a statement, as a sentence, when it is short (up to 32 words,
+    whole words, quotes closed) and names who speaks (one of ``names``); else None."""
+    head = _CLAUSE_END.split(text, 1)[0].strip()
+    head = re.sub(r"^(?:but|and|so|yet|or|also)\s+", "", head, flags=re.I)
+    if not 6 <= len(head.split()) <= 32 or head.count("“") != head.count("”") or head.count('"') % 2:
+        return None
+    speaker_part = re.split(r"[“\"]", head, 1)[0]  # who speaks stands before the quote
+    if not any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", speaker_part, re.I) for n in names):
+        return None
+    head = head[:1].upper() + head[1:]
+    return head if head[-1] in ".!?”\"" else head.rstrip(",;:") + "."

@@ -1,0 +1,130 @@
+"""Next steps: commitments with an actor (will, shall, is expected to, dated events),
+their timing and date. Demands and worries are positions, never steps."""
+
+from __future__ import annotations
+
+import re
+
+from ..schema import NextStep
+from .gazetteer import sides_in
+from .lexicon import PRONOUNS, STOP, Line
+from .speakers import Speaker, phrase_before, title_case
+from .statements import quoted_spans
+
+PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|convene|sign|"
+              "resume|vote|submit|present|respond|return|launch|begin|start|open|deliver|"
+              "review|introduce|unveil|issue|appoint|withdraw|deploy|impose|lift|extend")
+
+
+NEXT_CUES = [
+    (re.compile(r"\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
+    (re.compile(r"\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|"
+                r"is planning to|are planning to|is going to|are going to)\b", re.I), "scheduled"),
+    (re.compile(r"\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
+                r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),
+     "expected"),
+]
+# A dated event in the present tense: "when the talks resume November 20".
+_DATED_EVENT = re.compile(
+    r"\b(?P<actor>(?:the\s+)?(?:talks|negotiations|meeting|meetings|summit|hearing|trial|sentencing|vote|"
+    r"election|elections|visit|trip|session|conference|court|strike|deadline))\s+"
+    r"(?P<action>(?:resume|resumes|begin|begins|start|starts|reconvene|reconvenes|open|opens|"
+    r"take place|takes place|is set|are set|is scheduled|are scheduled|is due|are due|is expected|"
+    r"are expected|is happening|ends|end)\b[^.;!?]*?\b(?:on\s+|in\s+|by\s+|for\s+)?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|next\s+(?:week|month|year))[\w ,.-]{0,20}?)(?=[,.;!?]|$)", re.I)
+_TIMING_RE = re.compile(
+    r"\b(soon|shortly|imminently|tomorrow|tonight|next\s+(?:week|month|year|weekend|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
+    r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months)|"
+    r"(?:in|on|by|before|after|until)\s+(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)(?:\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?)?(?:,?\s+\d{4})?|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?(?:,?\s+\d{4})?|"
+    r"(?:after|before|by|until|ahead of)\s+(?:the\s+)?[\w’'\- ]{2,40}?(?=[,.;]|$)|"
+    r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
+
+
+_MONTHS = {m: i for i, m in enumerate("january february march april may june july august "
+                                      "september october november december".split(), 1)}
+_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
+                      r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
+
+
+# ---------------------------------------------------------------- next steps
+
+
+def _subject_before(prefix: str, lower: bool) -> str | None:
+    prefix = re.sub(r",\s*(?:who|which)\b[^,]*,\s*$", " ", prefix)
+    prefix = re.sub(r"^.*\b(?:that|and|but)\s+", "", prefix)
+    phrase = phrase_before(prefix, lower)
+    if not phrase or phrase[0] in PRONOUNS:
+        return None
+    # 'nurses at St. Mary's Hospital will strike': the nurses strike, not the hospital
+    head = re.search(r"(?:^|\s)([A-Za-z][\w’'\-]+)\s+(?:at|of|from|for)\s*$",
+                     prefix[: prefix.rfind(phrase[0])] if phrase[0] in prefix else "")
+    if head and head.group(1).lower() not in STOP and not sides_in(head.group(1)):
+        return f"{head.group(1)} {prefix[head.end(1):].strip()}"
+    return " ".join(phrase)
+
+
+def _split_timing(action: str) -> tuple[str, str | None]:
+    match = _TIMING_RE.search(action)
+    if not match:
+        return action, None
+    timing = match.group(0).strip()
+    rest = (action[: match.start()] + action[match.end():]).strip(" ,")
+    return re.sub(r"\s{2,}", " ", rest) or action, timing
+
+
+def _iso_date(text: str) -> str | None:
+    match = _DATE_RE.search(text)
+    if not match:
+        return None
+    if match.group(1):
+        return f"{match.group(1)}-{match.group(2)}-{match.group(3)}"
+    month = _MONTHS[match.group(4).lower()]
+    return f"{int(match.group(6)):04d}-{month:02d}-{int(match.group(5)):02d}"
+
+
+_NOT_ACTORS = frozenset("there it this that what which who these those everything nothing something".split())
+# 'will always be', 'will see', 'will not': no action anyone committed to
+_NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|have|get|happen|remain|continue to be)\b(?!\s+\w+ing\b)", re.I)
+
+
+def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
+    steps: list[NextStep] = []
+    quoted = quoted_spans(line.text)
+    for cue, certainty in NEXT_CUES:
+        for match in cue.finditer(line.text):
+            if any(a <= match.start() < b for a, b in quoted):
+                continue
+            prefix = line.text[: match.start()]
+            actor = _subject_before(prefix, lower)
+            if actor is None and speaker is not None:
+                # 'we will ...' in a statement or a transcript turn: the speaker commits
+                person = re.search(r"\b(we|i)(?:’|')?\s*$", prefix, re.I)
+                if person or certainty != "scheduled":
+                    actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
+                        else speaker.name
+            action = re.split(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
+                              r"|,\s*[”\"]", line.text[match.end():])[0].strip()
+            action = re.sub(r"^be\s+(?=\w+ing\b)", "", action)
+            if actor is None or len(action.split()) < 2 or len(action.split()) > 30 \
+                    or actor.lower() in _NOT_ACTORS or _NOT_AN_ACTION.match(action):
+                continue
+            action, timing = _split_timing(action)
+            steps.append(NextStep(actor=title_case(actor, lower), action=action, timing=timing,
+                                  date=_iso_date(line.text[match.start():]),
+                                  certainty=certainty, evidence=[line.id]))
+            break
+        if steps:
+            break
+    if not steps and (match := _DATED_EVENT.search(line.text)):
+        action, timing = _split_timing(match.group("action").strip())
+        actor = re.sub(r"^the\s+", "", match.group("actor"), flags=re.I)
+        steps.append(NextStep(actor=actor[:1].upper() + actor[1:], action=action, timing=timing,
+                              date=_iso_date(line.text), certainty="scheduled", evidence=[line.id]))
+    # Demands ("urged X to ...") and worries ("is considering ...") are positions, not steps.
+    return steps
