@@ -72,7 +72,35 @@ def _centrality(lines: list[Line]) -> dict[str, float]:
     return {sid: value / top for sid, value in scores.items()}
 
 
-_GREETING = re.compile(r"^\W*(?:just\s+)?(?:met|meeting|spoke|speaking|talked)\s+(?:with|to)\b|^\W*(?:thank you|thanks|good (?:morning|afternoon|evening))\b", re.I)
+_GREETING = re.compile(r"^\W*(?:just\s+)?(?:met|meeting|spoke|speaking|talked)\s+(?:with|to)\b|"
+                       r"^\W*(?:thank you|thanks|good (?:morning|afternoon|evening))\b", re.I)
+
+
+# A subject that needs the sentence before it: 'It ...', 'This ...', 'The move ...'.
+_BARE_SUBJECT = re.compile(r"^[“\"]?(?:it|this|that|these|those|they|such|the (?:move|decision|step|plan|"
+                           r"measure|incident|two sides|same))\b(?!\s+(?:is|was)\s+(?:agreed|expected))", re.I)
+# '... rejected the accusation.': which accusation is in the sentence before
+_BARE_OBJECT = re.compile(r"\b(?:rejected|denied|dismissed|welcomed|condemned|criticized|criticised|disputed|"
+                          r"refuted|echoed|confirmed)\s+(?:the|this|that|these|those|such)\s+(?:accusations?|claims?|"
+                          r"charges?|allegations?|reports?|moves?|decisions?|remarks?|comments?|proposals?|plans?|"
+                          r"ideas?|demands?|offer|statement)\b|\b(?:rejected|denied|dismissed|welcomed)\s+(?:it|them)\b",
+                          re.I)
+
+
+def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict) -> Line | None:
+    """The sentence a statement leans on: the one before a bare 'it'; for '... rejected the
+    accusation', the other side's last charge or demand among the last three."""
+    previous = recent[-1] if recent else None
+    if _BARE_SUBJECT.match(text):
+        return previous
+    if _BARE_OBJECT.search(text) and len(text.split()) < 16:
+        return next((seen for seen in reversed(recent) if sides_of.get(seen.id) != speaker.side
+                     and (_STANCE.search(seen.text) or CONFLICT_RE.search(seen.text))), previous)
+    return None
+
+
+def _verbatim_in(text: str, lines: list[Line], sid: str) -> bool:
+    return any(line.id == sid and text in line.text for line in lines)
 
 
 def _is_agreement(text: str) -> bool:
@@ -116,7 +144,6 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     asked: set[str] = set()  # questions: nobody's position, never the lead
     labelled = False  # a transcript: its turns are labelled with their speakers
     own_words: set[str] = set()  # sentences a transcript speaker says in their own words
-    previous: Line | None = None
     recent: list[Line] = []  # the last three sentences, for antecedents
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, lines[0].text)
@@ -163,13 +190,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
                           speaker.name, text)
             evidence = [line.id]
-            antecedent = None
-            if _BARE_SUBJECT.match(text):  # 'It must never happen again.': the sentence before says what "it" is
-                antecedent = previous
-            elif _BARE_OBJECT.search(text) and len(text.split()) < 16:
-                # '... rejected the accusation.': the other side's last charge or demand
-                antecedent = next((seen for seen in reversed(recent) if sides_of.get(seen.id) != speaker.side
-                                   and (_STANCE.search(seen.text) or CONFLICT_RE.search(seen.text))), previous)
+            antecedent = _antecedent(text, speaker, recent, sides_of)
             if antecedent is not None and antecedent.id not in asked:
                 text = f"{FILLER.sub('', strip_label(antecedent.text, lower))} {text}"
                 evidence = [antecedent.id, line.id]
@@ -182,7 +203,6 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         if _is_agreement(line.text):
             notes.agreements.append(Point(text=compress_statement(spoken), evidence=[line.id]))
         prev_speaker = speaker or (prev_speaker if quote_speaker else None)
-        previous = line
         recent = (recent + [line])[-3:]
         if speaker:
             sides_of[line.id] = speaker.side
@@ -241,18 +261,3 @@ def _round_robin(positions: list[Position], cap: int) -> list[Position]:
                 chosen.append(queue.pop(0))
     keep = {id(p) for p in chosen}
     return [p for p in positions if id(p) in keep]
-
-
-def _verbatim_in(text: str, lines: list[Line], sid: str) -> bool:
-    return any(line.id == sid and text in line.text for line in lines)
-
-
-# A subject that needs the sentence before it: 'It ...', 'This ...', 'The move ...'.
-_BARE_SUBJECT = re.compile(r"^[“\"]?(?:it|this|that|these|those|they|such|the (?:move|decision|step|plan|"
-                           r"measure|incident|two sides|same))\b(?!\s+(?:is|was)\s+(?:agreed|expected))", re.I)
-# '... rejected the accusation.': which accusation is in the sentence before
-_BARE_OBJECT = re.compile(r"\b(?:rejected|denied|dismissed|welcomed|condemned|criticized|criticised|disputed|"
-                          r"refuted|echoed|confirmed)\s+(?:the|this|that|these|those|such)\s+(?:accusations?|claims?|"
-                          r"charges?|allegations?|reports?|moves?|decisions?|remarks?|comments?|proposals?|plans?|"
-                          r"ideas?|demands?|offer|statement)\b|\b(?:rejected|denied|dismissed|welcomed)\s+(?:it|them)\b",
-                          re.I)
