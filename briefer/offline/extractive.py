@@ -146,7 +146,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     own_words: set[str] = set()  # sentences a transcript speaker says in their own words
     recent: list[Line] = []  # the last three sentences, for antecedents
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
-    author = document_voice(title, lines[0].text)
+    author = document_voice(title, [line.text for line in lines])
     for line in lines:
         label = transcript_label(line.text, lower)
         labelled = labelled or label is not None

@@ -63,13 +63,32 @@ def heading_voice(heading: str | None) -> str | None:
     return sides[0] if len(sides) == 1 else None
 
 
-def document_voice(title: str | None, first: str | None) -> str | None:
-    """The author a statement speaks for: the organisation after its dateline, or the
-    first side named in a "Readout of"/"Statement by" headline."""
+_WE = re.compile(r"(?:^|[.;:]\s+|,\s+|\b(?:and|but|so|meanwhile|time),?\s+)we\s+(?:have|will|are|seek|can|stand|must|urge|"
+                 r"call|remain|continue|believe|support|condemn|welcome|reject|look|want|hope|expect|"
+                 r"intend|plan|do|did|would|should|also|again|strongly)\b", re.I)
+
+
+_SELF_SUBJECT = re.compile(
+    r"^\s*(?P<subject>(?:the\s+)?[\w.’' ]{2,30}?(?:\s+and\s+[\w.’' ]{2,30}?)?)\s+(?:is|are|will|stands?|remains?|"
+    r"supports?|condemns?|welcomes?|calls?|urges?|reaffirms?|commends?|applauds?|rejects?|opposes?)\b", re.I)
+
+
+def document_voice(title: str | None, texts: list[str]) -> str | None:
+    """The author a statement speaks for: the organisation after its dateline, the first
+    side named in a "Readout of"/"Statement by" headline, or, in a text that says "we"
+    outside quotes again and again, the side its sentences most often open with."""
+    first = texts[0] if texts else None
     if first and (match := _DATELINE_ORG.match(first) or _LOWER_DATELINE_ORG.match(first)):
         org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
         return (sides_in(org) or [" ".join(w[:1].upper() + w[1:] for w in org.split())])[0]
     if title and (match := _HEADLINE_VOICE.match(title.strip())):
         sides = sides_in(match.group("who"))
         return sides[0] if sides else None
+    unquoted = [re.sub(r"[“\"][^”\"]*[”\"]?", " ", text) for text in texts]
+    if sum(bool(_WE.search(text)) for text in unquoted) >= 2:
+        # 'The United States and President Trump stand ready ...': the author names itself
+        # as the subject of its own commitments ('The Sudanese people are ready' is not it)
+        openers = [side for text in unquoted if (m := _SELF_SUBJECT.match(text))
+                   for side in sides_in(m.group("subject"))[:1]]
+        return max(openers, key=openers.count) if openers else None
     return None
