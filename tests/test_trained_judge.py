@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from briefer.cli import app
 from briefer.compare import Claim, compare, compare_claims
-from briefer.compare.trained import FEATURES, WEIGHTS, load_model
+from briefer.compare.lexical import SourceIndex, score_claim
+from briefer.compare.trained import FEATURES, WEIGHTS, judge_claim, load_model
 from briefer.errors import UsageError
 from briefer.text.ingest import parse_text
 
@@ -123,3 +124,50 @@ def test_cli_judge_trained(tmp_path):
 def test_unknown_judge_names_the_choices():
     with pytest.raises(UsageError, match="choose lexical, trained, llm"):
         compare_claims([Claim("A claim with words.", [])], [parse_text(SOURCE, fmt="txt")], judge="nli")
+
+
+def test_model_is_residual_on_the_lexical_score():
+    model, script = load_model(), training_script()
+    fitted = {f for f, w in zip(FEATURES, model["coef"]) if w}
+    assert fitted <= {"lexical", *script.CORRECTIONS}
+    assert model["coef"][FEATURES.index("lexical")] == script.LEXICAL_WEIGHT > 0
+    assert all(w <= 0 for f, w in zip(FEATURES, model["coef"]) if f != "lexical")  # corrections only lower
+
+
+def test_claims_adding_nothing_keep_the_lexical_ranking():
+    index = SourceIndex([parse_text(SOURCE, fmt="txt")])
+    claims = ["Parliament will vote on the budget in March.",  # verbatim
+              "The opposition leader did not support the plan of the finance minister.",  # fused, reworded
+              "Lopez told reporters the budget will cut fuel taxes."]  # fragments of three sentences
+    lexical = [score_claim(Claim(c, []), index, 1).score for c in claims]
+    judged = [judge_claim(Claim(c, []), index, 1).score for c in claims]
+    assert sorted(range(3), key=lexical.__getitem__) == sorted(range(3), key=judged.__getitem__)
+
+
+def test_invented_name_lowers_the_score_more_than_lexical_does():
+    index = SourceIndex([parse_text(SOURCE, fmt="txt")])
+    faithful = Claim("The opposition leader, Maria Lopez, did not support the plan.", [])
+    invented = Claim("The opposition leader, Maria Lopez, did not support the plan of Rasmussen.", [])
+    drop = judge_claim(faithful, index, 1).score - judge_claim(invented, index, 1).score
+    assert drop > score_claim(faithful, index, 1).score - score_claim(invented, index, 1).score
+
+
+def test_validation_set_scores_both_styles_and_the_judge_beats_lexical_on_xsum():
+    script = training_script()
+    items = script.load_validation()
+    assert {style for _, style, _ in items} == {"cnndm", "xsum"} and len(items) >= 90
+    assert all((script.ARTICLES / f"{slug}.txt").is_file() for slug, _, _ in items)
+    result = script.validate(load_model())
+    assert result["xsum/lower trained"] > result["xsum/lower lexical"] + 0.1
+
+
+def test_hallucinated_claims_differ_from_the_source_sentence():
+    script = training_script()
+    sentences = ["The mayor of Kelmouth said the flood wall would cost 40 million pounds.",
+                 "Work on the river front will start in May.",
+                 "Local shop owners on Quay Street welcomed the decision of the council.",
+                 "Residents have waited nine years for a decision from Helen Marsh."]
+    made = script.hallucinated(sentences, 0, " ".join(sentences), [], __import__("random").Random(1))
+    assert made and all(claim != sentences[0] for claim in made)
+    assert "The mayor of Kelmouth welcomed the decision of the council." in made  # subject of one, predicate of another
+    assert any("Helen Marsh" in claim and "40 million" in claim for claim in made)  # a name from elsewhere

@@ -1,12 +1,17 @@
-"""The trained judge: a logistic regression over the lexical judge's signals plus alignment
-and novelty measures, learned from synthetic claims (no human labels).
+"""The trained judge: the lexical judge's score corrected by a logistic regression for what
+overlap misses (words and numbers the source lacks), learned from synthetic claims (no
+human labels).
 
 ``benchmarks/train_judge.py`` takes sentences of articles that are not the QAGS test
 articles, keeps or rewrites them as a faithful summary would and corrupts them as a model
 hallucinates, computes ``features`` for each claim against its article, and fits the
-weights in ``judge-weights.json`` beside this module. Judging applies them with the
-standard library. Flags, evidence and contradictions stay the lexical judge's; the score
-becomes the model's probability that the claim is supported.
+weights in ``judge-weights.json`` beside this module. The model is residual: the lexical
+score's weight is held fixed, not fitted, so the judge keeps the lexical one's ranking of
+claims that add nothing to the source, and the fit only learns how much novel rare words,
+novel common words and absent numbers lower it; features the weights file leaves at 0 are
+not used. Judging applies the weights with the standard library. Flags, evidence and
+contradictions stay the lexical judge's; the score becomes the model's probability that
+the claim is supported, so a summary's mean score estimates its share of supported claims.
 """
 
 from __future__ import annotations
