@@ -536,14 +536,17 @@ def validate(model: dict) -> dict[str, float]:
 
 
 def training_sentences(articles: list[tuple[str, str]]) -> set[str]:
-    """Every sentence of the training articles and summaries, as words (``qags_overlap``)."""
-    texts = [s.text for _, body in articles for s in parse_text(body, fmt="txt").sentences]
+    """Every sentence of the training articles and summaries, and of the validation
+    summaries and their articles, as words (``qags_overlap``)."""
+    bodies = [body for _, body in articles] + [f.read_text(encoding="utf-8") for f in sorted(ARTICLES.glob("*.txt"))]
+    texts = [s.text for body in bodies for s in parse_text(body, fmt="txt").sentences]
     texts += [claim for claims in load_summaries(SUMMARIES).values() for claim, _ in claims]
+    texts += [sentence for _, _, sentences in load_validation() for sentence, _ in sentences]
     return {" ".join(word_tokens(t)) for t in texts if len(word_tokens(t)) >= 5}
 
 
 def qags_overlap(articles: list[tuple[str, str]], qags: Path) -> list[str]:
-    """Training sentences that also stand in a QAGS article or summary (should be none).
+    """Training and validation sentences that also stand in a QAGS article or summary (should be none).
     Sentences of five words or more count, compared as lower-cased words."""
     ours = training_sentences(articles)
     shared = []
