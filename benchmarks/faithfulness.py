@@ -4,7 +4,8 @@ Protocol (../shared/data/qags/README.md): a summary's human score is the share o
 sentences that at least 2 of 3 annotators judged supported; each method scores every
 (article, summary) pair; we report Pearson and Spearman correlation with the human scores
 per set, and, in the same run, ROUGE-2 F1 of the joined summary against the article
-(`rouge-score`, stemming on) as the baseline. Also pairs per second on one core.
+(`rouge-score`, stemming on) as the baseline. Each offline judge (lexical, trained) is
+scored in the same run, with pairs per second on one core (CPU time of this process).
 
     python benchmarks/faithfulness.py                 # both sets, all pairs
     python benchmarks/faithfulness.py --limit 10      # a quick smoke run
@@ -71,12 +72,15 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     return pearson(ranks(xs), ranks(ys))
 
 
-def lexical_scores(pairs) -> tuple[list[float], float]:
+JUDGES = ("lexical", "trained")
+
+
+def judge_scores(pairs, judge: str) -> tuple[list[float], float]:
     started = time.process_time()
     scores = []
     for article, sentences, _ in pairs:
         doc = parse_text(article, fmt="txt")
-        scores.append(compare_claims([Claim(s, []) for s in sentences], [doc]).faithfulness)
+        scores.append(compare_claims([Claim(s, []) for s in sentences], [doc], judge=judge).faithfulness)
     return scores, len(pairs) / max(time.process_time() - started, 1e-9)
 
 
@@ -106,14 +110,15 @@ def main() -> None:
     for name in ("cnndm", "xsum"):
         pairs = load(args.data / f"{name}.dev.jsonl", args.limit)
         human = [h for _, _, h in pairs]
-        scores, rate = lexical_scores(pairs)
+        judged = {judge: judge_scores(pairs, judge) for judge in JUDGES}
         baseline = rouge2_scores(pairs)
         subsets = [(name, list(range(len(pairs))))]
         if args.folds > 1:
             subsets += [(f"{name}/{f}", list(range(f, len(pairs), args.folds))) for f in range(args.folds)]
         for label, rows in subsets:
-            report(label, "briefer lexical", [scores[i] for i in rows], [human[i] for i in rows],
-                   rate if label == name else None)
+            for judge, (scores, rate) in judged.items():
+                report(label, f"briefer {judge}", [scores[i] for i in rows], [human[i] for i in rows],
+                       rate if label == name else None)
             if baseline is None:
                 print(f"{label:<9} {'ROUGE-2 F1':<16} skipped: pip install rouge-score (or '.[bench]')")
             else:

@@ -281,7 +281,7 @@ def compare_command(
     summary: str = typer.Argument(..., metavar="SUMMARY", help="Summary to check: text, Markdown or a briefer JSON brief."),
     sources: List[str] = typer.Argument(..., metavar="SOURCE...", help="The source files it summarises."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="table, md or json (default: table on a terminal, else md)."),
-    judge: str = typer.Option("lexical", "--judge", help="lexical (offline) or llm (the configured model)."),
+    judge: str = typer.Option("lexical", "--judge", help="lexical (offline, rules), trained (offline, a learned model) or llm (the configured model)."),
     fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when faithfulness is below this."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE (atomically) instead of stdout."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model for --judge llm."),

@@ -21,9 +21,14 @@ BEFORE = {
     "albertsons-sues-kroger-merger": (0.09, 0.18, 0.09),
     "doj-guzman-lopez-arraigned-extradition": (0.00, 0.00, 0.09),
     "doj-plea-campaign-finance-fec-obstruction": (0.70, 0.70, 0.70),
+    "state-drc-rwanda-jscm-sixth-meeting": (0.09, 0.09, 0.09),
+    "state-icc-sanctions-designation": (0.18, 0.00, 0.18),
+    "state-rubio-athens-press-guilfoyle-nato": (0.00, 0.00, 0.00),
     "state-rubio-lezcano-paraguay-mou-remarks": (0.00, 0.00, 0.00),
     "state-rubio-press-remarks-iran-hormuz": (0.13, 0.13, 0.13),
+    "state-sudan-peace-efforts-saf-rsf": (0.00, 0.00, 0.00),
     "state-us-armenia-azerbaijan-peace-anniversary": (0.33, 0.33, 0.33),
+    "state-venezuela-reconciliation-talks-progress": (0.07, 0.21, 0.07),
     "voa-iran-nuclear-talks-geneva": (0.67, 0.67, 0.67),
     "voa-north-korea-expels-bbc-nuclear-state": (0.67, 0.67, 0.67),
     "whitehouse-kremlin-trump-putin-call-syria": (0.25, 0.17, 0.25),
@@ -68,5 +73,5 @@ def test_no_article_scores_below_its_figure_before_the_quality_work(scores):
 def test_overall_coverage_holds_and_everything_is_verbatim(scores):
     hits = sum(sum(s.hits) for s in scores)
     total = sum(len(s.hits) for s in scores)
-    assert hits / total >= 0.53  # 0.309 before; the figure of record is in benchmarks/RESULTS.md
+    assert hits / total >= 0.44  # 0.224 before; the figure of record is in benchmarks/RESULTS.md
     assert [p for s in scores for p in s.problems] == []

@@ -163,3 +163,4 @@ def test_benchmark_script_runs_on_a_few_pairs():
     assert out.returncode == 0, out.stderr
     assert "cnndm" in out.stdout and "xsum" in out.stdout and "pearson" in out.stdout.lower()
     assert "cnndm/0" in out.stdout and "xsum/1" in out.stdout  # the fixed 2-fold split
+    assert "briefer lexical" in out.stdout and "briefer trained" in out.stdout and "ROUGE-2" in out.stdout

@@ -46,3 +46,4 @@ def test_wheel_carries_prompt_templates(tmp_path):
         assert f"briefer/prompts/{template}" in names
     for template in ("brief.md.j2", "brief.html.j2", "digest.md.j2", "digest.html.j2", "_html.j2", "_brief.css"):
         assert f"briefer/templates/{template}" in names
+    assert "briefer/compare/judge-weights.json" in names  # the trained judge's weights

@@ -30,11 +30,11 @@ fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty s
 ninety hundred thousand million billion trillion dozen half""".split())
 
 
-def _is_number(token: str) -> bool:
+def is_number(token: str) -> bool:
     return token[0].isdigit() or token in NUMBER_WORDS
 
 
-def _number_key(token: str) -> str:
+def number_key(token: str) -> str:
     return token.replace(",", "")
 
 
@@ -50,7 +50,7 @@ class SourceIndex:
         self.bigrams = set(_grams(everything, 2)) | {g for toks in self.tokens for g in _grams(toks, 2)}
         self.trigrams = {g for toks in self.tokens for g in _grams(toks, 3)}
         self.sentence_bigrams = [set(_grams(toks, 2)) for toks in self.tokens]
-        self.numbers = {_number_key(t) for t in everything if _is_number(t)}
+        self.numbers = {number_key(t) for t in everything if is_number(t)}
         self.lower_cased = sum(c.isupper() for d in docs for c in d.text) < 0.01 * sum(
             c.isalpha() for d in docs for c in d.text)
         self.norm_text = [normalize(d.text) for d in docs]
@@ -109,12 +109,12 @@ def _flags(claim: Claim, tokens: list[str], index: SourceIndex, best: int | None
     if best is not None:
         for i in index.window(set(tokens), best):
             window |= set(index.tokens[i])
-    window_numbers = {_number_key(t) for t in window if _is_number(t)}
-    claim_numbers = {_number_key(t) for t in tokens if _is_number(t)}
-    for token in dict.fromkeys(t for t in tokens if _is_number(t)):
-        if _number_key(token) in window_numbers:
+    window_numbers = {number_key(t) for t in window if is_number(t)}
+    claim_numbers = {number_key(t) for t in tokens if is_number(t)}
+    for token in dict.fromkeys(t for t in tokens if is_number(t)):
+        if number_key(token) in window_numbers:
             continue
-        where = "source" if _number_key(token) not in index.numbers else "evidence"
+        where = "source" if number_key(token) not in index.numbers else "evidence"
         detail = f"{token} is not in the {where}"
         others = sorted(window_numbers - claim_numbers)
         if others:

@@ -1,5 +1,6 @@
 """Checking a summary against its sources: claims in, a ``Comparison`` out, with the
-lexical judge (offline, default) or the configured model (``judge="llm"``)."""
+lexical judge (offline, default), the trained judge (offline, ``judge="trained"``) or the
+configured model (``judge="llm"``)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,20 @@ from .coverage import coverage
 from .lexical import SourceIndex, score_claim
 from .models import Claim, Comparison, Counts
 
+JUDGES = ("lexical", "trained", "llm")
+
 
 def compare_claims(claims: list[Claim], docs: list[Document], judge: str = "lexical", backend=None,
                    label: str = "summary") -> Comparison:
-    if judge not in ("lexical", "llm"):
-        raise UsageError(f"unknown judge {judge!r} (choose lexical, llm)")
+    if judge not in JUDGES:
+        raise UsageError(f"unknown judge {judge!r} (choose {', '.join(JUDGES)})")
     index = SourceIndex(docs)
-    results = [score_claim(claim, index, n) for n, claim in enumerate(claims, 1)]
+    if judge == "trained":
+        from .trained import judge_claim
+
+        results = [judge_claim(claim, index, n) for n, claim in enumerate(claims, 1)]
+    else:
+        results = [score_claim(claim, index, n) for n, claim in enumerate(claims, 1)]
     if judge == "llm":
         from .llm_judge import judge_with_model
 
