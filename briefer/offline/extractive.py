@@ -32,7 +32,8 @@ from .voices import document_voice, heading_voice, strip_label, transcript_label
 
 _AGREE_RE = re.compile(
     r"\b(?:(?:both|the two|all)\s+(?:\w+\s+){0,2}(?:agreed|agree|pledged|committed|vowed)|"
-    r"(?:agreed|agree) (?:to (?:work|cooperate|resume|hold|continue|meet|establish|keep|maintain|"
+    r"(?:agreed|agree) (?:to (?:a|an|the|work|cooperate|resume|hold|continue|meet|establish|keep|maintain|"
+    r"reconvene|advance|convene|organi[sz]e|bolster|strengthen|develop|implement|"
     r"extend|expand|restore|set up|create|launch|form)|on (?:a|an|the)\b)|"
     r"reached (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|consensus|understanding|accord)|"
     r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"

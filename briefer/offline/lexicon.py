@@ -26,7 +26,8 @@ SPEECH_VERBS = (
     "protested|deplored|opposed|welcomed|welcomes|agreed|threatened|maintained|explained|"
     "wrote|tweeted|replied|responded|countered|complained|praised|blamed|suggested|proposed|"
     "signaled|signalled|conceded|admitted|revealed|believes|believed|thinks|explains|"
-    "accuse|insist|warn|demand|reject|deny|urge|argue|claim|maintain|oppose|condemn|vow|pledge"
+    "accuse|insist|warn|demand|reject|deny|urge|argue|claim|maintain|oppose|condemn|vow|pledge|"
+    "presented|requested|reaffirmed|highlighted|outlined|raised|recalled|recognized|recognised"
 )
 VERB_RE = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
 TOKEN_RE = re.compile(r"[\w’'.\-]+|[^\w\s]")

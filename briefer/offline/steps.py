@@ -18,7 +18,7 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
 
 NEXT_CUES = [
     (re.compile(r"\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
-    (re.compile(r"\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|"
+    (re.compile(r"\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
                 r"is planning to|are planning to|is going to|are going to)\b", re.I), "scheduled"),
     (re.compile(r"\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
                 r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),

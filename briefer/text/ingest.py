@@ -317,7 +317,7 @@ def _heading_like(par: str, first: bool = False) -> bool:
     words = len(par.split())
     if par.endswith(":") and words <= 4:
         return True
-    return words <= (25 if first else 12) and _ENDS_SENTENCE.search(par) is None
+    return words <= (32 if first else 12) and _ENDS_SENTENCE.search(par) is None
 
 
 def _txt_blocks(text: str) -> list[tuple[str, str]]:
