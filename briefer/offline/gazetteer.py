@@ -14,6 +14,8 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "United States": ("united states", "u.s.", "u. s.", "us", "usa", "u.s.a.", "america",
                       "american", "americans", "washington", "white house", "state department",
                       "pentagon", "secretary of state", "u.s. officials", "biden administration",
+                      "department of state", "department of the treasury", "treasury department",
+                      "u.s. government", "united states government", "u.s. embassy", "u.s. mission",
                       "trump administration", "capitol hill"),
     "China": ("china", "chinese", "beijing", "prc", "people's republic of china", "xinhua",
               "global times", "zhongnanhai", "communist party of china", "cpc"),

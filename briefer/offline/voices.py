@@ -68,6 +68,11 @@ _WE = re.compile(r"(?:^|[.;:]\s+|,\s+|\b(?:and|but|so|meanwhile|time),?\s+)we\s+
                  r"intend|plan|do|did|would|should|also|again|strongly)\b", re.I)
 
 
+_ANNOUNCES = re.compile(
+    r"^\s*(?:today,?\s+|on\s+\w+day,?\s+)?(?P<org>(?:the\s+)?[\w.’' ]{2,60}?)\s+(?:today\s+)?(?:announces|is announcing|"
+    r"imposes|is imposing|designates|is designating|welcomes|strongly condemns|condemns|is taking|takes)\b", re.I)
+_INSTITUTION = re.compile(r"\b(?:department|ministry|government|office|administration|embassy|mission|commission|"
+                          r"council|agency|treasury|white house|kremlin|secretariat)\b", re.I)
 _SELF_SUBJECT = re.compile(
     r"^\s*(?P<subject>(?:the\s+)?[\w.’' ]{2,30}?(?:\s+and\s+[\w.’' ]{2,30}?)?)\s+(?:is|are|will|stands?|remains?|"
     r"supports?|condemns?|welcomes?|calls?|urges?|reaffirms?|commends?|applauds?|rejects?|opposes?)\b", re.I)
@@ -84,6 +89,10 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
     if title and (match := _HEADLINE_VOICE.match(title.strip())):
         sides = sides_in(match.group("who"))
         return sides[0] if sides else None
+    for text in texts[:5]:  # 'Today, the Department of State announces ...'
+        if (match := _ANNOUNCES.match(text)) and _INSTITUTION.search(match.group("org")):
+            org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
+            return (sides_in(org) or [org])[0]
     unquoted = [re.sub(r"[“\"][^”\"]*[”\"]?", " ", text) for text in texts]
     if sum(bool(_WE.search(text)) for text in unquoted) >= 2:
         # 'The United States and President Trump stand ready ...': the author names itself
