@@ -49,7 +49,7 @@ _STANCE = re.compile(
     r"\b(?:must|should|will not|won[’']t|cannot|can[’']t|unacceptable|illegal|insist\w*|demand\w*|refus\w*|"
     r"reject\w*|oppos\w*|support\w*|condemn\w*|warn\w*|accus\w*|violat\w*|threat\w*|never|breach\w*|"
     r"deplor\w*|protest\w*|agree\w*|commit\w*|goal|aim|objective|priority|concern\w*|has to|have to|"
-    r"needs? to|not (?:our|the [\w’']+|their|its) (?:job|role|responsibility))\b", re.I)
+    r"needs? to|not (?:our|the [\w’']+|their|its) (?:job|role|responsibility)|not going to|not playing)\b", re.I)
 _HEDGE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[’']t know|i don[’']t think|"
                     r"i haven[’']t|inaudible|that[’']s what)\b", re.I)
 
@@ -214,6 +214,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     for pos in notes.positions:
         pos.side = pos.side or actors[pos.actor].side
     merge_org_sides(notes.positions, list(actors.values()))
+    carried = {(p.actor, p.evidence[0]) for p in notes.positions if len(p.evidence) > 1}
+    notes.positions = [p for p in notes.positions if len(p.evidence) > 1 or (p.actor, p.evidence[0]) not in carried]
     # most telling first: a brief shows the head of each list
     notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]]))
     if not notes.quotes:

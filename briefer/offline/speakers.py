@@ -124,11 +124,22 @@ def _resolve_name(name: str, ctx: Context) -> str:
     return full
 
 
+_GENERIC = re.compile(r"\b(?:some|any|every|each|no|another)\s*$", re.I)
+
+
+def is_generic(prefix: str, phrase: list[str]) -> bool:
+    """'some source', 'any member of Congress': a kind of person, not one who speaks or acts."""
+    at = prefix.rfind(phrase[0])
+    return at >= 0 and _GENERIC.search(prefix[:at]) is not None
+
+
 def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
     """Tokens naming who speaks through the verb at ``match`` ([] when none)."""
     prefix = text[: match.start()].rstrip()
     prefix = re.sub(r"\s+and\s+(?:its|their|his|her)\s+(?:allies|partners|supporters|backers)$", "", prefix)
     before = phrase_before(prefix, lower)
+    if before and is_generic(prefix, before):
+        return []  # 'because some source told you ...': nobody in particular
     if before:
         return before
     tail = re.split(r"[.!?;]", text[match.end():])[0]

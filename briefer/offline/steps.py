@@ -8,7 +8,7 @@ import re
 from ..schema import NextStep
 from .gazetteer import sides_in
 from .lexicon import PRONOUNS, STOP, Line
-from .speakers import Speaker, phrase_before, title_case
+from .speakers import Speaker, is_generic, phrase_before, title_case
 from .statements import quoted_spans
 
 PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|convene|sign|"
@@ -59,7 +59,7 @@ def _subject_before(prefix: str, lower: bool) -> str | None:
     prefix = re.sub(r",\s*(?:who|which)\b[^,]*,\s*$", " ", prefix)
     prefix = re.sub(r"^.*\b(?:that|and|but)\s+", "", prefix)
     phrase = phrase_before(prefix, lower)
-    if not phrase or phrase[0] in PRONOUNS:
+    if not phrase or phrase[0] in PRONOUNS or is_generic(prefix, phrase):
         return None
     # 'nurses at St. Mary's Hospital will strike': the nurses strike, not the hospital
     head = re.search(r"(?:^|\s)([A-Za-z][\w’'\-]+)\s+(?:at|of|from|for)\s*$",
