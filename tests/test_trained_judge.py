@@ -97,20 +97,6 @@ def test_example_brief_fully_supported():
     assert result.counts.supported == result.counts.claims > 0 and result.counts.flagged == 0
 
 
-def test_example_brief_with_three_errors_flags_exactly_three(tmp_path):
-    brief = json.loads((ROOT / "examples/blinken-wang-munich.json").read_text())
-    position = next(p for side in brief["sides"] for p in side["positions"]
-                    if p["text"].startswith("Blinken expressed"))
-    position["text"] = position["text"].replace("Blinken expressed", "Wang Yi expressed")
-    brief["quotes"][0]["text"] = brief["quotes"][0]["text"].replace("lethal assistance", "humanitarian assistance")
-    brief["next_steps"][1]["timing"] = "after the Munich conference on March 3"
-    path = tmp_path / "edited.json"
-    path.write_text(json.dumps(brief))
-    result = compare(path, ROOT / "examples/blinken-wang-munich.txt", judge="trained")
-    flagged = [c.text for c in result.claims if c.flags]
-    assert len(flagged) == 3 and result.counts.supported == result.counts.claims - 3
-
-
 def test_cli_judge_trained(tmp_path):
     summary = tmp_path / "s.md"
     summary.write_text("- The government will cut fuel taxes by 5 percent next year.\n")
