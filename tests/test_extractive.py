@@ -188,3 +188,11 @@ def test_agreements_missed_are_not_agreements_but_far_negations_do_not_matter():
 def test_the_actor_of_a_step_is_the_head_of_its_subject():
     notes = notes_for("nurses at st. mary's hospital will strike next week after talks with management collapsed.")
     assert [(s.actor, s.timing) for s in notes.next_steps] == [("Nurses at St. Mary's Hospital", "next week")]
+
+
+def test_court_records_speak_for_the_prosecution_and_a_plea_for_the_defendant():
+    notes = notes_for("The U.S. Attorney's Office for the District of Columbia announced the charges on Monday.",
+                      "According to court documents, the defendant moved $2 million through shell companies in 2021.",
+                      "John Doe pleaded not guilty to all counts at his arraignment.")
+    assert [(p.actor, p.side, p.evidence) for p in notes.positions if p.evidence != ["S1"]] == [
+        ("United States", "United States", ["S2"]), ("John Doe", None, ["S3"])]

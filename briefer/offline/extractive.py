@@ -104,6 +104,24 @@ def _verbatim_in(text: str, lines: list[Line], sid: str) -> bool:
     return any(line.id == sid and text in line.text for line in lines)
 
 
+_COURT_RECORD = re.compile(r"\baccording to (?:the )?(?:court documents|court records|(?:superseding )?indictment|"
+                           r"(?:criminal )?complaint|charging documents|plea agreement|plea documents|"
+                           r"evidence (?:presented )?at trial|prosecutors)\b", re.I)
+_PROSECUTOR = re.compile(r"\b(?:justice department|department of justice|u\.\s?s\. attorney|attorney general|"
+                         r"district attorney|prosecutors?|public prosecutor)\b", re.I)
+
+
+def _prosecution(lines: list[Line]) -> str:
+    """Whose account court documents give: the side of the prosecutors the text names
+    (the U.S. Attorney's Office -> United States), else simply 'Prosecution'."""
+    for line in lines:
+        if match := _PROSECUTOR.search(line.text):
+            sides = sides_in(line.text[max(0, match.start() - 30): match.end() + 30])
+            if sides:
+                return sides[0]
+    return "Prosecution"
+
+
 def _is_agreement(text: str) -> bool:
     """An agreement reached, not one missed: no negation in the five words before it
     ('failed to reach an agreement', 'did not agree')."""
@@ -148,6 +166,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     recent: list[Line] = []  # the last three sentences, for antecedents
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, [line.text for line in lines])
+    prosecution = _prosecution(lines)
     for line in lines:
         label = transcript_label(line.text, lower)
         labelled = labelled or label is not None
@@ -166,6 +185,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             heading_sides = sides_in(line.heading)
             if len(heading_sides) == 1:
                 speaker = Speaker(speaker.name, speaker.description, heading_sides[0])
+        if speaker is None and _COURT_RECORD.search(spoken):
+            # 'According to court documents, ...': the prosecution's account
+            speaker = Speaker(prosecution, "prosecution", prosecution)
         text = compress_statement(spoken) if speaker else None
         if speaker is None and (turn or voice):
             # a transcript turn, or a statement or readout speaking in its own voice

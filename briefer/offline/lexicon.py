@@ -27,7 +27,8 @@ SPEECH_VERBS = (
     "wrote|tweeted|replied|responded|countered|complained|praised|blamed|suggested|proposed|"
     "signaled|signalled|conceded|admitted|revealed|believes|believed|thinks|explains|"
     "accuse|insist|warn|demand|reject|deny|urge|argue|claim|maintain|oppose|condemn|vow|pledge|"
-    "presented|requested|reaffirmed|highlighted|outlined|raised|recalled|recognized|recognised"
+    "presented|requested|reaffirmed|highlighted|outlined|raised|recalled|recognized|recognised|"
+    "pleaded|pled|pleads|alleged|alleges|charged|charges"
 )
 VERB_RE = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
 TOKEN_RE = re.compile(r"[\w’'.\-]+|[^\w\s]")
