@@ -196,3 +196,13 @@ def test_court_records_speak_for_the_prosecution_and_a_plea_for_the_defendant():
                       "John Doe pleaded not guilty to all counts at his arraignment.")
     assert [(p.actor, p.side, p.evidence) for p in notes.positions if p.evidence != ["S1"]] == [
         ("United States", "United States", ["S2"]), ("John Doe", None, ["S3"])]
+
+
+def test_a_charged_defendant_pleads_in_his_own_name():
+    notes = notes_for("Ovid Lopez, 33, of Culiacan was arraigned in federal court in Chicago today.",
+                      "Lopez is charged with conspiring to distribute cocaine and heroin into the United States.",
+                      "He was arraigned before U.S. District Judge Ann Coleman and pleaded not guilty.")
+    plea = next(p for p in notes.positions if p.evidence == ["S3"])
+    assert (plea.actor, plea.text) == ("Lopez", "Lopez was arraigned before U.S. District Judge Ann Coleman and pleaded not guilty.")
+    charge = next(p for p in notes.positions if p.evidence == ["S2"])
+    assert charge.side == "Prosecution"

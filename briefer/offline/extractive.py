@@ -15,7 +15,14 @@ from collections import Counter
 from ..schema import Actor, Notes, Point, Position, Quote
 from .disputes import CONFLICT_RE, find_disputes, label_issue
 from .gazetteer import sides_in
-from .lexicon import NEGATION_RE, SPEECH_VERBS, Line, content_words, is_lower_cased
+from .lexicon import (
+    NEGATION_RE,
+    PRONOUNS,
+    SPEECH_VERBS,
+    Line,
+    content_words,
+    is_lower_cased,
+)
 from .speakers import (
     GOVERNMENT_ROLE,
     Context,
@@ -25,6 +32,8 @@ from .speakers import (
     is_role,
     label_speaker,
     merge_org_sides,
+    phrase_before,
+    title_case,
 )
 from .statements import DATELINE, FILLER, compress_statement, find_quotes, quoted_spans
 from .steps import find_next_steps
@@ -107,6 +116,9 @@ def _verbatim_in(text: str, lines: list[Line], sid: str) -> bool:
 _COURT_RECORD = re.compile(r"\baccording to (?:the )?(?:court documents|court records|(?:superseding )?indictment|"
                            r"(?:criminal )?complaint|charging documents|plea agreement|plea documents|"
                            r"evidence (?:presented )?at trial|prosecutors)\b", re.I)
+_CHARGED = re.compile(r"\b(?:is|are|was|were|has been|have been)\s+(?:charged|indicted|arraigned|extradited|"
+                      r"convicted|sentenced)\b|\bfaces? (?:a maximum|up to|a mandatory)\b", re.I)
+_PLEA = re.compile(r"\b(?:pleaded|pled|pleads)\s+(?:not\s+)?guilty\b", re.I)
 _PROSECUTOR = re.compile(r"\b(?:justice department|department of justice|u\.\s?s\. attorney|attorney general|"
                          r"district attorney|prosecutors?|public prosecutor)\b", re.I)
 
@@ -166,6 +178,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     recent: list[Line] = []  # the last three sentences, for antecedents
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, [line.text for line in lines])
+    charge = None
     prosecution = _prosecution(lines)
     for line in lines:
         label = transcript_label(line.text, lower)
@@ -185,9 +198,14 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             heading_sides = sides_in(line.heading)
             if len(heading_sides) == 1:
                 speaker = Speaker(speaker.name, speaker.description, heading_sides[0])
-        if speaker is None and _COURT_RECORD.search(spoken):
-            # 'According to court documents, ...': the prosecution's account
+        if speaker is None and ctx.last_person and _PLEA.search(spoken) and re.match(r"(?:he|she)\b", spoken, re.I):
+            speaker = ctx.last_person  # 'He ... pleaded not guilty': the defendant last named
+        if speaker is None and (_COURT_RECORD.search(spoken) or (charge := _CHARGED.search(spoken))):
+            # 'According to court documents, ...', 'X is charged with ...': the prosecution's account
             speaker = Speaker(prosecution, "prosecution", prosecution)
+            defendant = phrase_before(spoken[: charge.start()], lower) if charge else []
+            if defendant and defendant[0].lower() not in PRONOUNS and not sides_in(" ".join(defendant)):
+                ctx.last_person = Speaker(title_case(" ".join(defendant), lower), "defendant", None)
         text = compress_statement(spoken) if speaker else None
         if speaker is None and (turn or voice):
             # a transcript turn, or a statement or readout speaking in its own voice
@@ -212,6 +230,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             # 'He said ...' -> 'Sergei Vershinin said ...': a brief's reader has no antecedent
             text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
                           speaker.name, text)
+            if speaker is ctx.last_person and not is_role(speaker.name):
+                text = re.sub(r"^(?:He|She|he|she)\b", speaker.name, text)  # 'He was arraigned' -> 'Guzman Lopez was ...'
+
             evidence = [line.id]
             antecedent = _antecedent(text, speaker, recent, sides_of)
             if antecedent is not None and antecedent.id not in asked:

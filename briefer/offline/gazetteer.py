@@ -16,6 +16,7 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
                       "pentagon", "secretary of state", "u.s. officials", "biden administration",
                       "department of state", "department of the treasury", "treasury department",
                       "u.s. government", "united states government", "u.s. embassy", "u.s. mission",
+                      "justice department", "department of justice", "fbi", "u.s. attorney",
                       "trump administration", "capitol hill"),
     "China": ("china", "chinese", "beijing", "prc", "people's republic of china", "xinhua",
               "global times", "zhongnanhai", "communist party of china", "cpc"),
