@@ -73,5 +73,5 @@ def test_no_article_scores_below_its_figure_before_the_quality_work(scores):
 def test_overall_coverage_holds_and_everything_is_verbatim(scores):
     hits = sum(sum(s.hits) for s in scores)
     total = sum(len(s.hits) for s in scores)
-    assert hits / total >= 0.51  # 0.224 before; the figure of record is in benchmarks/RESULTS.md
+    assert hits / total >= 0.52  # 0.224 before; the figure of record is in benchmarks/RESULTS.md
     assert [p for s in scores for p in s.problems] == []

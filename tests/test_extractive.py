@@ -206,3 +206,15 @@ def test_a_charged_defendant_pleads_in_his_own_name():
     assert (plea.actor, plea.text) == ("Lopez", "Lopez was arraigned before U.S. District Judge Ann Coleman and pleaded not guilty.")
     charge = next(p for p in notes.positions if p.evidence == ["S2"])
     assert charge.side == "Prosecution"
+
+
+def test_experts_are_commentators_not_parties_and_bylines_say_nothing():
+    notes = notes_for("North Korean leader Kim Jong Un declared his country a nuclear state.",
+                      "South Korea’s Defense Ministry rejected Kim’s assertion that North Korea is a nuclear state.",
+                      "Korea expert Bruce Bennett from the RAND Corporation told VOA the North does not need nuclear "
+                      "weapons for its defense.",
+                      "Bennett said the nuclear state claim lacks credibility.",
+                      "Brian Padden and Victor Beattie reported on this story.")
+    assert {(a.name, a.side) for a in notes.actors} == {
+        ("Kim Jong Un", "North Korea"), ("South Korea’s Defense Ministry", "South Korea"), ("Bruce Bennett", "Analysts")}
+    assert [sorted(s.side for s in d.stances) for d in notes.disputes] == [["North Korea", "South Korea"]]

@@ -9,7 +9,7 @@ from collections import Counter
 from ..schema import Notes, Point
 from .disputes import find_disputes, label_issue
 from .gazetteer import side_words
-from .speakers import is_role
+from .speakers import ANALYSTS, is_role
 from .statements import DATELINE, FILLER, head_clause, shorten
 from .voices import strip_label
 
@@ -42,7 +42,8 @@ def compose_brief(notes: Notes) -> dict:
             side.actors.append(pos.actor)
         if not any(p.evidence == pos.evidence for p in side.positions):
             side.positions.append(Point(text=pos.text, evidence=pos.evidence))
-    ordered = sorted(sides.values(), key=lambda s: -counts[s.name])[:4]
+    # the parties first, most positions first; experts and commentators after them
+    ordered = sorted(sides.values(), key=lambda s: (s.name == ANALYSTS, -counts[s.name]))[:4]
     disputes = find_disputes(notes.positions, names=[a.name for a in notes.actors],
                              hints=[k.text for k in notes.key_points[:1]]) or notes.disputes
     in_disputes = {tuple(s.evidence) for d in disputes for s in d.stances}

@@ -17,6 +17,7 @@ from .lexicon import (
     TIME_WORDS,
     content_words,
 )
+from .speakers import ANALYSTS
 from .steps import NEXT_CUES
 
 # ---------------------------------------------------------------- disputes
@@ -75,6 +76,9 @@ def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = 
                 or sum(bool(NEGATION_RE.search(p.text)) for p in picked) >= 2):
             continue  # sides speaking on one subject without a word of disagreement: no dispute
         used.update(id(p) for p in picked)
+        picked = [p for p in picked if p.side != ANALYSTS]  # commentators are no party to a dispute
+        if len(picked) < 2:
+            continue
         stances = [Stance(side=p.side or p.actor, text=p.text, evidence=list(p.evidence)) for p in picked]
         stances.sort(key=lambda s: -len(by_side[s.side]))
         disputes.append(Dispute(issue=topic, stances=stances))

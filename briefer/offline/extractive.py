@@ -228,8 +228,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 actor.evidence.append(line.id)
         if speaker and text and not _says_little(spoken) and not _is_agreement(spoken):
             # 'He said ...' -> 'Sergei Vershinin said ...': a brief's reader has no antecedent
-            text = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)",
-                          speaker.name, text)
+            text = re.sub(r"^((?:(?:However|But|And|Still|Yet|Also|Instead),?\s+)?)(?:He|She|he|she)"
+                          r"(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)", rf"\g<1>{speaker.name}", text)
             if speaker is ctx.last_person and not is_role(speaker.name):
                 text = re.sub(r"^(?:He|She|he|she)\b", speaker.name, text)  # 'He was arraigned' -> 'Guzman Lopez was ...'
 

@@ -28,7 +28,7 @@ SPEECH_VERBS = (
     "signaled|signalled|conceded|admitted|revealed|believes|believed|thinks|explains|"
     "accuse|insist|warn|demand|reject|deny|urge|argue|claim|maintain|oppose|condemn|vow|pledge|"
     "presented|requested|reaffirmed|highlighted|outlined|raised|recalled|recognized|recognised|"
-    "pleaded|pled|pleads|alleged|alleges|thanks|thanked"
+    "pleaded|pled|pleads|alleged|alleges|thanks|thanked|reported"
 )
 VERB_RE = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
 TOKEN_RE = re.compile(r"[\w’'.\-]+|[^\w\s]")

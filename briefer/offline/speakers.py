@@ -133,6 +133,15 @@ def is_generic(prefix: str, phrase: list[str]) -> bool:
     return at >= 0 and _GENERIC.search(prefix[:at]) is not None
 
 
+def _person_from(prefix: str, org: list[str], lower: bool) -> list[str] | None:
+    """'Korea expert Bruce Bennett from the RAND Corporation told ...': the person before
+    'from'/'of'/'at' speaks, not the organisation after it."""
+    at = prefix.rfind(org[0])
+    head = re.match(r"(.*\S)\s+(?:from|of|at|with)(?:\s+the)?\s*$", prefix[:at], re.S) if at >= 0 else None
+    person = phrase_before(head.group(1), lower) if head else []
+    return person if len(person) >= 2 and _is_person_name(person[-2:], lower) else None
+
+
 def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
     """Tokens naming who speaks through the verb at ``match`` ([] when none)."""
     prefix = text[: match.start()].rstrip()
@@ -140,6 +149,8 @@ def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
     before = phrase_before(prefix, lower)
     if before and is_generic(prefix, before):
         return []  # 'because some source told you ...': nobody in particular
+    if before and (person := _person_from(prefix, before, lower)):
+        return person
     if before:
         return before
     tail = re.split(r"[.!?;]", text[match.end():])[0]
@@ -185,6 +196,11 @@ def _org_side(description: str) -> str | None:
     return None
 
 
+ANALYSTS = "Analysts"  # the side of experts and commentators, shown after the parties
+_COMMENTATOR = re.compile(r"\b(?:experts?|analysts?|professors?|researchers?|scholars?|fellows?|economists?|"
+                          r"observers?|commentators?)\b", re.I)
+
+
 def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
     """The speaker of an attributed statement in ``text`` and where its verb stands."""
     quoted = quoted_spans(text)
@@ -195,6 +211,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             continue  # 'the companies' agreed merger': an adjective, nobody speaking
         if re.match(r"\s+of\b", text[match.end():]):
             continue  # 'he was accused of fraud': said of him, not by him
+        if match.group(1).lower() == "reported" and not re.match(r"\s*(?:that|,)", text[match.end():]):
+            continue  # 'X and Y reported on this story': a byline, not a statement
         before = _speaker_phrase(text, match, ctx.lower)
         if not before:
             continue
@@ -211,6 +229,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
         name = _resolve_name(name, ctx)
         side = (sides_in(description) or [None])[0] if description != name else None
         side = side or ctx.name_sides.get(name) or (sides_in(name) or [None])[0]
+        if side is None and _COMMENTATOR.search(description):
+            side = ANALYSTS  # 'Korea expert Bruce Bennett': a commentator, not a party
         if side is None and description != name:
             side = _org_side(description)
         if side and name != description:
