@@ -45,15 +45,16 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
     counts: Counter = Counter()
     for pos in notes.positions:
         counts[side_of(pos)] += 2
+    named = {line.id: sides_in(line.text) for line in lines}
     for line in lines:
-        for side in sides_in(line.text):
+        for side in named[line.id]:
             counts[side] += 1
     sides = [name for name, _ in counts.most_common(MAX_SIDES) if name and name != NONE]
     chosen = {pos.evidence[-1] for pos in notes.positions if pos.evidence}
     for line in lines:  # sentences that name a side, in document order, while there is room
         if len(chosen) >= MAX_POSITION_CANDIDATES:
             break
-        if line.id not in chosen and any(s in sides for s in sides_in(line.text)):
+        if line.id not in chosen and any(s in sides for s in named[line.id]):
             chosen.add(line.id)
     steps = {sid for step in notes.next_steps for sid in step.evidence[-1:]}
     return Candidates(lines=lines, notes=notes, sides=sides,
