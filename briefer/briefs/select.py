@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -43,20 +44,26 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
+class YesNo(str, Enum):
+    yes = "yes"
+    no = "no"
+
+
 def picks_model(cand: Candidates) -> type[BaseModel]:
     """The answer model for one chunk: ids from the chunk's candidates only, lists capped."""
     fields: dict = {}
     if cand.ids:
         fields["lead"] = (Literal[tuple(cand.ids)], ...)
     if cand.position_ids:
-        side = Literal[tuple([*cand.sides, NONE])]
+        # an Enum, not a Literal: the schema names the choices once ($defs) and refers to them
+        side = Enum("Side", {f"v{i}": name for i, name in enumerate([*cand.sides, NONE])}, type=str)
         sides = create_model("Sides", __base__=_Answer,
                              **{f"s{i}": (side, Field(alias=sid)) for i, sid in enumerate(cand.position_ids)})
         fields["sides"] = (sides, ...)
     if cand.step_ids:
         # one yes/no per candidate: a small model answers every one, where a free list comes back empty
         steps = create_model("Steps", __base__=_Answer,
-                             **{f"n{i}": (Literal["yes", "no"], Field(alias=sid)) for i, sid in enumerate(cand.step_ids)})
+                             **{f"n{i}": (YesNo, Field(alias=sid)) for i, sid in enumerate(cand.step_ids)})
         fields["next_steps"] = (steps, ...)
     if cand.position_ids:
         picked = create_model("PickedDispute", __base__=_Answer,
@@ -110,7 +117,7 @@ def notes_from_picks(picks: BaseModel, cand: Candidates) -> tuple[Notes, PickCou
 
     positions: list[Position] = []
     sides = getattr(picks, "sides", None)
-    picked_sides = sides.model_dump(by_alias=True) if sides is not None else {}
+    picked_sides = sides.model_dump(by_alias=True, mode="json") if sides is not None else {}
     for sid, side in picked_sides.items():
         if side == NONE:
             continue
@@ -133,7 +140,7 @@ def notes_from_picks(picks: BaseModel, cand: Candidates) -> tuple[Notes, PickCou
 
     next_steps = []
     steps = getattr(picks, "next_steps", None)
-    for sid in [k for k, v in (steps.model_dump(by_alias=True) if steps is not None else {}).items() if v == "yes"]:
+    for sid in [k for k, v in (steps.model_dump(by_alias=True, mode="json") if steps is not None else {}).items() if v == "yes"]:
         found = [s for s in engine.next_steps if s.evidence and s.evidence[-1] == sid]
         if found:
             next_steps += found
