@@ -129,7 +129,9 @@ def notes_from_picks(picks: BaseModel, cand: Candidates) -> tuple[Notes, PickCou
             final = pos.side or (side if _mentions(side, cited) else None)
             positions.append(Position(actor=pos.actor, side=final, text=pos.text, evidence=list(pos.evidence)))
             counts.used += 1
-        elif _mentions(side, cited):
+        elif sides_in(text_of[sid])[:1] == [side]:
+            # no speaker the engine could read: the side must be the first the sentence names
+            # (its subject, as a rule), not any side it mentions
             positions.append(Position(actor=side, side=side, text=text_of[sid].strip(), evidence=[sid]))
             counts.used += 1
         else:
