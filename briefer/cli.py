@@ -96,6 +96,8 @@ def brief_command(
     profile: Optional[str] = ProfileOpt,
     max_words: int = typer.Option(500, "--max-words", help="Word budget for the brief's body (one page)."),
     chunk_tokens: int = typer.Option(2000, "--chunk-tokens", help="Largest chunk sent to the model, in tokens."),
+    map_task: str = typer.Option("notes", "--map", envvar="BRIEFER_MAP", help="Map task: notes (the model writes notes) or select "
+                                 "(it picks sentence ids; for small local models)."),
     chunk_overlap: int = typer.Option(0, "--chunk-overlap", help="Tokens each chunk repeats from the previous one."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Model calls at a time (default 4)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds to wait for one answer (default 120)."),
@@ -133,7 +135,7 @@ def brief_command(
                                concurrency=concurrency, use_cache=not no_cache, prompts_dir=prompts_dir,
                                answer_tokens=answer_tokens,
                                as_of=as_of, title=title, max_input_bytes=int(max_input_mb * 1024 * 1024),
-                               check=check)
+                               check=check, map_task=map_task)
         options.validate()
         server = {"backend": backend, "model": model, "base_url": base_url, "profile": profile, "timeout": timeout}
         if dry_run:
@@ -162,6 +164,10 @@ def brief_command(
         _say(f"briefer: {m.llm_calls} calls, {m.cache_hits} cache hits, {m.prompt_tokens} prompt + "
              f"{m.completion_tokens} completion tokens{cost}{mode}, {m.chunks} chunk{'s' if m.chunks != 1 else ''}, "
              f"{m.dropped_ungrounded} dropped as ungrounded, {m.words} words, {m.elapsed_s:.2f} s")
+        if m.shared_prefix_tokens is not None:
+            picks = f"; {m.model_picks} model picks used, {m.picks_dropped} dropped" if m.model_picks is not None else ""
+            _say(f"briefer: map task {m.map_task}: {m.shared_prefix_tokens} prompt tokens of each map call are a "
+                 f"shared prefix (cacheable){picks}")
 
 
 def _check_page_options(fmt: str, paper: str | None, output: Path | None, dry_run: bool) -> bool:

@@ -142,6 +142,10 @@ class Meta(_Model):
     check: CheckScores | None = None  # only with --check
     # items dropped so the brief fits one printed page (--format pdf, or html with --paper)
     dropped_for_page: list[str] = Field(default_factory=list)
+    map_task: str | None = None  # notes (the model writes notes) or select (it picks sentence ids)
+    model_picks: int | None = None  # select: picks of the model's that became notes items
+    picks_dropped: int = 0  # select: picks dropped by the checks (no reading of the sentence, a label not in it)
+    shared_prefix_tokens: int | None = None  # per map call: prompt tokens every map call shares (cacheable)
 
 
 class Brief(_Model):

@@ -63,6 +63,7 @@ class FakeOpenAI:
     def engine_answer(self, body: dict, finish_reason: str = "stop", refusal: str | None = None) -> dict:
         system = body["messages"][0]["content"]
         task = ("brief" if "one-page briefings" in system else "reduce" if "condense" in system
+                else "select" if system.startswith("You pick sentences")
                 else "digest" if "daily digest" in system else "extract")
         with self._lock:  # the engine is not shared across threads
             reply = self._engine.complete(ChatRequest(task=task, messages=body["messages"], schema_name="", schema={}))

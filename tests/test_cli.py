@@ -36,7 +36,8 @@ def test_json_format_follows_contract(example_path):
     assert data["schema_version"] == "1"
     assert list(data["meta"]) == ["backend", "model", "llm_calls", "prompt_tokens", "completion_tokens",
                                   "chunks", "dropped_ungrounded", "elapsed_s", "words",
-                                  "cache_hits", "structured_output", "cost_usd", "check", "dropped_for_page"]
+                                  "cache_hits", "structured_output", "cost_usd", "check", "dropped_for_page",
+                                  "map_task", "model_picks", "picks_dropped", "shared_prefix_tokens"]
 
 
 def test_stdin_dash(example_path):
@@ -151,7 +152,7 @@ def test_prompts_override_is_used(tmp_path, example_path):
 def test_prompts_unknown_name():
     result = run("prompts", "nope.j2")
     assert result.exit_code == 2
-    assert result.stderr == "briefer: error: no prompt template named 'nope.j2' (have: extract.j2, reduce.j2, brief.j2, retry.j2, verify.j2, digest.j2)\n"
+    assert result.stderr == "briefer: error: no prompt template named 'nope.j2' (have: extract.j2, select.j2, reduce.j2, brief.j2, retry.j2, verify.j2, digest.j2)\n"
 
 
 def test_chunk_shows_token_counts(example_path):

@@ -4,6 +4,11 @@ Each chunk goes through ``extract.j2`` for notes (concurrently, up to ``concurre
 at a time); notes are grounded, merged across chunks and, when too large for one call,
 condensed in stages through ``reduce.j2``; ``brief.j2`` turns them into the brief, which
 is grounded again and fitted to the word budget.
+
+With ``map_task="select"`` (``--map select``) each chunk goes through ``select.j2``
+instead: the model picks sentence ids (``briefs/select.py``), the picks become grounded
+notes, and merging, condensing and the brief itself are the offline engine's
+deterministic steps: one model call per chunk, nothing for the model to write.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ from ..text.ingest import DEFAULT_MAX_BYTES, load_sources
 from ..text.tokens import get_encoding
 from .budget import fit_to_budget
 from .merge import merge_notes
+from .select import PickCounts, notes_from_picks, picks_model
+
+MAP_TASKS = ("notes", "select")
 
 Progress = Callable[[int, int], None]
 
@@ -48,8 +56,11 @@ class BriefOptions:
     title: str | None = None
     prompts_dir: Path | str | None = None
     max_input_bytes: int = DEFAULT_MAX_BYTES
+    map_task: str = "notes"  # notes: the model writes notes; select: it picks sentence ids
 
     def validate(self) -> None:
+        if self.map_task not in MAP_TASKS:
+            raise UsageError(f"--map must be one of {', '.join(MAP_TASKS)} (got {self.map_task!r})")
         if self.max_words < 50:
             raise UsageError(f"--max-words must be at least 50 (got {self.max_words})")
         if self.as_of and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.as_of):
@@ -73,6 +84,25 @@ class _Run:
                            limit=asyncio.Semaphore(options.concurrency or 4))
         self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
         self.encoding = get_encoding(backend.model)
+        self.picks = PickCounts()
+        self._prep = None  # select: one worker thread reads chunks with the engine, in order
+        self.shared_prefix: list[int] = []  # per map call: tokens before anything chunk-specific
+
+    def note_shared_prefix(self, messages: list[dict[str, str]], template: str) -> None:
+        """Count the map call's prefix that every map call of the run shares: the template
+        rendered around an empty chunk, up to where the two first differ."""
+        empty = self.prompts.render(template, title=self.title, chunk_number=0, chunk_total=0, blocks=[],
+                                    **({"sides": []} if template == "select.j2" else {}))
+        full = "\n".join(m["content"] for m in messages)
+        bare = "\n".join(m["content"] for m in empty)
+        n = 0
+        for a, b in zip(full, bare):
+            if a != b:
+                break
+            n += 1
+        # stop at the last line break inside the shared part: "Section 1" vs "Section 0"
+        cut = full.rfind("\n", 0, n)
+        self.shared_prefix.append(self.count(full[:cut if cut > 0 else n]))
 
     def chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
@@ -107,10 +137,40 @@ class _Run:
 
     async def map_chunk(self, chunk: Chunk, total: int) -> Notes:
         label = f"chunk {chunk.index + 1} of {total}"
+        if self.options.map_task == "select":
+            return await self.select_chunk(chunk, total, label)
         return await self._map_pieces(list(chunk.pieces), chunk.index + 1, total, label, split=True)
+
+    async def select_chunk(self, chunk: Chunk, total: int, label: str) -> Notes:
+        from ..offline.lexicon import Line
+        from ..offline.picks import find_candidates
+
+        sentences = self.grounder.sentences
+        lines = [Line(sid, sentences[sid].text, sentences[sid].heading) for sid in chunk.sentence_ids
+                 if sid in sentences]
+        if self._prep is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._prep = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefer-select")
+        # The engine's reading (~30 ms a 2000-token chunk) runs in a worker thread, chunk after
+        # chunk, so the event loop sends each request as soon as its chunk is read instead of
+        # after every chunk has been read.
+        cand = await asyncio.get_running_loop().run_in_executor(self._prep, find_candidates, lines, self.title)
+        messages = self.prompts.render("select.j2", title=self.title, chunk_number=chunk.index + 1,
+                                       chunk_total=total, sides=cand.sides, blocks=self.blocks(list(chunk.pieces)))
+        self.note_shared_prefix(messages, "select.j2")
+        try:
+            picks = await self.asker.ask("select", messages, picks_model(cand), label)
+        except Truncated:
+            raise NotesError(f"{label}: model could not produce valid notes: its picks were cut off "
+                             f"(finish_reason=length); raise --max-answer-tokens") from None
+        notes, counts = notes_from_picks(picks, cand)
+        self.picks.add(counts)
+        return ground_notes(notes, self.grounder)
 
     async def _map_pieces(self, pieces: list, number: int, total: int, label: str, split: bool) -> Notes:
         messages = self.extract_messages(pieces, number, total)
+        self.note_shared_prefix(messages, "extract.j2")
         try:
             notes = await self.asker.ask("extract", messages, Notes, label)
         except Truncated:
@@ -126,11 +186,24 @@ class _Run:
             return merge_notes(list(parts), self.grounder.source_norm)
         return ground_notes(notes, self.grounder)
 
+    def close(self) -> None:
+        if self._prep is not None:
+            self._prep.shutdown(wait=False)
+
     async def reduce(self, parts: list[Notes]) -> Notes:
         """Merge notes; while they are too large for one brief call, condense in stages."""
         merged = merge_notes(parts, self.grounder.source_norm)
         budget = self.options.reduce_tokens
         size = self.count(notes_json(merged))
+        if self.options.map_task == "select":
+            from ..offline.compose import condense_notes
+
+            for _ in range(8):  # the offline reduce: keep the better half of each list
+                if size <= budget:
+                    break
+                merged = condense_notes(merged)
+                size = self.count(notes_json(merged))
+            return merged
         for _ in range(4):  # each round at least halves the number of parts
             if size <= budget:
                 break
@@ -164,6 +237,16 @@ class _Run:
                                    notes_json=notes_json(notes))
 
     async def final(self, notes: Notes) -> BriefDraft:
+        if self.options.map_task == "select":
+            from ..offline.compose import compose_brief
+
+            draft = BriefDraft.model_validate(compose_brief(notes))
+            if notes.disputes:  # the disputes the model picked, where their checks held
+                draft.disputes = notes.disputes
+            seen: set[str] = set()  # one dispute per issue (chunks may pick the same one)
+            draft.disputes = [d for d in draft.disputes
+                              if not (d.issue.lower() in seen or seen.add(d.issue.lower()))][:3]
+            return ground_draft(draft, self.grounder)
         try:
             draft = await self.asker.ask("brief", self.brief_messages(notes), BriefDraft, "brief")
         except Truncated:
@@ -223,7 +306,10 @@ async def brief_async(docs: list[Document], backend: Backend, options: BriefOpti
             progress(done, len(chunks))
         return notes
 
-    parts = await asyncio.gather(*(map_one(chunk) for chunk in chunks))
+    try:
+        parts = await asyncio.gather(*(map_one(chunk) for chunk in chunks))
+    finally:
+        run.close()
     draft = await run.final(await run.reduce(list(parts)))
     draft, words = fit_to_budget(draft, options.max_words)
     used = sorted(set(_used_ids(draft)), key=_sort_key)
@@ -235,7 +321,10 @@ async def brief_async(docs: list[Document], backend: Backend, options: BriefOpti
                 chunks=len(chunks), dropped_ungrounded=run.grounder.dropped,
                 elapsed_s=round(time.perf_counter() - started, 3), words=words,
                 cache_hits=usage.cache_hits, structured_output=usage.modes[-1] if usage.modes else None,
-                cost_usd=cost)
+                cost_usd=cost, map_task=options.map_task,
+                model_picks=run.picks.used if options.map_task == "select" else None,
+                picks_dropped=run.picks.dropped,
+                shared_prefix_tokens=min(run.shared_prefix) if run.shared_prefix else None)
     result = Brief(title=run.title, as_of=options.as_of, **draft.model_dump(),
                    citations=run.grounder.citations(used),
                    sources=[SourceRef(id=d.id, path=d.path, sha256=d.sha256) for d in docs], meta=meta)

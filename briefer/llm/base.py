@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-Task = Literal["extract", "reduce", "brief", "verify", "digest"]
+Task = Literal["extract", "select", "reduce", "brief", "verify", "digest"]
 
 
 @dataclass

@@ -13,7 +13,7 @@ import jinja2
 
 from ..errors import TemplateError
 
-TEMPLATE_NAMES = ("extract.j2", "reduce.j2", "brief.j2", "retry.j2", "verify.j2", "digest.j2")
+TEMPLATE_NAMES = ("extract.j2", "select.j2", "reduce.j2", "brief.j2", "retry.j2", "verify.j2", "digest.j2")
 
 
 def builtin_prompts_dir() -> Path:

@@ -1,7 +1,7 @@
 """The offline engine as a backend: deterministic, no network.
 
 It answers each request from the request's own text with the extractive
-engine: source lines ``S3 ...`` for notes, the ``<notes>`` JSON for the brief step. For
+engine: source lines ``S3 ...`` for notes (or, for the select task, picks), the ``<notes>`` JSON for the brief step. For
 tests it is scriptable: ``queue()`` raw answers (served first, in order) and read
 ``requests`` to see exactly what was asked.
 """
@@ -18,6 +18,7 @@ from ..text.words import ngrams, precision, word_tokens
 from .compose import compose_brief, condense_notes
 from .extractive import extract_notes
 from .lexicon import Line
+from .picks import engine_picks, find_candidates
 from .stories import offline_digest
 
 _LINE_RE = re.compile(r"^\[?((?:D\d+\.)?S\d+)\]? (.*)$")
@@ -69,6 +70,9 @@ class MockBackend(ScriptedBackend):
             lines = [(line.id, line.text) for line in _source_lines(user)]
             return json.dumps(offline_verdict(claim.group(1) if claim else "", lines))
         title = _TITLE_RE.search(user)
+        if request.task == "select":
+            return json.dumps(engine_picks(find_candidates(_source_lines(user), title.group(1) if title else None)),
+                              ensure_ascii=False)
         notes = extract_notes(_source_lines(user), title.group(1) if title else None)
         return notes.model_dump_json()
 

@@ -1,9 +1,12 @@
 """The real CLI against a real model server: llama.cpp's server running SmolLM2-135M.
 
-A model this small may or may not manage valid notes; either outcome is acceptable as long
-as briefer handles it cleanly: a brief whose every item is grounded in the source, or
-exit code 1 with one line saying the model could not produce valid notes. Never a
-traceback. Run with ``pytest -m live tests/live`` (see conftest.py for the server).
+The select map task (``--map select``) must produce a brief from the model's picks: the
+example article and a second one each give a grounded brief whose meta says the model's
+answers were used (``map_task`` select, ``model_picks`` > 0), with two sides, a dispute
+and, for the example, Wang Yi's visit to Russia among the next steps. The notes task
+(the dry-run test) may or may not manage valid notes with a model this small; either
+outcome is acceptable as long as briefer handles it cleanly. Never a traceback. Run with
+``pytest -m live tests/live`` (see conftest.py for the server).
 """
 
 from __future__ import annotations
@@ -60,10 +63,14 @@ def isolated_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run_brief(server, home: Path, *extra: str) -> CliRun:
+SECOND_SOURCE = Path("tests") / "data" / "grain-talks.txt"
+SELECT = ("--map", "select", "--chunk-tokens", "2000")  # one chunk: one call per article
+
+
+def run_brief(server, home: Path, *extra: str, source: Path = SOURCE) -> CliRun:
     """``briefer brief`` on the example through the live server, isolated under ``home``."""
     env = isolated_env(home)
-    command = [sys.executable, "-m", "briefer.cli", "brief", str(SOURCE),
+    command = [sys.executable, "-m", "briefer.cli", "brief", str(source),
                "--base-url", server.base_url, "--model", server.model, "--format", "json",
                "--chunk-tokens", str(CHUNK_TOKENS), "--timeout", str(ANSWER_TIMEOUT_S), "-q", *extra]
     started = time.monotonic()
@@ -76,7 +83,7 @@ def run_brief(server, home: Path, *extra: str) -> CliRun:
     return run
 
 
-def check_outcome(run: CliRun) -> Brief | None:
+def check_outcome(run: CliRun, source: Path = SOURCE) -> Brief | None:
     """The run is a grounded brief (returned) or a clean notes failure (None)."""
     assert "Traceback" not in run.stderr, run.stderr
     if run.returncode == 1:
@@ -87,7 +94,7 @@ def check_outcome(run: CliRun) -> Brief | None:
         return None
     assert run.returncode == 0, f"exit {run.returncode}; stderr:\n{run.stderr}"
     result = Brief.model_validate(json.loads(run.stdout))
-    assert_grounded(result, (ROOT / SOURCE).read_text(encoding="utf-8"))
+    assert_grounded(result, (ROOT / source).read_text(encoding="utf-8"))
     assert result.meta.backend == "openai"
     print(f"[live] meta: {result.meta.model_dump_json()}")
     return result
@@ -119,11 +126,32 @@ def cache_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def first_run(llama_server, cache_home) -> CliRun:
-    return run_brief(llama_server, cache_home)
+    return run_brief(llama_server, cache_home, *SELECT)
 
 
-def test_live_brief_is_grounded_or_fails_cleanly(first_run):
-    check_outcome(first_run)
+def check_model_brief(run: CliRun, source: Path) -> Brief:
+    """A brief written from the model's picks, not an offline fallback or a failure."""
+    result = check_outcome(run, source)
+    assert result is not None, f"the select task failed:\n{run.stderr}"
+    assert result.meta.map_task == "select" and result.meta.structured_output is not None
+    assert result.meta.model_picks and result.meta.model_picks > 0, result.meta
+    with_positions = [s for s in result.sides if s.positions]
+    assert len(with_positions) >= 2, [s.name for s in result.sides]
+    assert result.disputes, "no dispute"
+    print(f"[live] {source}: sides {[s.name for s in result.sides]}; disputes {[d.issue for d in result.disputes]}; "
+          f"next steps {[(n.actor, n.action) for n in result.next_steps]}")
+    return result
+
+
+def test_live_select_brief_from_model_picks(first_run):
+    result = check_model_brief(first_run, SOURCE)
+    assert any(n.actor == "Wang Yi" and n.action.startswith("visit Russia") for n in result.next_steps), (
+        [(n.actor, n.action) for n in result.next_steps])
+
+
+def test_live_select_brief_of_a_second_article(llama_server, cache_home):
+    run = run_brief(llama_server, cache_home, *SELECT, source=SECOND_SOURCE)
+    check_model_brief(run, SECOND_SOURCE)
 
 
 # Meta fields that depend on where answers came from: cached answers count in cache_hits,
@@ -143,7 +171,7 @@ def test_live_second_run_with_shared_cache_is_identical(llama_server, cache_home
     must fail as cleanly (its message may name another part of the chunk, since cut-off
     answers are not cached and the halves of a chunk are asked concurrently)."""
     first = check_outcome(first_run)
-    second_run = run_brief(llama_server, cache_home)
+    second_run = run_brief(llama_server, cache_home, *SELECT)
     second = check_outcome(second_run)
     if first is None:
         assert second is None, "the second run produced a brief where the first failed"

@@ -1,0 +1,117 @@
+"""The select map task: the model picks sentence ids, briefer turns them into grounded items.
+
+Through the real SDK against the loopback server (which answers select requests like the
+offline engine), and with answers that are garbage or valid-but-wrong: those end in one
+clean line, or in a brief with the bad picks dropped, never an ungrounded item.
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from openai_server import FakeOpenAI, Reply, completion
+
+from briefer import MockBackend, brief
+from briefer.errors import NotesError
+from briefer.offline.lexicon import Line
+from briefer.offline.picks import find_candidates
+from briefer.text.ingest import load_sources
+
+
+def assert_grounded(result, source: str) -> None:
+    for sid, text in result.citations.items():
+        assert text in source, sid
+    for quote in result.quotes:
+        assert quote.text in source
+    ids = list(result.bluf_evidence)
+    for side in result.sides:
+        ids += [i for p in side.positions for i in p.evidence]
+    for d in result.disputes:
+        ids += [i for s in d.stances for i in s.evidence]
+    ids += [i for n in result.next_steps for i in n.evidence]
+    assert ids and all(i in result.citations for i in ids)
+
+
+def candidates_of(path):
+    doc = load_sources([str(path)])[0]
+    lines = [Line(s.id, s.text, s.heading) for s in doc.sentences]
+    return find_candidates(lines, doc.title), {s.id: s.text for s in doc.sentences}
+
+
+def test_select_over_http_is_grounded_and_constrained(example_path):
+    with FakeOpenAI() as server:
+        result = brief([example_path], backend="openai", base_url=server.base_url, model="test-model",
+                       map_task="select", chunk_tokens=500)
+    meta = result.meta
+    assert meta.map_task == "select" and meta.model_picks > 0 and meta.chunks >= 2
+    assert meta.llm_calls == meta.chunks  # one call per chunk: merge and brief are offline steps
+    assert_grounded(result, example_path.read_text(encoding="utf-8"))
+    assert len([s for s in result.sides if s.positions]) >= 2 and result.disputes
+    bodies = [r["body"] for r in server.requests]
+    # ids are constrained to the chunk's sentences: an enum in the schema
+    # (chunks are asked concurrently: the requests arrive in any order)
+    enums = [b["response_format"]["json_schema"]["schema"]["properties"]["lead"]["enum"] for b in bodies]
+    assert "S1" in [e[0] for e in enums]
+    assert sorted(i for e in enums for i in e) == sorted({i for e in enums for i in e})  # no id in two chunks
+    assert all(sid.startswith("S") for e in enums for sid in e)
+    # the fixed text comes first: the system message is the same for every call, the chunk is last
+    assert len({b["messages"][0]["content"] for b in bodies}) == 1
+    assert all(b["messages"][-1]["content"].rstrip().endswith("</source>") for b in bodies)
+    assert meta.shared_prefix_tokens and meta.shared_prefix_tokens > 150
+
+
+def test_garbage_answers_end_in_one_clean_line(example_path, tmp_path):
+    """A model that answers garbage every time: exit 1, one line, no traceback."""
+    garbage = [Reply(body=completion(text)) for text in
+               ('{"lead": "S999", "sides": "everyone"}', "no JSON at all", '{"lead": 42}')]
+    with FakeOpenAI() as server:
+        server.script = list(garbage)
+        proc = subprocess.run([sys.executable, "-m", "briefer.cli", "brief", str(example_path), "--map", "select",
+                               "--base-url", server.base_url, "--model", "m", "--no-cache", "-q"],
+                              capture_output=True, text=True)
+    assert proc.returncode == 1 and proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and "model could not produce valid notes after 3 attempts" in lines[0], proc.stderr
+
+
+def test_wrong_picks_are_dropped_never_ungrounded(example_path):
+    """Picks that fit the schema but not the text: sides the sentence does not name, a
+    background line as the lead, a made-up topic, every next-step candidate: the checks
+    drop or replace them."""
+    cand, text_of = candidates_of(example_path)
+    wrong_side = {sid: next(s for s in cand.sides if s not in text_of[sid] and s != "none") for sid in cand.position_ids}
+    answer = {"lead": cand.position_ids[-1],
+              "sides": wrong_side,
+              "next_steps": {sid: "yes" for sid in cand.step_ids},
+              "disputes": [{"topic": "Nuclear war in 2031", "ids": cand.position_ids[:4]}]}
+    backend = MockBackend()
+    backend.queue(json.dumps(answer))
+    result = brief([example_path], backend=backend, map_task="select")
+    source = example_path.read_text(encoding="utf-8")
+    assert_grounded(result, source)
+    assert result.meta.picks_dropped > 0
+    assert all("2031" not in d.issue and "Nuclear" not in d.issue for d in result.disputes)
+    positions = {tuple(p.evidence): side.name for side in result.sides for p in side.positions}
+    engine = {tuple(p.evidence): p.side or p.actor for p in cand.notes.positions}
+    for evidence, side in positions.items():
+        # each position's side is who speaks in it (the engine's reading) or a side it names
+        assert side == engine.get(evidence) or side in " ".join(text_of[i] for i in evidence), (evidence, side)
+    for step in result.next_steps:
+        assert step.evidence[-1] in cand.step_ids
+
+
+def test_unknown_map_task_is_a_usage_error(example_path):
+    from briefer.errors import UsageError
+
+    with pytest.raises(UsageError, match="--map must be one of notes, select"):
+        brief([example_path], backend="mock", map_task="free")
+
+
+def test_mock_select_matches_the_engine(example_path):
+    """The offline engine answers select requests too (mock backend): same sides and next steps."""
+    notes_brief = brief([example_path], backend="mock")
+    select_brief = brief([example_path], backend="mock", map_task="select")
+    assert {s.name for s in select_brief.sides} == {s.name for s in notes_brief.sides}
+    assert any(n.actor == "Wang Yi" for n in select_brief.next_steps)
+    assert select_brief.meta.llm_calls == 1
