@@ -96,8 +96,9 @@ def brief_command(
     profile: Optional[str] = ProfileOpt,
     max_words: int = typer.Option(500, "--max-words", help="Word budget for the brief's body (one page)."),
     chunk_tokens: int = typer.Option(2000, "--chunk-tokens", help="Largest chunk sent to the model, in tokens."),
-    map_task: str = typer.Option("notes", "--map", envvar="BRIEFER_MAP", help="Map task: notes (the model writes notes) or select "
-                                 "(it picks sentence ids; for small local models)."),
+    map_task: str = typer.Option("auto", "--map", envvar="BRIEFER_MAP", help="Map task: select (the model picks "
+                                 "sentence ids), notes (it writes notes) or auto: select with a model server, "
+                                 "notes offline."),
     chunk_overlap: int = typer.Option(0, "--chunk-overlap", help="Tokens each chunk repeats from the previous one."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Model calls at a time (default 4)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds to wait for one answer (default 120)."),

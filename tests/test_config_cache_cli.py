@@ -93,15 +93,18 @@ def test_verbose_reports_calls_then_cache_hits(example_path):
         first = runner.invoke(app, args)
         second = runner.invoke(app, args)
     assert first.exit_code == 0 and second.exit_code == 0
-    assert first.stderr.startswith("briefer: 2 calls, 0 cache hits, ")
+    # a model server: the select map task, one call for the one chunk (merge and brief are offline)
+    assert first.stderr.startswith("briefer: 1 calls, 0 cache hits, ")
     assert ", json_schema, 1 chunk, 0 dropped as ungrounded, " in first.stderr
-    assert second.stderr.startswith("briefer: 0 calls, 2 cache hits, 0 prompt + 0 completion tokens, ")
+    assert "briefer: map task select: " in first.stderr and " model picks used, " in first.stderr
+    assert second.stderr.startswith("briefer: 0 calls, 1 cache hits, 0 prompt + 0 completion tokens, ")
     assert first.stdout == second.stdout
 
 
 def test_cache_stats_and_clear(example_path):
     with FakeOpenAI() as server:
-        runner.invoke(app, ["brief", "-q", str(example_path), "--base-url", server.base_url, "--model", "m"])
+        runner.invoke(app, ["brief", "-q", str(example_path), "--base-url", server.base_url, "--model", "m",
+                            "--map", "notes"])
     stats = runner.invoke(app, ["cache", "stats"])
     assert stats.exit_code == 0
     lines = stats.stdout.splitlines()
@@ -115,7 +118,8 @@ def test_cache_stats_and_clear(example_path):
 
 def test_dry_run_sends_nothing(example_path, config_file):
     with FakeOpenAI() as server:
-        result = runner.invoke(app, ["brief", "--dry-run", str(example_path), "--base-url", server.base_url])
+        result = runner.invoke(app, ["brief", "--dry-run", str(example_path), "--base-url", server.base_url,
+                                     "--map", "notes"])
     assert server.requests == []
     # it looked for a tokenize endpoint, found none, and counted with tiktoken
     assert server.other_requests == ["/extras/tokenize/count", "/tokenize"]
@@ -132,7 +136,7 @@ def test_dry_run_sends_nothing(example_path, config_file):
 def test_dry_run_counts_with_the_servers_tokenizer(example_path, config_file):
     with FakeOpenAI(tokenize=True) as server:
         result = runner.invoke(app, ["brief", "--dry-run", "--format", "json", str(example_path),
-                                     "--base-url", server.base_url])
+                                     "--base-url", server.base_url, "--map", "notes"])
     assert server.requests == []
     assert result.exit_code == 0
     planned = json.loads(result.stdout)

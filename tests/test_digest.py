@@ -155,9 +155,9 @@ def test_through_a_model_server_each_document_is_paid_for_once(files, tmp_path):
         more = make(files, tmp_path, backend="openai", base_url=server.base_url, model="test-model")
         after_more = len(server.requests)
         again = make(files, tmp_path, backend="openai", base_url=server.base_url, model="test-model")
-    assert paid == first.digest.meta.llm_calls == 5  # extract + brief for each document, one digest call
+    assert paid == first.digest.meta.llm_calls == 3  # one select call for each document, one digest call
     assert (more.digest.meta.briefed, more.digest.meta.reused) == (1, 2)
-    assert after_more - paid == more.digest.meta.llm_calls == 3  # only the new document, and a new digest
+    assert after_more - paid == more.digest.meta.llm_calls == 2  # only the new document, and a new digest
     assert len(server.requests) == after_more and again.digest.meta.llm_calls == 0
     assert [s.sources for s in again.digest.stories] == [["D1"], ["D2"], ["D3"]]
 

@@ -17,6 +17,9 @@ from briefer.schema import Notes, strict_json_schema
 
 
 def online(example_path, server, **kwargs):
+    """The notes map task (these tests are about its request shapes); tests/test_select.py
+    covers the select task, the default with a model server."""
+    kwargs.setdefault("map_task", "notes")
     return brief([example_path], backend="openai", base_url=server.base_url, model="test-model", **kwargs)
 
 
@@ -78,7 +81,7 @@ def test_rate_limit_with_retry_after_then_success(example_path):
         backend.mode = "json_schema"
         server.script = [Reply(429, {"error": {"message": "slow down"}}, headers={"retry-after": "1"})]
         started = time.monotonic()
-        result = brief([example_path], backend=backend)
+        result = brief([example_path], backend=backend, map_task="notes")
         waited = time.monotonic() - started
     assert [r["body"]["model"] for r in server.requests] == ["m", "m", "m"]
     assert waited >= 1.0
@@ -90,7 +93,7 @@ def test_timeout_then_success(example_path):
         backend = OpenAIBackend(model="m", base_url=server.base_url, timeout=0.5, max_retries=1)
         backend.mode = "json_schema"
         server.script = [Reply(delay=2.0)]
-        result = brief([example_path], backend=backend)
+        result = brief([example_path], backend=backend, map_task="notes")
     assert len(server.requests) == 3 and result.sides
 
 
@@ -190,10 +193,21 @@ def test_map_calls_run_concurrently(example_path):
 
 def test_dry_run_estimate_matches_server_report(example_path):
     with FakeOpenAI() as server:
-        planned = plan([example_path], backend="openai", base_url=server.base_url, model="test-model")
+        planned = plan([example_path], backend="openai", base_url=server.base_url, model="test-model",
+                       map_task="notes")
         assert server.requests == []
         result = online(example_path, server)
     assert [c.task for c in planned.calls] == ["extract", "brief"]
+    assert abs(planned.prompt_tokens - result.meta.prompt_tokens) <= 0.10 * result.meta.prompt_tokens
+
+
+def test_dry_run_plans_the_select_task_with_a_server(example_path):
+    """With a model server the default map task is select: one call per chunk, planned so."""
+    with FakeOpenAI() as server:
+        planned = plan([example_path], backend="openai", base_url=server.base_url, model="test-model")
+        assert server.requests == []
+        result = brief([example_path], backend="openai", base_url=server.base_url, model="test-model")
+    assert [c.task for c in planned.calls] == ["select"] and result.meta.map_task == "select"
     assert abs(planned.prompt_tokens - result.meta.prompt_tokens) <= 0.10 * result.meta.prompt_tokens
 
 
@@ -220,7 +234,7 @@ def test_auto_backend_uses_server_when_base_url_set(example_path, monkeypatch):
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         result = brief([example_path], backend="auto", model="m")
     assert result.meta.backend == "openai"
-    assert len(server.requests) == 2
+    assert len(server.requests) == 1 and result.meta.map_task == "select"  # one chunk, one select call
 
 
 def test_cost_for_known_model(example_path):

@@ -104,7 +104,7 @@ def test_wrong_picks_are_dropped_never_ungrounded(example_path):
 def test_unknown_map_task_is_a_usage_error(example_path):
     from briefer.errors import UsageError
 
-    with pytest.raises(UsageError, match="--map must be one of notes, select"):
+    with pytest.raises(UsageError, match="--map must be one of auto, notes, select"):
         brief([example_path], backend="mock", map_task="free")
 
 

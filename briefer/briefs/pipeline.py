@@ -5,7 +5,8 @@ at a time); notes are grounded, merged across chunks and, when too large for one
 condensed in stages through ``reduce.j2``; ``brief.j2`` turns them into the brief, which
 is grounded again and fitted to the word budget.
 
-With ``map_task="select"`` (``--map select``) each chunk goes through ``select.j2``
+With ``map_task="select"`` (``--map select``; ``auto``, the default, picks it for a
+model server) each chunk goes through ``select.j2``
 instead: the model picks sentence ids (``briefs/select.py``), the picks become grounded
 notes, and merging, condensing and the brief itself are the offline engine's
 deterministic steps: one model call per chunk, nothing for the model to write.
@@ -36,7 +37,7 @@ from .budget import fit_to_budget
 from .merge import merge_notes
 from .select import PickCounts, notes_from_picks, picks_model
 
-MAP_TASKS = ("notes", "select")
+MAP_TASKS = ("auto", "notes", "select")
 
 Progress = Callable[[int, int], None]
 
@@ -56,7 +57,9 @@ class BriefOptions:
     title: str | None = None
     prompts_dir: Path | str | None = None
     max_input_bytes: int = DEFAULT_MAX_BYTES
-    map_task: str = "notes"  # notes: the model writes notes; select: it picks sentence ids
+    # select: the model picks sentence ids; notes: it writes notes; auto (default): select
+    # with a model server, notes with the offline engine (whose notes are its own)
+    map_task: str = "auto"
 
     def validate(self) -> None:
         if self.map_task not in MAP_TASKS:
@@ -255,6 +258,13 @@ class _Run:
         return ground_draft(draft, self.grounder)
 
 
+def resolve_map_task(options: BriefOptions, online: bool) -> BriefOptions:
+    """``auto``: the select task for a model server, the notes task for the offline engine."""
+    if options.map_task != "auto":
+        return options
+    return replace(options, map_task="select" if online else "notes")
+
+
 def pack_notes(parts: list[Notes], budget: int, count: Callable[[str], int]) -> list[list[Notes]]:
     """Consecutive groups of notes, each within ``budget`` tokens (``count``), at least two
     per group where there are two, so every reduce round makes progress."""
@@ -294,6 +304,7 @@ def _sort_key(sentence_id: str) -> tuple[int, int]:
 async def brief_async(docs: list[Document], backend: Backend, options: BriefOptions,
                        progress: Progress | None, prices: dict | None) -> Brief:
     started = time.perf_counter()
+    options = resolve_map_task(options, backend.name != "mock")
     run = _Run(docs, backend, options)
     chunks = run.chunks()
     done = 0

