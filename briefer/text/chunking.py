@@ -211,7 +211,9 @@ class _Cutter:
             i = j
         out = []
         for k, (part, line_tokens) in enumerate(parts, 1):
-            cost = max(line_tokens, self.count(f"{prefix} {part}\n"))
+            # exact in a chunk too: a newline can merge into the line's last pre-token
+            # (" -/\n" is one token where " -/" is two), so the line with it may cost less
+            cost = self.count(f"{prefix} {part}\n")
             out.append((Piece(sentence_id, part, k), cost, line_tokens))
         return out
 
