@@ -55,12 +55,25 @@ class ResponseCache:
             # autocommit; a writer waits up to 30 s for another process instead of failing
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
                                       check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_TABLES)
-            self.db.execute("INSERT OR IGNORE INTO info VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self._set_up()
         except (sqlite3.Error, OSError) as exc:
             raise BrieferError(f"cannot open the response cache at {self.path}: {exc}") from exc
+
+    def _set_up(self, attempts: int = 50) -> None:
+        """WAL mode and the tables. Two processes opening a new cache at once can get
+        "database is locked" here without SQLite's busy wait (switching the journal mode
+        and WAL recovery do not wait), so this step alone is retried, briefly."""
+        for attempt in range(attempts):
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_TABLES)
+                self.db.execute("INSERT OR IGNORE INTO info VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 + 0.01 * attempt)
 
     def get(self, key: str) -> ChatResponse | None:
         row = self.db.execute(
