@@ -218,3 +218,25 @@ def test_experts_are_commentators_not_parties_and_bylines_say_nothing():
     assert {(a.name, a.side) for a in notes.actors} == {
         ("Kim Jong Un", "North Korea"), ("South Korea’s Defense Ministry", "South Korea"), ("Bruce Bennett", "Analysts")}
     assert [sorted(s.side for s in d.stances) for d in notes.disputes] == [["North Korea", "South Korea"]]
+
+
+def test_a_publication_preamble_says_nothing_and_a_document_title_is_no_quote():
+    notes = extract_notes([
+        Line("S1", "The following is the text of a joint statement by the United States and Armenia."),
+        Line("S2", "The ministers initialed the draft “Agreement on the Establishment of Peace and Relations”."),
+        Line("S3", "We remain committed to peace, and we will meet again in May to sign the agreement."),
+        Line("S4", "We welcome the progress; Azerbaijan has lifted all transit restrictions with respect to Armenia."),
+    ], title="Joint Statement of the United States of America and Armenia")
+    assert notes.key_points[0].evidence != ["S1"]
+    assert all(p.evidence != ["S1"] for p in [*notes.positions, *notes.agreements])
+    assert notes.quotes == []
+    sides = {p.evidence[0]: p.side for p in notes.positions}
+    assert sides["S3"] == "United States" and sides["S4"] == "Azerbaijan"  # the voice, or the side it names as subject
+
+
+def test_a_long_statement_is_not_cut_inside_a_dash_aside():
+    from briefer.offline.statements import shorten
+    text = ("The Trump Route for International Peace and Prosperity (TRIPP) — a multimodal transit route — is "
+            "moving from vision to reality, with concrete progress such as the agreement to form a development "
+            "company to lead infrastructure development across the region and beyond it.")
+    assert shorten(text) == text

@@ -134,6 +134,19 @@ def _prosecution(lines: list[Line]) -> str:
     return "Prosecution"
 
 
+def _subject_side(text: str) -> str | None:
+    """The one side a sentence opens with as its subject, before its first verb-like word."""
+    head = re.split(r"\b(?:has|have|had|is|are|was|were|will|remains?|continues?|signed|granted|lifted|"
+                    r"supplied|joined|reaffirms?|supports?)\b", text, maxsplit=1)
+    if len(head) < 2 or len(head[0].split()) > 6:
+        return None
+    sides = sides_in(head[0])
+    return sides[0] if len(sides) == 1 else None
+
+
+_PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following)\b", re.I)
+
+
 def _is_agreement(text: str) -> bool:
     """An agreement reached, not one missed: no negation in the five words before it
     ('failed to reach an agreement', 'did not agree')."""
@@ -192,6 +205,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         if in_question:
             continue  # a reporter's question is not anybody's position
         spoken = strip_label(line.text, lower) if label else line.text
+        if _PREAMBLE.match(spoken):
+            asked.add(line.id)  # 'The following is the text of a joint statement ...': never the lead
+            continue
         speaker, _ = find_speaker(spoken, ctx)
         voice = heading_voice(line.heading) or author
         if speaker and speaker.side is None and line.heading:
@@ -209,7 +225,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         text = compress_statement(spoken) if speaker else None
         if speaker is None and (turn or voice):
             # a transcript turn, or a statement or readout speaking in its own voice
-            speaker = turn or Speaker(voice, voice, voice)
+            # a sentence whose subject is one side speaks for it ('Azerbaijan has lifted ...')
+            subject = turn or _subject_side(spoken) or voice
+            speaker = turn or Speaker(subject, subject, subject)
             text = _turn_statement(spoken, lower)
             if turn and text:
                 own_words.add(line.id)

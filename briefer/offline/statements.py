@@ -45,11 +45,22 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_title(text: str) -> bool:
+    """'Agreement on the Establishment of Peace and Inter-State Relations': the name of a
+    document or a show in quotation marks, not words somebody said."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'\-]*", text) if w.lower() not in _TITLE_SMALL]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words) \
+        and not re.search(r"[.!?]$", text.strip())
+
+
+_TITLE_SMALL = frozenset("a an the of on in and or for to with between by at from".split())
+
+
 def find_quotes(text: str) -> list[str]:
     quotes = []
     for a, b in quoted_spans(text):
         inner = text[a:b].strip().rstrip(",").strip()
-        if len(inner.split()) >= 4:
+        if len(inner.split()) >= 4 and not _is_title(inner):
             quotes.append(inner)
     return quotes
 
@@ -87,7 +98,9 @@ def shorten(text: str) -> str:
         return text
     for match in _CLAUSE_END.finditer(text):
         head = text[: match.start()].rstrip(" ,;")
-        if len(head.split()) >= 12 and head.count("“") == head.count("”") and head.count('"') % 2 == 0:
+        dashes = len(re.findall(r"\s[–—]\s", head))  # a dash pair encloses an aside: cut after it
+        if len(head.split()) >= 12 and head.count("“") == head.count("”") and head.count('"') % 2 == 0 \
+                and dashes % 2 == 0:
             return head + " …"
     return text
 
