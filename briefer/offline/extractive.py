@@ -109,10 +109,6 @@ def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict)
     return None
 
 
-def _verbatim_in(text: str, lines: list[Line], sid: str) -> bool:
-    return any(line.id == sid and text in line.text for line in lines)
-
-
 _COURT_RECORD = re.compile(r"\baccording to (?:the )?(?:court documents|court records|(?:superseding )?indictment|"
                            r"(?:criminal )?complaint|charging documents|plea agreement|plea documents|"
                            r"evidence (?:presented )?at trial|prosecutors)\b", re.I)
@@ -191,7 +187,6 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     recent: list[Line] = []  # the last three sentences, for antecedents
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, [line.text for line in lines])
-    charge = None
     prosecution = _prosecution(lines)
     for line in lines:
         label = transcript_label(line.text, lower)
@@ -216,7 +211,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 speaker = Speaker(speaker.name, speaker.description, heading_sides[0])
         if speaker is None and ctx.last_person and _PLEA.search(spoken) and re.match(r"(?:he|she)\b", spoken, re.I):
             speaker = ctx.last_person  # 'He ... pleaded not guilty': the defendant last named
-        if speaker is None and (_COURT_RECORD.search(spoken) or (charge := _CHARGED.search(spoken))):
+        charge = _CHARGED.search(spoken) if speaker is None else None
+        if speaker is None and (_COURT_RECORD.search(spoken) or charge):
             # 'According to court documents, ...', 'X is charged with ...': the prosecution's account
             speaker = Speaker(prosecution, "prosecution", prosecution)
             defendant = phrase_before(spoken[: charge.start()], lower) if charge else []
@@ -244,7 +240,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             actor.side = actor.side or speaker.side
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
-        if speaker and text and not _says_little(spoken) and not _is_agreement(spoken):
+        agreed = _is_agreement(spoken)
+        if speaker and text and not _says_little(spoken) and not agreed:
             # 'He said ...' -> 'Sergei Vershinin said ...': a brief's reader has no antecedent
             text = re.sub(r"^((?:(?:However|But|And|Still|Yet|Also|Instead),?\s+)?)(?:He|She|he|she)"
                           r"(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)", rf"\g<1>{speaker.name}", text)
@@ -262,7 +259,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             for quote in find_quotes(line.text):
                 notes.quotes.append(Quote(speaker=quote_speaker.name, text=quote, evidence=[line.id]))
         notes.next_steps.extend(find_next_steps(line, lower, speaker))
-        if _is_agreement(line.text):
+        if agreed:
             notes.agreements.append(Point(text=compress_statement(spoken), evidence=[line.id]))
         prev_speaker = speaker or (prev_speaker if quote_speaker else None)
         recent = (recent + [line])[-3:]
@@ -279,11 +276,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     notes.positions = [p for p in notes.positions if len(p.evidence) > 1 or (p.actor, p.evidence[0]) not in carried]
     # most telling first: a brief shows the head of each list
     notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]]))
+    by_id = {line.id: line for line in lines}
     if not notes.quotes:
         # a transcript has no quote marks: its speakers' sharpest short sentences are the quotes
         notes.quotes = [Quote(speaker=p.actor, text=p.text, evidence=p.evidence) for p in notes.positions
                         if p.evidence[0] in own_words and 8 <= len(p.text.split()) <= 30 and _STANCE.search(p.text)
-                        and not _HEDGE.search(p.text) and _verbatim_in(p.text, lines, p.evidence[0])][:4]
+                        and not _HEDGE.search(p.text) and p.text in by_id[p.evidence[0]].text][:4]
     notes.actors = list(actors.values())
     hints = ([title] if title else []) + [lines[0].text]
     notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)
