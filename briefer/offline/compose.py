@@ -43,7 +43,7 @@ def compose_brief(notes: Notes) -> dict:
         if not any(p.evidence == pos.evidence for p in side.positions):
             side.positions.append(Point(text=pos.text, evidence=pos.evidence))
     # the parties first, most positions first; experts and commentators after them
-    ordered = sorted(sides.values(), key=lambda s: (s.name == ANALYSTS, -counts[s.name]))[:4]
+    ordered = sorted(sides.values(), key=lambda s: (s.name == ANALYSTS, -counts[s.name]))[:5]
     disputes = find_disputes(notes.positions, names=[a.name for a in notes.actors],
                              hints=[k.text for k in notes.key_points[:1]]) or notes.disputes
     in_disputes = {tuple(s.evidence) for d in disputes for s in d.stances}

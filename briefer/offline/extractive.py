@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from ..schema import Actor, Notes, Point, Position, Quote
+from .actions import PARTY, find_parties, subject_party
 from .disputes import CONFLICT_RE, find_disputes, label_issue
 from .gazetteer import sides_in
 from .lexicon import (
@@ -130,16 +131,6 @@ def _prosecution(lines: list[Line]) -> str:
     return "Prosecution"
 
 
-def _subject_side(text: str) -> str | None:
-    """The one side a sentence opens with as its subject, before its first verb-like word."""
-    head = re.split(r"\b(?:has|have|had|is|are|was|were|will|remains?|continues?|signed|granted|lifted|"
-                    r"supplied|joined|reaffirms?|supports?)\b", text, maxsplit=1)
-    if len(head) < 2 or len(head[0].split()) > 6:
-        return None
-    sides = sides_in(head[0])
-    return sides[0] if len(sides) == 1 else None
-
-
 _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following)\b", re.I)
 
 
@@ -188,6 +179,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, [line.text for line in lines])
     prosecution = _prosecution(lines)
+    parties = find_parties(lines, lower)
     for line in lines:
         label = transcript_label(line.text, lower)
         labelled = labelled or label is not None
@@ -219,11 +211,17 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             if defendant and defendant[0].lower() not in PRONOUNS and not sides_in(" ".join(defendant)):
                 ctx.last_person = Speaker(title_case(" ".join(defendant), lower), "defendant", None)
         text = compress_statement(spoken) if speaker else None
-        if speaker is None and (turn or voice):
-            # a transcript turn, or a statement or readout speaking in its own voice
-            # a sentence whose subject is one side speaks for it ('Azerbaijan has lifted ...')
-            subject = turn or _subject_side(spoken) or voice
-            speaker = turn or Speaker(subject, subject, subject)
+        party = subject_party(spoken, parties, lower) if speaker is None and not turn else None
+        if speaker is None and (turn or voice or party):
+            # a transcript turn, or a statement or readout speaking in its own voice;
+            # a sentence whose subject is a party is that party's ('Azerbaijan has lifted ...',
+            # 'The interim government has restored ...'), in a statement's voice or not
+            if turn:
+                speaker = turn
+            elif party:
+                speaker = Speaker(title_case(party.name, lower), PARTY, title_case(party.side, lower))
+            else:
+                speaker = Speaker(voice, voice, voice)
             text = _turn_statement(spoken, lower)
             if turn and text:
                 own_words.add(line.id)
@@ -234,7 +232,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             speaker = Speaker(speaker.name, speaker.description, prev_speaker.side)
         if speaker:
             ctx.last_speaker = speaker
-            if not is_role(speaker.name) and not speaker.side == speaker.name:
+            if not is_role(speaker.name) and not speaker.side == speaker.name and speaker.description != PARTY:
                 ctx.last_person = speaker
             actor = actors.setdefault(speaker.name, Actor(name=speaker.name, side=speaker.side))
             actor.side = actor.side or speaker.side

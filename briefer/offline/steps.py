@@ -55,12 +55,51 @@ _DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
 # ---------------------------------------------------------------- next steps
 
 
-def _subject_before(prefix: str, lower: bool) -> str | None:
+# 'The parties agreed to', 'Future rounds of dialogue will', 'Both delegations will': a
+# common-noun subject, which names its actor as well as a proper name does
+_COMMON_SUBJECT = re.compile(r"^\s*(?P<np>(?:the|both|all|each|future|further|subsequent|next)\s+"
+                             r"(?:[\w’'\-]+\s+){0,4}?(?:parties|sides|delegations|governments|countries|leaders|"
+                             r"ministers|powers|rounds?|talks|negotiators|teams?|members|states|nations)"
+                             r"(?:\s+of\s+[\w’'\-]+)?)\s*$", re.I)
+_VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|said|says)\b|\w{3,}ed\b", re.I)
+
+
+def _opening_subject(text: str, lower: bool) -> str | None:
+    """The name a sentence opens with ('The Governments of the DRC and Rwanda expressed ...
+    and agreed to ...'): the subject of every verb its clauses share."""
+    tokens = re.findall(r"[\w’'.\-]+|[^\w\s]", text)
+    phrase: list[str] = []
+    for tok in tokens[:12]:
+        if tok.lower() in {"of", "the", "and"} and phrase:
+            phrase.append(tok)
+        elif not lower and tok[:1].isupper():
+            phrase.append(tok)
+        else:
+            break
+    while phrase and phrase[-1].lower() in {"of", "the", "and"}:
+        phrase.pop()
+    return " ".join(phrase) if phrase and phrase[0].lower() not in PRONOUNS | {"but", "and"} else None
+
+
+def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
     prefix = re.sub(r",\s*(?:who|which)\b[^,]*,\s*$", " ", prefix)
-    prefix = re.sub(r"^.*\b(?:that|and|but)\s+", "", prefix)
+    if re.search(r"\band\s*$", prefix) and sentence:
+        return _opening_subject(sentence, lower)  # '... expressed their thanks and agreed to ...'
+    clause = re.sub(r"^.*\b(?:that|and|but)\s+", "", prefix)
+    clause = re.sub(r"^.*,\s+", "", clause)
+    left = re.match(r"^(.*\S)\s+and\s+" + re.escape(clause.strip()) + r"\s*$", prefix) if clause.strip() else None
+    partner = phrase_before(left.group(1), lower) if left else []
+    if not partner or partner[0] in PRONOUNS or not left.group(1).endswith(" ".join(partner)):
+        partner = []  # 'The DRC and Rwanda agreed to ...': both act
+    if (common := _COMMON_SUBJECT.match(clause)) and not _VERBISH.search(common.group("np")):
+        np = common.group("np").strip()
+        return f"{' '.join(partner)} and {np}" if partner else re.sub(r"^the\s+", "", np, flags=re.I)
+    prefix = clause
     phrase = phrase_before(prefix, lower)
     if not phrase or phrase[0] in PRONOUNS or is_generic(prefix, phrase):
         return None
+    if partner:
+        return f"{' '.join(partner)} and {' '.join(phrase)}"
     # 'nurses at St. Mary's Hospital will strike': the nurses strike, not the hospital
     head = re.search(r"(?:^|\s)([A-Za-z][\w’'\-]+)\s+(?:at|of|from|for)\s*$",
                      prefix[: prefix.rfind(phrase[0])] if phrase[0] in prefix else "")
@@ -101,7 +140,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             if any(a <= match.start() < b for a, b in quoted):
                 continue
             prefix = line.text[: match.start()]
-            actor = _subject_before(prefix, lower)
+            actor = _subject_before(prefix, lower, line.text)
             if actor is None and speaker is not None:
                 # 'we will ...' in a statement or a transcript turn: the speaker commits
                 person = re.search(r"\b(we|i)(?:’|')?\s*$", prefix, re.I)

@@ -1,0 +1,127 @@
+"""Who acts in a sentence nobody is quoted in: the party it opens with as its subject.
+
+Fact sheets, readouts and court statements say what the parties did ("The interim
+government has restored access to ...", "The RSF attacked ...") without anyone speaking.
+Such a sentence belongs to the party it opens with, before its verb: a country or body the
+gazetteer knows, or an institution the text names itself: capitalised words ending in a
+body word ("Rapid Support Forces", "Federal Election Commission", "The Kroger Co."), the
+acronym it gives in brackets ("(RSF)"), or "the <modifier> government" (court, assembly...)
+written twice, which is how lower-cased text names its bodies. A possessive ("Russia's
+economy") or a longer name ("Russian Foreign Ministry spokesperson") is not the party.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .gazetteer import sides_in
+from .lexicon import STOP, Line
+
+_BODIES = ("court|tribunal|assembly|parliament|congress|senate|council|committee|commission|government|"
+           "administration|ministry|department|agency|office|authority|forces|army|military|police|party|"
+           "union|alliance|coalition|front|movement|organi[sz]ation|bank|fund|company|companies|co\\.?|"
+           "inc\\.?|corp\\.?|corporation|group|delegation|board|bureau")
+_BODY_RE = re.compile(rf"^(?:{_BODIES})$", re.I)
+# Bodies of a state: their side is the country they name ("Chinese Foreign Ministry").
+# Armies, parties, companies and courts are parties in their own right: a civil war's two
+# sides are both 'Sudanese'.
+_STATE_ORGANS = re.compile(r"^(?:government|administration|ministry|department|office|embassy|delegation)$", re.I)
+_CAPITAL_NAME = re.compile(
+    r"(?<![\w’'])(?:(?:The|the)\s+)?((?:(?:\d{4}|[A-Z][\w’'\-.&]*)\s+)(?:(?:of|for|and)\s+(?:the\s+)?)?"
+    r"(?:[A-Z][\w’'\-.&]*\s+(?:(?:of|for)\s+(?:the\s+)?)?){0,4}(?:"
+    + "|".join(alt[:1].upper() + alt[1:] for alt in _BODIES.split("|")) + r"))(?![\w])"
+    r"(?:\s*\((?P<acronym>[A-Z]{2,6})\))?")
+_LOWER_NAME = re.compile(r"\bthe\s+((?:[a-z0-9][\w’'\-]*\s+){1,3}(?:" + _BODIES + r"))(?![\w])", re.I)
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:since|following|after|before|when|while|during|as|with|despite|although|under|in|on|at|"
+    r"over|through|earlier|later|today|yesterday|last|this|meanwhile|however|additionally|moreover|"
+    r"separately|also|since then|in addition)\b[^,;:]{0,90},\s*)+", re.I)
+_WORD = re.compile(r"[\w’'.\-&]+|[^\w\s]")
+
+
+PARTY = "party"  # a speaker's description when it is a party acting, not a person speaking
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str  # as the text writes it, without 'the'
+    side: str  # the side it belongs to: its country for a state organ, else itself
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+def _side_of(name: str) -> str:
+    head = name.split()[-1].rstrip(".")
+    countries = sides_in(name)
+    if countries and _STATE_ORGANS.match(head):
+        return countries[0]
+    return name
+
+
+def find_parties(lines: list[Line], lower: bool) -> list[Party]:
+    """The institutions a text names: capitalised names ending in a body word (and their
+    bracketed acronyms); in lower-cased text, 'the <words> <body>' seen twice."""
+    found: dict[str, Party] = {}
+    seen: dict[str, int] = {}
+    for line in lines:
+        for match in _LOWER_NAME.finditer(line.text):
+            name = match.group(1)
+            if (lower or name.islower()) and not any(w in STOP for w in name.lower().split()[:-1]):
+                seen[name.lower()] = seen.get(name.lower(), 0) + 1  # 'the interim government'
+        if lower:
+            continue
+        for match in _CAPITAL_NAME.finditer(line.text):
+            name = re.sub(r"^(?:The|the)\s+", "", match.group(1)).strip()
+            if len(name.split()) < 2 or name.split()[0].lower() in STOP - {"u.s."}:
+                continue
+            party = found.setdefault(name.lower(), Party(name, _side_of(name)))
+            if match.group("acronym"):
+                found.setdefault(match.group("acronym").lower(), Party(match.group("acronym"), party.side))
+    for name, count in seen.items():
+        if count >= 2:
+            found.setdefault(name, Party(name, _side_of(name)))
+    return list(found.values())
+
+
+def subject_party(text: str, parties: list[Party], lower: bool) -> Party | None:
+    """The party ``text`` opens with as its subject (after a lead-in such as 'Following the
+    talks,'), followed by its verb: not a possessive, not the start of a longer name. Each
+    clause after a semicolon opens anew ('We welcome this; Azerbaijan has lifted ...')."""
+    for clause in re.split(r";\s+", text):
+        if party := _opening_party(clause, parties, lower):
+            return party
+    return None
+
+
+def _opening_party(clause: str, parties: list[Party], lower: bool) -> Party | None:
+    clause = _LEAD_IN.sub("", clause, count=1)
+    words = _WORD.findall(clause)[:8]
+    if words and words[0].lower() == "the":
+        words = words[1:]
+
+    def ends_subject(k: int) -> bool:
+        after = words[k].lower()
+        if after in {"’s", "'s", "’", "'", "of", "and", "&", "-", "–"} or after.startswith(("’s", "'s")):
+            return False  # 'Russia's economy', 'the Court of Appeals', 'Iran and Oman'
+        return lower or not _capitalised(words[k])  # else a longer name goes on
+
+    by_name = {p.name.lower(): p for p in parties}
+    for k in range(min(6, len(words) - 1), 0, -1):  # the longest name the text knows
+        if (party := by_name.get(" ".join(words[:k]).lower())) and ends_subject(k):
+            return party
+    if lower:  # no capitals: the shortest opening that names one country
+        for k in range(1, min(2, len(words) - 1) + 1):
+            if words[0] in STOP and words[0] != "u.s.":
+                return None  # 'neither the sudanese armed forces ...'
+            if len(sides := sides_in(" ".join(words[:k]))) == 1:
+                return Party(sides[0], sides[0]) if ends_subject(k) else None
+        return None
+    k = 0
+    while k < min(5, len(words) - 1) and _capitalised(words[k]) and words[k] not in {"I", "We", "It", "This"}:
+        k += 1  # the capitalised name the clause opens with
+    if k and ends_subject(k) and len(sides := sides_in(" ".join(words[:k]))) == 1:
+        return Party(sides[0], sides[0])
+    return None
