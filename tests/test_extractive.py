@@ -78,6 +78,17 @@ def test_quotes_need_four_words():
      ("U.S. side", "promptly brief the leaders on any progress", None, "scheduled")),
     ("Vershinin said Moscow would decide on the corridor by March 18, 2023.",
      ("Moscow", "decide on the corridor", "by March 18, 2023", "expected")),
+    # joint and common-noun subjects, and the subject two verbs share
+    ("The DRC and Rwanda agreed to advance two initiatives on monitoring.",
+     ("DRC and Rwanda", "advance two initiatives on monitoring", None, "scheduled")),
+    ("Iran and the six powers will meet again on November 20 in Geneva.",
+     ("Iran and the six powers", "meet again in Geneva", "on November 20", "scheduled")),
+    ("The parties agreed to a trilateral planning conference in October 2026.",
+     ("parties", "a trilateral planning conference", "in October 2026", "scheduled")),
+    ("Future rounds of dialogue will address reform of the electoral council.",
+     ("Future rounds of dialogue", "address reform of the electoral council", None, "scheduled")),
+    ("The Governments of Chad and Niger thanked the mediators and agreed to reconvene in Geneva on May 4.",
+     ("The Governments of Chad and Niger", "reconvene in Geneva", "on May 4", "scheduled")),
 ])
 def test_next_step_cues(sentence, step):
     notes = notes_for(sentence)
@@ -240,3 +251,21 @@ def test_a_long_statement_is_not_cut_inside_a_dash_aside():
             "moving from vision to reality, with concrete progress such as the agreement to form a development "
             "company to lead infrastructure development across the region and beyond it.")
     assert shorten(text) == text
+
+
+def test_a_party_that_acts_is_a_side_and_its_charge_is_a_dispute_without_its_answer():
+    notes = notes_for(
+        "Following the talks, the interim government has restored access to more than 70 blocked websites.",
+        "The National Electoral Council will review the voter rolls.",
+        "The Rapid Support Forces' leaders met in Nairobi.",  # a possessive: not the party's act
+        "Critics of the interim government said the reforms came too late.",  # named twice: a party
+    )
+    acts = {p.evidence[0]: (p.actor, p.side) for p in notes.positions}
+    assert acts["S1"] == ("interim government", "interim government")
+    assert acts["S2"] == ("National Electoral Council", "National Electoral Council")
+    assert "S3" not in acts
+    notes = notes_for("BOISE, ID - Acme Stores today filed a lawsuit against The Zenith Co. for breach of their merger "
+                      "agreement.", "Zenith Co. repeatedly refused to sell the stores regulators asked for.")
+    assert {p.evidence[0]: p.side for p in notes.positions} == {"S1": "Acme Stores", "S2": "Acme Stores"}
+    assert [(d.issue.split(": ")[-1], [s.evidence for s in d.stances]) for d in notes.disputes] == [
+        ("Acme Stores against Zenith", [["S1"]])]

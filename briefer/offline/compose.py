@@ -45,7 +45,15 @@ def compose_brief(notes: Notes) -> dict:
     # the parties first, most positions first; experts and commentators after them
     ordered = sorted(sides.values(), key=lambda s: (s.name == ANALYSTS, -counts[s.name]))[:5]
     disputes = find_disputes(notes.positions, names=[a.name for a in notes.actors],
-                             hints=[k.text for k in notes.key_points[:1]]) or notes.disputes
+                             hints=[k.text for k in notes.key_points[:1]]) or \
+        [d for d in notes.disputes if len({s.side for s in d.stances}) > 1]
+    shown = {i for d in disputes for s in d.stances for i in s.evidence}
+    for charge in [d for d in notes.disputes if len({s.side for s in d.stances}) == 1]:
+        # one side's charge, unanswered in the text: its first statement (merged notes may hold two)
+        if len(disputes) < 4 and not shown & set(charge.stances[0].evidence):
+            charge.stances = charge.stances[:1]
+            disputes.append(charge)
+            shown |= set(charge.stances[0].evidence)
     in_disputes = {tuple(s.evidence) for d in disputes for s in d.stances}
     for side in ordered:
         # a stance shown under Disputes need not be repeated, if the side keeps two points

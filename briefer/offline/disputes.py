@@ -172,3 +172,55 @@ def label_issue(topic: str, texts: list[str]) -> str:
     best = sorted(grams, key=lambda p: (-grams[p], len(p.split()), not p.lower().startswith(topic),
                                         first_seen[p]))[0]
     return best[:1].upper() + best[1:]
+
+
+# A charge one side lays against another: the dispute stands even when the other side's
+# answer is not in the text ('Albertsons filed a lawsuit against The Kroger Co. ...').
+CHARGE_RE = re.compile(
+    r"\b(?:accus\w*|violat\w*|breach\w*|fail(?:ed|s|ure)? to|refus\w*|threat\w*|illegal\w*|unlawful\w*|"
+    r"obstruct\w*|lawsuit|sued|sues|sanction\w*|condemn\w*|blam\w*|deplor\w*|abus\w*)\b", re.I)
+_COURT_CASE = re.compile(r"\b(?:pleaded|pled|pleads|charged|indicted|convicted|sentenced|arraigned)\b", re.I)
+_ORG_TAIL = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|llc|plc|group|holdings)\.?)+$", re.I)
+
+
+def one_sided_charges(positions: list[Position], targets: list[str], taken: set[str], texts: list[str],
+                      limit: int = 2) -> list[Dispute]:
+    """Charges against a party whose own answer the text does not give: one stance each,
+    the issue naming both ('Merger agreement: Albertsons against Kroger'). ``targets`` are
+    the names of the parties and sides the text knows; ``taken`` the sentence ids that other
+    disputes already show."""
+    speaking = {(p.side or p.actor).lower() for p in positions}
+    forms = {}
+    for target in targets:
+        short = _ORG_TAIL.sub("", re.sub(r"^the\s+", "", target, flags=re.I)).strip()
+        forms[target] = {target, short} if len(short) > 2 else {target}
+    found: list[Dispute] = []
+    charged: set[tuple[str, str]] = set()
+    # the earliest charge first: a text opens with its main one ('... filed a lawsuit against ...')
+    for pos in sorted(positions, key=lambda p: [int(n) for n in re.findall(r"\d+", p.evidence[-1])]):
+        own = _own_words(pos)
+        if len(found) >= limit or set(pos.evidence) & taken or not CHARGE_RE.search(own) or _COURT_CASE.search(own):
+            continue  # a defendant's case is the prosecution's position, not a charge against a party it names
+        side = pos.side or pos.actor
+        named = [t for t, names in forms.items()
+                 if t.lower() not in speaking and not any(n.lower() in side.lower() or side.lower() in n.lower()
+                                                          for n in names)
+                 and any(re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", own, re.I) for n in names)]
+        if not named:
+            continue
+        target = min(named, key=len)
+        if (side, target) in charged:
+            continue  # one charge per pair of parties: the most telling, which comes first
+        charged.add((side, target))
+        excluded = set(GENERIC_TOPIC_WORDS) | _SPEECH_WORDS | set(content_words(side)) | \
+            {w for t in targets for w in content_words(t)} | side_words(side)  # a party is no subject
+        weights = Counter(w for text in texts for w in content_words(text))
+        words = [w for w in content_words(own) if w not in excluded and w not in TIME_WORDS]
+        if not words:
+            continue
+        topic = max(words, key=lambda w: (weights[w], w))
+        label = label_issue(topic, texts)
+        found.append(Dispute(issue=f"{label}: {side} against {min(forms[target], key=len)}",
+                             stances=[Stance(side=side, text=pos.text, evidence=list(pos.evidence))]))
+        taken |= set(pos.evidence)
+    return found

@@ -14,7 +14,13 @@ from collections import Counter
 
 from ..schema import Actor, Notes, Point, Position, Quote
 from .actions import PARTY, find_parties, subject_party
-from .disputes import CONFLICT_RE, find_disputes, label_issue
+from .disputes import (
+    CHARGE_RE,
+    CONFLICT_RE,
+    find_disputes,
+    label_issue,
+    one_sided_charges,
+)
 from .gazetteer import sides_in
 from .lexicon import (
     NEGATION_RE,
@@ -218,7 +224,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             # 'The interim government has restored ...'), in a statement's voice or not
             if turn:
                 speaker = turn
-            elif party:
+            elif party and not (voice and party.side != voice and CHARGE_RE.search(spoken)):
                 speaker = Speaker(title_case(party.name, lower), PARTY, title_case(party.side, lower))
             else:
                 speaker = Speaker(voice, voice, voice)
@@ -286,6 +292,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading]
     for dispute in notes.disputes:
         dispute.issue = label_issue(dispute.issue, texts + ([title] if title else []))
+    taken = {i for d in notes.disputes for s in d.stances for i in s.evidence}
+    targets = [p.name for p in parties] + sorted({s for line in lines for s in sides_in(line.text)})
+    notes.disputes += one_sided_charges(notes.positions, targets, taken, texts + ([title] if title else []),
+                                        limit=max(0, NOTE_LIMITS["disputes"] - len(notes.disputes)))
     told = [line for line in lines if line.id not in asked and len(line.text.split()) >= 6] or lines
     if labelled and notes.positions:
         # a transcript opens with a question and small talk: its lead is its most telling answer
