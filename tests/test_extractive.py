@@ -137,14 +137,14 @@ def test_unseen_lower_cased_article_both_sides_and_dispute():
 # ------------------------------------------------------------ the document's own voice
 
 
-def test_transcript_turns_belong_to_their_labelled_speaker_and_questions_to_nobody():
+def test_transcript_turns_belong_to_their_labelled_speaker_and_questions_to_the_press():
     notes = extract_notes([
         Line("S1", "QUESTION:  Will the talks resume before the summit next month?"),
         Line("S2", "SECRETARY RUBIO:  Yeah, I mean, we expect the talks to resume in September with both teams."),
         Line("S3", "The straits must stay open to every ship that sails through them, free of tolls."),
     ], title="Secretary of State Marco Rubio Remarks to the Press")
     assert [(p.actor, p.side, p.evidence) for p in notes.positions] == [
-        ("Marco Rubio", "United States", ["S2"]), ("Marco Rubio", "United States", ["S3"])]
+        ("Marco Rubio", "United States", ["S2"]), ("Press", "Press", ["S1"]), ("Marco Rubio", "United States", ["S3"])]
     assert notes.positions[0].text == "We expect the talks to resume in September with both teams."
     assert notes.key_points[0].evidence == ["S2"]  # a question is never the lead
     assert [q.text for q in notes.quotes] == ["The straits must stay open to every ship that sails through them, free of tolls."]
@@ -269,3 +269,21 @@ def test_a_party_that_acts_is_a_side_and_its_charge_is_a_dispute_without_its_ans
     assert {p.evidence[0]: p.side for p in notes.positions} == {"S1": "Acme Stores", "S2": "Acme Stores"}
     assert [(d.issue.split(": ")[-1], [s.evidence for s in d.stances]) for d in notes.disputes] == [
         ("Acme Stores against Zenith", [["S1"]])]
+
+
+def test_a_question_refused_is_a_dispute_between_the_press_and_the_speaker():
+    notes = extract_notes([
+        Line("S1", "QUESTION: On the reporting about your ambassador —"),
+        Line("S2", "QUESTION: Is there anything you wanted to say about the reporting from The Wall Street Journal "
+                   "that Ambassador Guilfoyle had sought money?"),
+        Line("S3", "SECRETARY RUBIO: Yeah, guys, let me tell you something, okay?"),
+        Line("S4", "The media outlet reports it and you immediately turn to me and say, respond to our reporting."),
+        Line("S5", "So I’m not going to comment on a story that literally posted a few hours ago."),
+        Line("S6", "QUESTION: Will you visit Portugal and Spain on this trip, Mr. Secretary?"),
+        Line("S7", "SECRETARY RUBIO: We are going to Portugal today, and we will be glad to be there with our allies."),
+    ], title="Secretary of State Marco Rubio Remarks to the Press")
+    press = sorted(p.evidence for p in notes.positions if p.side == "Press")
+    assert press == [["S2"], ["S6"]]  # the question that asks, not the remark before it
+    assert [(d.issue, [(s.side, s.evidence) for s in d.stances]) for d in notes.disputes] == [
+        ("Ambassador Guilfoyle", [("United States", ["S5"]), ("Press", ["S2"])])]
+    assert any(p.evidence == ["S5"] and p.side == "United States" for p in notes.positions)  # the refusal is his

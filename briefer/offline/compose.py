@@ -9,6 +9,7 @@ from collections import Counter
 from ..schema import Notes, Point
 from .disputes import find_disputes, label_issue
 from .gazetteer import side_words
+from .interviews import PRESS
 from .speakers import ANALYSTS, is_role
 from .statements import DATELINE, FILLER, head_clause, shorten
 from .voices import strip_label
@@ -48,12 +49,15 @@ def compose_brief(notes: Notes) -> dict:
                              hints=[k.text for k in notes.key_points[:1]]) or \
         [d for d in notes.disputes if len({s.side for s in d.stances}) > 1]
     shown = {i for d in disputes for s in d.stances for i in s.evidence}
-    for charge in [d for d in notes.disputes if len({s.side for s in d.stances}) == 1]:
-        # one side's charge, unanswered in the text: its first statement (merged notes may hold two)
-        if len(disputes) < 4 and not shown & set(charge.stances[0].evidence):
+    for charge in [d for d in notes.disputes if len({s.side for s in d.stances}) == 1
+                   or any(s.side == PRESS for s in d.stances)]:
+        # one side's charge, unanswered in the text (its first statement: merged notes may
+        # hold two), or a question the speaker refused or denied
+        if charge.stances[0].side != PRESS and len({s.side for s in charge.stances}) == 1:
             charge.stances = charge.stances[:1]
+        if len(disputes) < 4 and not shown & {i for s in charge.stances for i in s.evidence}:
             disputes.append(charge)
-            shown |= set(charge.stances[0].evidence)
+            shown |= {i for s in charge.stances for i in s.evidence}
     in_disputes = {tuple(s.evidence) for d in disputes for s in d.stances}
     for side in ordered:
         # a stance shown under Disputes need not be repeated, if the side keeps two points
@@ -91,7 +95,7 @@ def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple
     stands, in a sentence of its own that names it: its stance in the first dispute, else
     its first position that does."""
     stands = []
-    for side in sides[:2]:
+    for side in [s for s in sides if s.name != PRESS][:2]:  # the parties, not the reporters asking
         names = [side.name, *(a.split()[-1] for a in side.actors), *side_words(side.name)]
         names = [n for n in names if len(n) > 2]
         stance = next((s for d in disputes[:1] for s in d.stances if s.side == side.name), None)

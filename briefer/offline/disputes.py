@@ -178,7 +178,8 @@ def label_issue(topic: str, texts: list[str]) -> str:
 # answer is not in the text ('Albertsons filed a lawsuit against The Kroger Co. ...').
 CHARGE_RE = re.compile(
     r"\b(?:accus\w*|violat\w*|breach\w*|fail(?:ed|s|ure)? to|refus\w*|threat\w*|illegal\w*|unlawful\w*|"
-    r"obstruct\w*|lawsuit|sued|sues|sanction\w*|condemn\w*|blam\w*|deplor\w*|abus\w*)\b", re.I)
+    r"obstruct\w*|lawsuit|sued|sues|sanction\w*|condemn\w*|blam\w*|deplor\w*|abus\w*|"
+    r"insists? on)\b", re.I)
 _COURT_CASE = re.compile(r"\b(?:pleaded|pled|pleads|charged|indicted|convicted|sentenced|arraigned)\b", re.I)
 _ORG_TAIL = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|llc|plc|group|holdings)\.?)+$", re.I)
 
@@ -202,6 +203,8 @@ def one_sided_charges(positions: list[Position], targets: list[str], taken: set[
         if len(found) >= limit or set(pos.evidence) & taken or not CHARGE_RE.search(own) or _COURT_CASE.search(own):
             continue  # a defendant's case is the prosecution's position, not a charge against a party it names
         side = pos.side or pos.actor
+        if side == "Press":
+            continue  # a reporter's question charges nobody
         named = [t for t, names in forms.items()
                  if t.lower() not in speaking and not any(n.lower() in side.lower() or side.lower() in n.lower()
                                                           for n in names)

@@ -22,6 +22,7 @@ from .disputes import (
     one_sided_charges,
 )
 from .gazetteer import sides_in
+from .interviews import PRESS, Interview
 from .lexicon import (
     NEGATION_RE,
     PRONOUNS,
@@ -67,7 +68,13 @@ _STANCE = re.compile(
     r"deplor\w*|protest\w*|agree\w*|commit\w*|goal|aim|objective|priority|concern\w*|has to|have to|"
     r"needs? to|not (?:our|the [\w’']+|their|its) (?:job|role|responsibility)|not going to|not playing)\b", re.I)
 _HEDGE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[’']t know|i don[’']t think|"
-                    r"i haven[’']t|inaudible|that[’']s what)\b", re.I)
+                    r"i haven[’']t|inaudible|that[’']s what|never tell you|no comment|"
+                    r"(?:not going to|won[’']t|will not|can[’']t|cannot) (?:comment|get into|talk about|discuss|"
+                    r"speculate|characterize))\b", re.I)
+# 'Directly and through multiple channels.': an answer's fragment, which says nothing alone
+_FRAGMENT = re.compile(r"^\W*(?:\w+ly|through|with|by|not|and|or|just|only|also|absolutely|exactly|yes|no)\b"
+                       r"(?!.*\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|do|does|did|"
+                       r"i|we|you|they|he|she|it|there)\b)(?!.*[’']\w)(?!.*\w{3,}ed\b)", re.I)
 
 
 def _telling(text: str, centrality: float) -> float:
@@ -154,7 +161,8 @@ def _turn_statement(text: str, lower: bool) -> str | None:
     """A transcript or statement sentence as a position, or None when it says too little
     (a question, a greeting, a few words)."""
     text = DATELINE.sub("", FILLER.sub("", strip_label(text, lower))).strip()
-    if text.endswith("?") or len(text.split()) < 8 or _GREETING.search(text):
+    if text.endswith("?") or len(text.split()) < 8 or _GREETING.search(text) or _FRAGMENT.match(text) \
+            or _HEDGE.search(text) and len(text.split()) < 25:
         return None
     return text[:1].upper() + text[1:]
 
@@ -186,6 +194,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     author = document_voice(title, [line.text for line in lines])
     prosecution = _prosecution(lines)
     parties = find_parties(lines, lower)
+    interview = Interview(lines)  # a question, and what the answer to it says or will not say
     for line in lines:
         label = transcript_label(line.text, lower)
         labelled = labelled or label is not None
@@ -193,10 +202,13 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             in_question = label[1]
             turn = None if in_question else label_speaker(label[0], ctx)
             ctx.last_person = ctx.last_speaker = turn or ctx.last_speaker
+            if turn:
+                interview.answer_turn()
         if in_question or line.text.rstrip().endswith("?"):
             asked.add(line.id)
         if in_question:
-            continue  # a reporter's question is not anybody's position
+            interview.question(line, strip_label(line.text, lower))
+            continue  # a reporter's question is the press's, once it gets its answer
         spoken = strip_label(line.text, lower) if label else line.text
         if _PREAMBLE.match(spoken):
             asked.add(line.id)  # 'The following is the text of a joint statement ...': never the lead
@@ -245,6 +257,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
         agreed = _is_agreement(spoken)
+        if turn and speaker is turn:
+            interview.answer(line, spoken, speaker, text if text and not _says_little(spoken) and not agreed else None)
         if speaker and text and not _says_little(spoken) and not agreed:
             # 'He said ...' -> 'Sergei Vershinin said ...': a brief's reader has no antecedent
             text = re.sub(r"^((?:(?:However|But|And|Still|Yet|Also|Instead),?\s+)?)(?:He|She|he|she)"
@@ -254,10 +268,14 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
 
             evidence = [line.id]
             antecedent = _antecedent(text, speaker, recent, sides_of)
-            if antecedent is not None and antecedent.id not in asked:
-                text = f"{FILLER.sub('', strip_label(antecedent.text, lower))} {text}"
+            context = FILLER.sub('', strip_label(antecedent.text, lower)).strip() if antecedent else ""
+            if antecedent is not None and antecedent.id not in asked and len(context.split()) >= 5:
+                text = f"{context} {text}"
                 evidence = [antecedent.id, line.id]
-            notes.positions.append(Position(actor=speaker.name, side=actor.side, text=text, evidence=evidence))
+            elif antecedent is not None and _BARE_SUBJECT.match(text):
+                text = None  # 'It's already upwards of $180 million' after a question or a 'Yeah.': about what?
+            if text:
+                notes.positions.append(Position(actor=speaker.name, side=actor.side, text=text, evidence=evidence))
         quote_speaker = speaker or (prev_speaker if line.text.lstrip()[:1] in "“\"‘`" else None)
         if quote_speaker:
             for quote in find_quotes(line.text):
@@ -269,6 +287,11 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         recent = (recent + [line])[-3:]
         if speaker:
             sides_of[line.id] = speaker.side
+    interview.close()
+    notes.positions += interview.positions
+    if interview.positions:
+        actors[PRESS] = Actor(name=PRESS, side=PRESS, evidence=[p.evidence[0] for p in interview.positions
+                                                                 if p.actor == PRESS])
     for name, actor in actors.items():
         actor.aliases = sorted(ctx.aliases.get(name, set()))
         if actor.side is None:
@@ -293,6 +316,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     for dispute in notes.disputes:
         dispute.issue = label_issue(dispute.issue, texts + ([title] if title else []))
     taken = {i for d in notes.disputes for s in d.stances for i in s.evidence}
+    for exchange in interview.disputes:
+        if len(notes.disputes) < NOTE_LIMITS["disputes"] and not taken & {i for s in exchange.stances for i in s.evidence}:
+            if exchange.issue.islower():  # a topic word, not the name the question asks about
+                exchange.issue = label_issue(exchange.issue, texts + ([title] if title else []))
+            notes.disputes.append(exchange)
+            taken |= {i for s in exchange.stances for i in s.evidence}
     targets = [p.name for p in parties] + sorted({s for line in lines for s in sides_in(line.text)})
     notes.disputes += one_sided_charges(notes.positions, targets, taken, texts + ([title] if title else []),
                                         limit=max(0, NOTE_LIMITS["disputes"] - len(notes.disputes)))

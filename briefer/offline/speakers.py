@@ -211,6 +211,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             continue  # 'the companies' agreed merger': an adjective, nobody speaking
         if re.match(r"\s+of\b", text[match.end():]):
             continue  # 'he was accused of fraud': said of him, not by him
+        if match.group(1).lower().startswith("insist") and re.match(r"\s+on\b", text[match.end():]):
+            continue  # 'as long as Iran insists on controlling ...': what it does, not what it says
         if match.group(1).lower() == "reported" and not re.match(r"\s*(?:that|,)", text[match.end():]):
             continue  # 'X and Y reported on this story': a byline, not a statement
         before = _speaker_phrase(text, match, ctx.lower)

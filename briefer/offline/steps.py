@@ -129,7 +129,8 @@ def _iso_date(text: str) -> str | None:
 
 _NOT_ACTORS = frozenset("there it this that what which who these those everything nothing something".split())
 # 'will always be', 'will see', 'will not': no action anyone committed to
-_NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|have|get|happen|remain|continue to be)\b(?!\s+\w+ing\b)", re.I)
+_NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|have|get|happen|remain|continue to be|"
+                            r"say|tell|talk|note|add|answer|comment|ask)\b(?!\s+\w+ing\b)", re.I)
 
 
 def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
