@@ -23,11 +23,11 @@ from pathlib import Path
 
 from ..text.tokens import get_encoding
 from ..text.words import STOP, ngrams, precision, word_tokens
+from .lexical import SUPPORTED_AT as LEXICAL_SUPPORTED_AT
 from .lexical import SourceIndex, is_number, number_key, score_claim
 from .models import Claim, ClaimResult
 
 WEIGHTS = Path(__file__).with_name("judge-weights.json")
-SUPPORTED_AT = 0.5  # probability from which an unflagged claim counts as supported
 
 FEATURES = (
     "lexical",  # the lexical judge's score
@@ -108,11 +108,21 @@ def probability(values: list[float], model: dict | None = None) -> float:
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+@lru_cache(maxsize=None)
+def supported_at(path: Path = WEIGHTS) -> float:
+    """The probability from which an unflagged claim counts as supported: the model's score
+    for a claim at the lexical judge's threshold that adds nothing the source lacks, so
+    the two judges draw the line at the same place for such claims."""
+    values = [0.0] * len(FEATURES)
+    values[FEATURES.index("lexical")] = LEXICAL_SUPPORTED_AT
+    return probability(values, load_model(path))
+
+
 def judge_claim(claim: Claim, index: SourceIndex, number: int) -> ClaimResult:
     """The lexical result with the model's score; a flag or a low score keeps it from "supported"."""
     result = score_claim(claim, index, number)
     score = probability(features(claim, index, result))
     verdict = result.verdict
     if verdict != "contradicted":
-        verdict = "supported" if score >= SUPPORTED_AT and not result.flags else "unsupported"
+        verdict = "supported" if score >= supported_at() and not result.flags else "unsupported"
     return result.model_copy(update={"score": round(score, 4), "verdict": verdict})
