@@ -287,3 +287,19 @@ def test_a_question_refused_is_a_dispute_between_the_press_and_the_speaker():
     assert [(d.issue, [(s.side, s.evidence) for s in d.stances]) for d in notes.disputes] == [
         ("Ambassador Guilfoyle", [("United States", ["S5"]), ("Press", ["S2"])])]
     assert any(p.evidence == ["S5"] and p.side == "United States" for p in notes.positions)  # the refusal is his
+
+
+def test_a_speakers_own_word_for_something_is_a_quote_and_an_it_that_stands_for_what_follows_is_no_pronoun():
+    assert find_quotes('Fabius said Paris will not be part of what he called a "fool\'s deal."') == ["fool's deal"]
+    assert find_quotes('He said it was "unfortunate" and left.') == []  # a word in quotes, no naming verb
+    notes = extract_notes([
+        Line("S1", "QUESTION: Who should protect the ships that pass through the strait every day?"),
+        Line("S2", "SECRETARY RUBIO: Well, the United States will do what it needs to do to protect shipping."),
+        Line("S3", "It is not the United States’ job to protect shipping for the entire planet forever."),
+        Line("S4", "So I mean, their behavior has to change in order for ours to change."),
+    ], title="Secretary of State Marco Rubio Remarks to the Press")
+    own = next(p for p in notes.positions if p.evidence[-1] == "S3")
+    assert own.evidence == ["S3"]  # understandable alone: no antecedent brought in
+    assert {"their behavior has to change in order for ours to change.",  # as said, without 'So I mean,'
+            "It is not the United States’ job to protect shipping for the entire planet forever."} <= {
+        q.text for q in notes.quotes}

@@ -139,6 +139,18 @@ def test_quote_repaired_to_its_verbatim_part(example_path):
     assert text == "The US is in no position to smear China."
 
 
+def test_a_short_quote_counts_only_inside_the_sentence_it_cites():
+    from briefer.text.grounding import Grounder
+    from briefer.text.ingest import parse_text
+
+    doc = parse_text('Fabius said Paris will not be part of what he called a "fool\'s deal." '
+                     'Zarif said talks were good.', fmt="txt")
+    grounder = Grounder([doc])
+    assert grounder.ground_quote("fool's deal", ["S1"]) == ("fool's deal", ["S1"])
+    assert grounder.ground_quote("fool's deal", ["S2"]) is None  # two words are not evidence elsewhere
+    assert grounder.ground_quote("deal", ["S1"]) is None
+
+
 def test_quote_across_irregular_whitespace_maps_back_to_the_source():
     from briefer.text.grounding import Grounder
     from briefer.text.ingest import parse_text

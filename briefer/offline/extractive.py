@@ -22,7 +22,7 @@ from .disputes import (
     one_sided_charges,
 )
 from .gazetteer import sides_in
-from .interviews import PRESS, Interview
+from .interviews import PRESS, REFUSAL, Interview
 from .lexicon import (
     NEGATION_RE,
     PRONOUNS,
@@ -85,6 +85,17 @@ def _telling(text: str, centrality: float) -> float:
     return score - (len(text.split()) < 10) - 0.5 * (len(text.split()) > 45)
 
 
+_SPOKEN_FILLER = re.compile(r"\b(?:i think|i mean|you know|kind of|sort of|okay|guys)\b|\s[–—-]\s", re.I)
+
+
+def _sharpness(text: str) -> float:
+    """How well a spoken sentence stands as a quote: short, a stance or a refusal, said
+    plainly (each 'I think', 'you know' or broken-off '–' costs)."""
+    words = len(text.split())
+    return (1.0 * bool(_STANCE.search(text)) + 0.8 * bool(REFUSAL.search(text)) + 0.5 * bool(NEGATION_RE.search(text))
+            - 0.6 * len(_SPOKEN_FILLER.findall(text)) - 0.04 * max(0, words - 16) - 2 * bool(_HEDGE.search(text)))
+
+
 def _centrality(lines: list[Line]) -> dict[str, float]:
     words = {line.id: set(content_words(line.text)) for line in lines}
     df: Counter = Counter(w for ws in words.values() for w in ws)
@@ -101,8 +112,13 @@ _GREETING = re.compile(r"^\W*(?:just\s+)?(?:met|meeting|spoke|speaking|talked)\s
 
 
 # A subject that needs the sentence before it: 'It ...', 'This ...', 'The move ...'.
-_BARE_SUBJECT = re.compile(r"^[“\"]?(?:it|this|that|these|those|they|such|the (?:move|decision|step|plan|"
-                           r"measure|incident|two sides|same))\b(?!\s+(?:is|was)\s+(?:agreed|expected))", re.I)
+_BARE_SUBJECT = re.compile(
+    r"^[“\"]?(?:"
+    r"(?:this|that|these|those|they|such|the (?:move|decision|step|plan|measure|incident|two sides|same))\b"
+    r"(?!\s+(?:is|was)\s+(?:agreed|expected))|"
+    # not 'It is not our job to ...' or 'It is clear that ...': an 'it' standing for what follows
+    r"it\b(?!(?:’s|'s|\s+is|\s+was)\s+(?:[\w’']+\s+){0,6}?(?<!going\s)(?<!have\s)(?<!has\s)(?<!had\s)(?<!able\s)to\s+\w+\b)(?!\s+(?:is|was)\s+(?:agreed|expected)))",
+    re.I)
 # '... rejected the accusation.': which accusation is in the sentence before
 _BARE_OBJECT = re.compile(r"\b(?:rejected|denied|dismissed|welcomed|condemned|criticized|criticised|disputed|"
                           r"refuted|echoed|confirmed)\s+(?:the|this|that|these|those|such)\s+(?:accusations?|claims?|"
@@ -304,11 +320,20 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     # most telling first: a brief shows the head of each list
     notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]]))
     by_id = {line.id: line for line in lines}
-    if not notes.quotes:
-        # a transcript has no quote marks: its speakers' sharpest short sentences are the quotes
-        notes.quotes = [Quote(speaker=p.actor, text=p.text, evidence=p.evidence) for p in notes.positions
-                        if p.evidence[0] in own_words and 8 <= len(p.text.split()) <= 30 and _STANCE.search(p.text)
-                        and not _HEDGE.search(p.text) and p.text in by_id[p.evidence[0]].text][:4]
+    if labelled or not notes.quotes:
+        # a transcript has no quote marks (but for what its speakers quote): its speakers'
+        # sharpest short sentences are the quotes
+        own_words |= {p.evidence[0] for p in interview.positions if p.actor != PRESS}  # refusals too
+        speaker_of = {p.evidence[-1]: p.actor for p in notes.positions if p.evidence[-1] in own_words}
+        said = []
+        for sid, actor in speaker_of.items():
+            # the sentence as said, a verbatim span: without its label and opening 'So I mean,'
+            core = FILLER.sub("", strip_label(by_id[sid].text, lower)).strip()
+            if 8 <= len(core.split()) <= 30 and (_STANCE.search(core) or REFUSAL.search(core)) \
+                    and not _HEDGE.search(core) and not _BARE_SUBJECT.match(core) or REFUSAL.search(core):
+                said.append(Quote(speaker=actor, text=core, evidence=[sid]))
+        said.sort(key=lambda q: -_sharpness(q.text))
+        notes.quotes = said[:4] + notes.quotes
     notes.actors = list(actors.values())
     hints = ([title] if title else []) + [lines[0].text]
     notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)

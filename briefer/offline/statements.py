@@ -56,12 +56,19 @@ def _is_title(text: str) -> bool:
 _TITLE_SMALL = frozenset("a an the of on in and or for to with between by at from".split())
 
 
+# 'what he called a “fool's deal”', 'dismissed it as “a stunt”': a short quote that is the
+# speaker's own word for something, which a reader wants as much as a whole sentence
+_NAMING = re.compile(r"(?:\bcalled|\bcalling|\bdubbed|\bdescribed (?:it |them |this )?as|\bdismissed (?:it |them |this )?as|"
+                     r"\blabell?ed (?:it |them )?(?:as )?|\btermed)\s+(?:it\s+|them\s+)?(?:a\s+|an\s+|the\s+)?[“\"‘]?$", re.I)
+
+
 def find_quotes(text: str) -> list[str]:
     quotes = []
     for a, b in quoted_spans(text):
         inner = text[a:b].strip().rstrip(",").strip()
-        if len(inner.split()) >= 4 and not _is_title(inner):
-            quotes.append(inner)
+        named = len(inner.split()) >= 2 and _NAMING.search(text[: a]) is not None
+        if (len(inner.split()) >= 4 or named) and not _is_title(inner):
+            quotes.append(inner.rstrip(".,;") if len(inner.split()) < 4 else inner)
     return quotes
 
 

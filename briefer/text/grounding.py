@@ -21,6 +21,7 @@ _FOLDS = (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", "'"), 
 _WORD_RE = re.compile(r"\w+")
 _IRREGULAR_SPACE = re.compile(r"^\s+|\s{2,}|[^\S ]")  # leading, or other than one plain space
 MIN_QUOTE_WORDS = 4
+SHORT_QUOTE_WORDS = 2  # a speaker's own words for something, in the sentence cited
 
 
 def _fold(text: str) -> str:
@@ -157,10 +158,10 @@ class Grounder:
 
     # ------------------------------------------------------------ quotes
 
-    def find_verbatim(self, quote: str) -> tuple[str, list[str]] | None:
+    def find_verbatim(self, quote: str, least: int = MIN_QUOTE_WORDS) -> tuple[str, list[str]] | None:
         """The exact source text of ``quote`` and the ids of the sentences it spans."""
         needle = normalize(quote).strip(" \"'")
-        if len(needle.split()) < MIN_QUOTE_WORDS:
+        if len(needle.split()) < least:
             return None
         for entry in self.docs:
             at = entry.norm.find(needle)
@@ -177,6 +178,11 @@ class Grounder:
         if quote not in self._quotes:
             self._quotes[quote] = self._ground_quote(quote)
         found = self._quotes[quote]
+        if found is None and SHORT_QUOTE_WORDS <= len(quote.split()) < MIN_QUOTE_WORDS:
+            # a short quote ('a “fool's deal”') counts only inside the sentence it cites:
+            # two words alone could be found anywhere
+            short = self.find_verbatim(quote, least=SHORT_QUOTE_WORDS)
+            found = short if short and set(short[1]) <= set(ids) else None
         return found and (found[0], list(found[1]))
 
     def _ground_quote(self, quote: str) -> tuple[str, list[str]] | None:
