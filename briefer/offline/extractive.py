@@ -66,7 +66,7 @@ _STANCE = re.compile(
     r"\b(?:must|should|will not|won[’']t|cannot|can[’']t|unacceptable|illegal|insist\w*|demand\w*|refus\w*|"
     r"reject\w*|oppos\w*|support\w*|condemn\w*|warn\w*|accus\w*|violat\w*|threat\w*|never|breach\w*|"
     r"deplor\w*|protest\w*|agree\w*|commit\w*|goal|aim|objective|priority|concern\w*|has to|have to|"
-    r"needs? to|not (?:our|the [\w’']+|their|its) (?:job|role|responsibility)|not going to|not playing)\b", re.I)
+    r"needs? to|not (?:our|the(?: [\w’']+){1,3}|their|its) (?:job|role|responsibility)|not going to|not playing)\b", re.I)
 _HEDGE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[’']t know|i don[’']t think|"
                     r"i haven[’']t|inaudible|that[’']s what|never tell you|no comment|"
                     r"(?:not going to|won[’']t|will not|can[’']t|cannot) (?:comment|get into|talk about|discuss|"
