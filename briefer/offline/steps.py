@@ -74,6 +74,8 @@ def _opening_subject(text: str, lower: bool) -> str | None:
             phrase.append(tok)
         elif not lower and tok[:1].isupper():
             phrase.append(tok)
+        elif lower and tok[:1].isalnum() and not _VERBISH.fullmatch(tok) and len(phrase) < 8:
+            phrase.append(tok)  # no capitals to go by: the words before the first verb
         else:
             break
     while phrase and phrase[-1].lower() in {"of", "the", "and"}:
