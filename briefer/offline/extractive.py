@@ -27,6 +27,7 @@ from .lexicon import (
     NEGATION_RE,
     PRONOUNS,
     SPEECH_VERBS,
+    VERB_RE,
     Line,
     content_words,
     is_lower_cased,
@@ -163,9 +164,32 @@ def _prosecution(lines: list[Line]) -> str:
 _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following)\b", re.I)
 
 
+_JOINT_VERB = re.compile(
+    r"\s+(?:(?:also|jointly|again|today|fully)\s+)?(?:reaffirm\w*|remain(?:s)? committed|are committed|commit\w*|"
+    r"agree\w*|pledg\w*|vow\w*|welcome\w*|maintain\w*|are taking|have taken|will continue|continue to|"
+    r"underscore\w*|support\w*|call on|urge\w*|intend to|plan to|look forward)\b", re.I)
+_COLLECTIVE = re.compile(r"^(?:the|both|all)\s+(?:two|three|four|five|several|\w+\s+)?\s*(?:sides|states|countries|parties|"
+                         r"governments|leaders|ministers|nations|delegations|signatories|participants)$", re.I)
+
+
+def _is_joint_commitment(text: str) -> bool:
+    """'The United States, Armenia, and Azerbaijan reaffirm ...', 'The three states remain
+    committed to ...': two or more parties, as one subject, committing together."""
+    match = _JOINT_VERB.search(text)
+    if not match:
+        return False
+    subject = re.sub(r"^\s*(?:(?:today|together|now|in addition|additionally|moreover),?\s+)+", "",
+                     text[: match.start()], flags=re.I).strip(" ,")
+    if len(subject.split()) > 12 or VERB_RE.search(subject) or NEGATION_RE.search(text[: match.end()]):
+        return False
+    return bool(_COLLECTIVE.match(subject)) or (" and " in subject and len(sides_in(subject)) >= 2)
+
+
 def _is_agreement(text: str) -> bool:
     """An agreement reached, not one missed: no negation in the five words before it
-    ('failed to reach an agreement', 'did not agree')."""
+    ('failed to reach an agreement', 'did not agree'); or parties committing together."""
+    if _is_joint_commitment(text):
+        return True
     match = _AGREE_RE.search(text)
     if not match:
         return False
@@ -368,7 +392,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     return notes
 
 
-NOTE_LIMITS = {"positions": 12, "quotes": 6, "next_steps": 6, "agreements": 3, "disputes": 3}
+NOTE_LIMITS = {"positions": 12, "quotes": 6, "next_steps": 6, "agreements": 5, "disputes": 3}
 
 
 def _round_robin(positions: list[Position], cap: int) -> list[Position]:
