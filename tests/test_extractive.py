@@ -89,6 +89,9 @@ def test_quotes_need_four_words():
      ("Future rounds of dialogue", "address reform of the electoral council", None, "scheduled")),
     ("The Governments of Chad and Niger thanked the mediators and agreed to reconvene in Geneva on May 4.",
      ("The Governments of Chad and Niger", "reconvene in Geneva", "on May 4", "scheduled")),
+    # what is to be done by a date, whoever does it
+    ("The assembly passed a law on the court, with 32 new judges to be selected by December.",
+     ("32 new judges", "to be selected", "by December", "scheduled")),
 ])
 def test_next_step_cues(sentence, step):
     notes = notes_for(sentence)

@@ -21,6 +21,7 @@ NEXT_CUES = [
     (re.compile(r"\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
                 r"is planning to|are planning to|is going to|are going to)\b", re.I), "scheduled"),
     (re.compile(r"\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
+                r"(?:\b(?:have|has)|[’']ve)\s+got\s+to\b|"  # 'We've got to stop in Portugal'
                 r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),
      "expected"),
 ]
@@ -46,6 +47,8 @@ _TIMING_RE = re.compile(
     r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
 
 
+_TO_BE_DONE = re.compile(r"(?:^|,\s*(?:with\s+)?|\bwith\s+|\band\s+)(?:the\s+)?(?P<what>(?:\d[\d,]*\s+)?(?:[\w’'\-]+\s+){0,3}?[\w’'\-]+)"
+                         r"\s+(?:is|are)?\s*to\s+be\s+(?P<action>\w+ed\b[^.;!?]*)", re.I)
 _MONTHS = {m: i for i, m in enumerate("january february march april may june july august "
                                       "september october november december".split(), 1)}
 _DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
@@ -163,6 +166,13 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             break
         if steps:
             break
+    if not steps and (match := _TO_BE_DONE.search(line.text)):
+        # '..., with 32 new judges to be selected by December': what is to be done, and when
+        action, timing = _split_timing(f"to be {match.group('action')}")
+        if timing:
+            steps.append(NextStep(actor=title_case(match.group("what").strip(), lower), action=action, timing=timing,
+                                  date=_iso_date(line.text[match.start():]), certainty="scheduled",
+                                  evidence=[line.id]))
     if not steps and (match := _DATED_EVENT.search(line.text)):
         action, timing = _split_timing(match.group("action").strip())
         actor = re.sub(r"^the\s+", "", match.group("actor"), flags=re.I)
