@@ -314,3 +314,14 @@ def test_parties_committing_together_is_an_agreement_not_one_sides_position():
                       "The United States and its allies accuse Iran of seeking a nuclear bomb.")
     assert [a.evidence for a in notes.agreements] == [["S1"], ["S2"]]
     assert all(p.evidence[0] not in {"S1", "S2"} for p in notes.positions)
+
+
+def test_a_plea_of_not_guilty_disputes_the_charges_and_a_bare_ministry_is_its_countrys():
+    notes = notes_for("Ovidio Guzman Lopez was arraigned in Chicago today after his extradition from Mexico.",
+                      "Guzman Lopez is charged with conspiring to distribute cocaine into the United States.",
+                      "He pleaded not guilty before U.S. District Judge Sharon Coleman.",
+                      "A Mexican court reviewed the request, and the Mexican Foreign Ministry agreed with it.",
+                      "The Foreign Ministry reviewed the decision and concluded that he should be extradited.")
+    charges = notes.disputes[0]
+    assert (charges.issue, [s.evidence for s in charges.stances]) == ("The charges", [["S2"], ["S3"]])
+    assert next(p.side for p in notes.positions if p.evidence == ["S5"]) == "Mexico"

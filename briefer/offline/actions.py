@@ -83,6 +83,14 @@ def find_parties(lines: list[Line], lower: bool) -> list[Party]:
     for name, count in seen.items():
         if count >= 2:
             found.setdefault(name, Party(name, _side_of(name)))
+    text = "\n".join(line.text for line in lines)
+    for key, party in list(found.items()):
+        if party.side == party.name and _STATE_ORGANS.match(party.name.split()[-1]):
+            # 'The Foreign Ministry ...' after 'the Mexican Foreign Ministry': Mexico's
+            before = re.findall(r"([\w.’']+)\s+" + re.escape(party.name) + r"\b", text, re.I if lower else 0)
+            countries = {side for word in before for side in sides_in(word)}
+            if len(countries) == 1:
+                found[key] = Party(party.name, countries.pop())
     return list(found.values())
 
 

@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 
-from ..schema import Actor, Notes, Point, Position, Quote
+from ..schema import Actor, Dispute, Notes, Point, Position, Quote, Stance
 from .actions import PARTY, find_parties, subject_party
 from .disputes import (
     CHARGE_RE,
@@ -148,6 +148,27 @@ _CHARGED = re.compile(r"\b(?:is|are|was|were|has been|have been)\s+(?:charged|in
 _PLEA = re.compile(r"\b(?:pleaded|pled|pleads)\s+(?:not\s+)?guilty\b", re.I)
 _PROSECUTOR = re.compile(r"\b(?:justice department|department of justice|u\.\s?s\. attorney|attorney general|"
                          r"district attorney|prosecutors?|public prosecutor)\b", re.I)
+
+
+_DENIES_CHARGES = re.compile(r"\b(?:pleaded|pled|pleads|pleading)\s+not\s+guilty\b|"
+                             r"\b(?:denied|denies|deny|rejected|rejects|disputes?)\s+(?:the|all|any)\s+(?:charges|allegations)\b",
+                             re.I)
+
+
+def _plea_dispute(positions: list[Position]) -> Dispute | None:
+    """A defendant who pleads not guilty disputes the charges: the prosecution's first
+    charge against the plea."""
+    plea = next((p for p in positions if _DENIES_CHARGES.search(p.text)), None)
+    if plea is None:
+        return None
+    others = [p for p in positions if p.side != plea.side and not _DENIES_CHARGES.search(p.text)]
+    charge = next((p for p in others if re.search(r"\b(?:charged|indicted)\s+(?:\w+\s+){0,6}?with\b", p.text, re.I)),
+                  None) or next((p for p in others if _CHARGED.search(p.text)), None)
+    if charge is None:
+        return None
+    return Dispute(issue="The charges", stances=[
+        Stance(side=charge.side or charge.actor, text=charge.text, evidence=list(charge.evidence)),
+        Stance(side=plea.side or plea.actor, text=plea.text, evidence=list(plea.evidence))])
 
 
 def _prosecution(lines: list[Line]) -> str:
@@ -364,6 +385,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading]
     for dispute in notes.disputes:
         dispute.issue = label_issue(dispute.issue, texts + ([title] if title else []))
+    if plea := _plea_dispute(notes.positions):
+        notes.disputes.insert(0, plea)
     taken = {i for d in notes.disputes for s in d.stances for i in s.evidence}
     for exchange in interview.disputes:
         if len(notes.disputes) < NOTE_LIMITS["disputes"] and not taken & {i for s in exchange.stances for i in s.evidence}:
