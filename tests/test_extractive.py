@@ -325,3 +325,11 @@ def test_a_plea_of_not_guilty_disputes_the_charges_and_a_bare_ministry_is_its_co
     charges = notes.disputes[0]
     assert (charges.issue, [s.evidence for s in charges.stances]) == ("The charges", [["S2"], ["S3"]])
     assert next(p.side for p in notes.positions if p.evidence == ["S5"]) == "Mexico"
+
+
+def test_a_charge_names_the_party_nearest_it_and_neither_nor_names_both():
+    notes = notes_for("BOISE, ID - Acme Stores today filed a lawsuit against The Zenith Co. in the Delaware Court of "
+                      "Chancery.", "Regrettably, neither the Northern Front nor the Southern Army has made serious "
+                      "commitments to a truce, and both have redoubled drone strikes which kill civilians.")
+    assert [d.issue.split(": ")[-1] for d in notes.disputes] == [
+        "Acme Stores against Zenith", "Acme Stores against Northern Front and Southern Army"]

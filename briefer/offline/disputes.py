@@ -178,52 +178,64 @@ def label_issue(topic: str, texts: list[str]) -> str:
 # answer is not in the text ('Albertsons filed a lawsuit against The Kroger Co. ...').
 CHARGE_RE = re.compile(
     r"\b(?:accus\w*|violat\w*|breach\w*|fail(?:ed|s|ure)? to|refus\w*|threat\w*|illegal\w*|unlawful\w*|"
-    r"obstruct\w*|lawsuit|sued|sues|sanction\w*|condemn\w*|blam\w*|deplor\w*|abus\w*|"
+    r"obstruct\w*|lawsuit|sued|sues|sanction\w*|condemn\w*|blam\w*|deplor\w*|abus\w*|kill\w*|"
+    r"neither|(?:has|have|had) not|hasn[’']t|haven[’']t|"
     r"insists? on)\b", re.I)
 _COURT_CASE = re.compile(r"\b(?:pleaded|pled|pleads|charged|indicted|convicted|sentenced|arraigned)\b", re.I)
 _ORG_TAIL = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|llc|plc|group|holdings)\.?)+$", re.I)
 
 
-def one_sided_charges(positions: list[Position], targets: list[str], taken: set[str], texts: list[str],
+def one_sided_charges(positions: list[Position], targets: dict[str, str], disputes: list[Dispute], texts: list[str],
                       limit: int = 2) -> list[Dispute]:
-    """Charges against a party whose own answer the text does not give: one stance each,
-    the issue naming both ('Merger agreement: Albertsons against Kroger'). ``targets`` are
-    the names of the parties and sides the text knows; ``taken`` the sentence ids that other
-    disputes already show."""
-    speaking = {(p.side or p.actor).lower() for p in positions}
+    """Charges against a party that no two-sided dispute answers: one stance each,
+    the issue naming both ('Merger agreement: Albertsons against Kroger'). ``targets`` maps
+    the names of the parties and sides the text knows to their sides; ``disputes`` are those
+    found already: their sentences are taken, and two sides they set against each other need
+    no charge between them."""
+    taken = {i for d in disputes for s in d.stances for i in s.evidence}
+    paired = {frozenset(s.side for s in d.stances) for d in disputes if len({s.side for s in d.stances}) > 1}
     forms = {}
     for target in targets:
         short = _ORG_TAIL.sub("", re.sub(r"^the\s+", "", target, flags=re.I)).strip()
         forms[target] = {target, short} if len(short) > 2 else {target}
+    weights = Counter(w for text in texts for w in content_words(text))
     found: list[Dispute] = []
     charged: set[tuple[str, str]] = set()
     # the earliest charge first: a text opens with its main one ('... filed a lawsuit against ...')
     for pos in sorted(positions, key=lambda p: [int(n) for n in re.findall(r"\d+", p.evidence[-1])]):
         own = _own_words(pos)
-        if len(found) >= limit or set(pos.evidence) & taken or not CHARGE_RE.search(own) or _COURT_CASE.search(own):
+        charge = CHARGE_RE.search(own)
+        if len(found) >= limit or set(pos.evidence) & taken or not charge or _COURT_CASE.search(own):
             continue  # a defendant's case is the prosecution's position, not a charge against a party it names
         side = pos.side or pos.actor
         if side == "Press":
             continue  # a reporter's question charges nobody
-        named = [t for t, names in forms.items()
-                 if t.lower() not in speaking and not any(n.lower() in side.lower() or side.lower() in n.lower()
-                                                          for n in names)
-                 and any(re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", own, re.I) for n in names)]
-        if not named:
+        at: dict[str, tuple[int, str]] = {}  # the side charged -> (where it is named, its shortest name)
+        for target, names in forms.items():
+            if targets[target] == side or frozenset({side, targets[target]}) in paired or any(n.lower() in side.lower() or side.lower() in n.lower() for n in names):
+                continue
+            spots = [m.start() for n in names for m in re.finditer(r"(?<![\w])" + re.escape(n) + r"(?![\w])", own, re.I)]
+            if spots:
+                seen = at.get(targets[target])
+                short = min([*names, *([seen[1]] if seen else [])], key=len)
+                at[targets[target]] = (min([*spots, *([seen[0]] if seen else [])]), short)
+        if not at:
             continue
-        target = min(named, key=len)
+        if re.search(r"\bneither\b", own, re.I) and len(at) >= 2:
+            chosen = sorted(at.values())[:2]  # 'neither the SAF nor the RSF': both
+        else:  # the party named nearest the charge, after it first ('a lawsuit against Kroger in ...')
+            chosen = [min(at.values(), key=lambda v: (v[0] < charge.start(), abs(v[0] - charge.start())))]
+        target = " and ".join(name for _, name in chosen)
         if (side, target) in charged:
             continue  # one charge per pair of parties: the most telling, which comes first
         charged.add((side, target))
         excluded = set(GENERIC_TOPIC_WORDS) | _SPEECH_WORDS | set(content_words(side)) | \
             {w for t in targets for w in content_words(t)} | side_words(side)  # a party is no subject
-        weights = Counter(w for text in texts for w in content_words(text))
         words = [w for w in content_words(own) if w not in excluded and w not in TIME_WORDS]
         if not words:
             continue
         topic = max(words, key=lambda w: (weights[w], w))
-        label = label_issue(topic, texts)
-        found.append(Dispute(issue=f"{label}: {side} against {min(forms[target], key=len)}",
+        found.append(Dispute(issue=f"{label_issue(topic, texts)}: {side} against {target}",
                              stances=[Stance(side=side, text=pos.text, evidence=list(pos.evidence))]))
         taken |= set(pos.evidence)
     return found

@@ -394,8 +394,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 exchange.issue = label_issue(exchange.issue, texts + ([title] if title else []))
             notes.disputes.append(exchange)
             taken |= {i for s in exchange.stances for i in s.evidence}
-    targets = [p.name for p in parties] + sorted({s for line in lines for s in sides_in(line.text)})
-    notes.disputes += one_sided_charges(notes.positions, targets, taken, texts + ([title] if title else []),
+    targets = {p.name: p.side for p in parties} | {s: s for line in lines for s in sides_in(line.text)}
+    notes.disputes += one_sided_charges(notes.positions, targets, notes.disputes, texts + ([title] if title else []),
                                         limit=max(0, NOTE_LIMITS["disputes"] - len(notes.disputes)))
     told = [line for line in lines if line.id not in asked and len(line.text.split()) >= 6] or lines
     if labelled and notes.positions:
