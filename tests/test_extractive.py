@@ -333,3 +333,19 @@ def test_a_charge_names_the_party_nearest_it_and_neither_nor_names_both():
                       "commitments to a truce, and both have redoubled drone strikes which kill civilians.")
     assert [d.issue.split(": ")[-1] for d in notes.disputes] == [
         "Acme Stores against Zenith", "Acme Stores against Northern Front and Southern Army"]
+
+
+def test_a_press_conference_bottom_line_gives_what_the_speaker_would_not_say(tmp_path):
+    source = tmp_path / "remarks.txt"
+    source.write_text(
+        "Secretary of State Marco Rubio Remarks to the Press\n\n"
+        "QUESTION: Are you asking your allies to follow America First policy or to find their own path?\n\n"
+        "SECRETARY RUBIO: No, I’m asking our allies to be strong and to spend more on their own defense.\n\n"
+        "QUESTION: Is there anything you wanted to say about the reporting from The Wall Street Journal "
+        "on Ambassador Guilfoyle?\n\n"
+        "SECRETARY RUBIO: That’s not the way this process works with the media, guys. "
+        "So I’m not going to comment on a story that literally posted a few hours ago.\n", encoding="utf-8")
+    result = brief([source], notice=lambda message: None)
+    assert result.bluf == ("I’m asking our allies to be strong and to spend more on their own defense. "
+                           "So I’m not going to comment on a story that literally posted a few hours ago.")
+    assert [s.name for s in result.sides] == ["United States", "Press"]

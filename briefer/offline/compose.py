@@ -104,7 +104,14 @@ def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple
             if clause and not any(e in ids for e in point.evidence):
                 stands.append((clause, point.evidence))
                 break
-    if len(stands) < 2:
+    parties = [s for s in sides if s.name != PRESS]
+    if len(stands) < 2 and len(parties) == 1:
+        # one party speaking (a press conference, a statement): what it would not say or
+        # charges, from the first dispute the lead does not already give
+        stance = next((st for d in disputes for st in d.stances if st.side == parties[0].name
+                       and not set(st.evidence) & set(ids) and len(st.text.split()) <= 35), None)
+        stands = [(_sentence_case(stance.text), stance.evidence)] if stance else []
+    elif len(stands) < 2:
         return lead, ids
     return " ".join([lead] + [clause for clause, _ in stands]), \
         ids + [e for _, evidence in stands for e in evidence if e not in ids]

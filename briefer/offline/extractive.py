@@ -402,7 +402,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         # a transcript opens with a question and small talk: its lead is its most telling answer
         first = notes.positions[0].evidence[0]
         told = [line for line in told if line.id == first] + [line for line in told if line.id != first]
-    ranked = sorted(told[1:], key=lambda line: -centrality[line.id])
+    # the lead's companions must stand alone: not 'That's not the way ...'
+    ranked = sorted([line for line in told[1:] if not _BARE_SUBJECT.match(
+        FILLER.sub("", strip_label(line.text, lower)).strip())], key=lambda line: -centrality[line.id])
     lead = [told[0]] + ranked[:2]
     notes.key_points = [Point(text=line.text, evidence=[line.id]) for line in lead]
     # Notes are read again by later steps: keep each list to what a one-page brief can use,
