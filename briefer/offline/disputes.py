@@ -200,7 +200,7 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
         forms[target] = {target, short} if len(short) > 2 else {target}
     weights = Counter(w for text in texts for w in content_words(text))
     found: list[Dispute] = []
-    charged: set[tuple[str, str]] = set()
+    charged: set[tuple[str, frozenset]] = set()
     # the earliest charge first: a text opens with its main one ('... filed a lawsuit against ...')
     for pos in sorted(positions, key=lambda p: [int(n) for n in re.findall(r"\d+", p.evidence[-1])]):
         own = _own_words(pos)
@@ -226,9 +226,10 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
         else:  # the party named nearest the charge, after it first ('a lawsuit against Kroger in ...')
             chosen = [min(at.values(), key=lambda v: (v[0] < charge.start(), abs(v[0] - charge.start())))]
         target = " and ".join(name for _, name in chosen)
-        if (side, target) in charged:
+        key = (side, frozenset(charged_side for charged_side, spot in at.items() if spot in chosen))
+        if key in charged:
             continue  # one charge per pair of parties: the most telling, which comes first
-        charged.add((side, target))
+        charged.add(key)
         excluded = set(GENERIC_TOPIC_WORDS) | _SPEECH_WORDS | set(content_words(side)) | \
             {w for t in targets for w in content_words(t)} | side_words(side)  # a party is no subject
         words = [w for w in content_words(own) if w not in excluded and w not in TIME_WORDS]

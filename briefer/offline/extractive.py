@@ -72,6 +72,9 @@ _HEDGE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[�
                     r"i haven[’']t|inaudible|that[’']s what|never tell you|no comment|"
                     r"(?:not going to|won[’']t|will not|can[’']t|cannot) (?:comment|get into|talk about|discuss|"
                     r"speculate|characterize))\b", re.I)
+# 'Watch the Secretary's video message on YouTube.': a web page's furniture, nobody's position
+_WEB_CHROME = re.compile(r"^\W*(?:watch|read|follow|click|visit|subscribe|download|sign up|learn more|"
+                         r"for more information)\b|\b(?:youtube|twitter|facebook|instagram|web ?page|website)\b", re.I)
 # 'Directly and through multiple channels.': an answer's fragment, which says nothing alone
 _FRAGMENT = re.compile(r"^\W*(?:\w+ly|through|with|by|not|and|or|just|only|also|absolutely|exactly|yes|no)\b"
                        r"(?!.*\b(?:is|are|was|were|has|have|had|will|would|can|could|should|must|do|does|did|"
@@ -223,6 +226,7 @@ def _turn_statement(text: str, lower: bool) -> str | None:
     (a question, a greeting, a few words)."""
     text = DATELINE.sub("", FILLER.sub("", strip_label(text, lower))).strip()
     if text.endswith("?") or len(text.split()) < 8 or _GREETING.search(text) or _FRAGMENT.match(text) \
+            or _WEB_CHROME.search(text) \
             or _HEDGE.search(text) and len(text.split()) < 25:
         return None
     return text[:1].upper() + text[1:]
