@@ -44,7 +44,8 @@ def compose_brief(notes: Notes) -> dict:
         if not any(p.evidence == pos.evidence for p in side.positions):
             side.positions.append(Point(text=pos.text, evidence=pos.evidence))
     # the parties first, most positions first; experts and commentators after them
-    ordered = sorted(sides.values(), key=lambda s: (s.name == ANALYSTS, -counts[s.name]))[:5]
+    ordered = sorted(sides.values(), key=lambda s: (s.name == ANALYSTS, -counts[s.name]))
+    ordered = [s for s in ordered if s.name != ANALYSTS][:5] + [s for s in ordered if s.name == ANALYSTS]
     disputes = find_disputes(notes.positions, names=[a.name for a in notes.actors],
                              hints=[k.text for k in notes.key_points[:1]]) or \
         [d for d in notes.disputes if len({s.side for s in d.stances}) > 1]
@@ -55,6 +56,10 @@ def compose_brief(notes: Notes) -> dict:
         # hold two), or a question the speaker refused or denied
         if charge.stances[0].side != PRESS and len({s.side for s in charge.stances}) == 1:
             charge.stances = charge.stances[:1]
+        accuser, charged = charge.stances[0].side, charge.issue.rsplit(" against ", 1)[-1]
+        if any(accuser in sides_in_dispute and any(s != accuser and s in charged for s in sides_in_dispute)
+               for sides_in_dispute in ({s.side for s in d.stances} for d in disputes)):
+            continue  # the two already face each other in a dispute with both stances
         if len(disputes) < 4 and not shown & {i for s in charge.stances for i in s.evidence}:
             disputes.append(charge)
             shown |= {i for s in charge.stances for i in s.evidence}

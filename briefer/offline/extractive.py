@@ -26,6 +26,7 @@ from .interviews import PRESS, REFUSAL, Interview
 from .lexicon import (
     NEGATION_RE,
     PRONOUNS,
+    ROLE_WORDS,
     SPEECH_VERBS,
     VERB_RE,
     Line,
@@ -312,6 +313,11 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 and GOVERNMENT_ROLE.search(speaker.description):
             # 'Iran says ... . Foreign Minister Zarif told reporters ...': the minister of the
             # country just quoted (a change of side would name the new one: 'Russian Foreign Minister')
+            speaker = Speaker(speaker.name, speaker.description, prev_speaker.side)
+        elif speaker and speaker.side is None and prev_speaker and prev_speaker.side \
+                and set(content_words(speaker.description)) & set(content_words(prev_speaker.name)) - ROLE_WORDS:
+            # '... South Korea’s Defense Ministry rejected ... . “...,” a defense ministry spokesman
+            # said': the body just quoted speaks again through its spokesman
             speaker = Speaker(speaker.name, speaker.description, prev_speaker.side)
         if speaker:
             ctx.last_speaker = speaker
