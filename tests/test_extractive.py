@@ -349,3 +349,10 @@ def test_a_press_conference_bottom_line_gives_what_the_speaker_would_not_say(tmp
     assert result.bluf == ("I’m asking our allies to be strong and to spend more on their own defense. "
                            "So I’m not going to comment on a story that literally posted a few hours ago.")
     assert [s.name for s in result.sides] == ["United States", "Press"]
+
+
+def test_what_talks_produced_is_an_agreement():
+    notes = notes_for("The talks led to the creation of a seven-member Credentials Council to screen judges.",
+                      "Two rounds of talks have taken place, producing significant results on press freedom.",
+                      "The talks failed to produce a deal on the border.")
+    assert [a.evidence for a in notes.agreements] == [["S1"], ["S2"]]

@@ -58,7 +58,10 @@ _AGREE_RE = re.compile(
     r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"
     r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement|"
     r"(?:it was|it has been|have|has|both sides|they|leaders|ministers)\s+agreed|"
-    r"\b\w+ and (?:\w+\s+){1,4}agreed (?:that|to|on))\b", re.I)
+    r"\b\w+ and (?:\w+\s+){1,4}agreed (?:that|to|on)|"
+    # what talks produced: 'The talks led to the creation of ...', '... producing significant results'
+    r"(?:talks|negotiations|dialogue|meetings?|summit)\s+(?:have\s+|has\s+)?(?:led to|produced|resulted in|yielded|"
+    r"delivered)|producing (?:significant |concrete |tangible )?(?:results|reforms|progress))\b", re.I)
 
 
 # ---------------------------------------------------------------- the engine
