@@ -230,7 +230,7 @@ def _turn_statement(text: str, lower: bool) -> str | None:
     (a question, a greeting, a few words)."""
     text = DATELINE.sub("", FILLER.sub("", strip_label(text, lower))).strip()
     if text.endswith("?") or len(text.split()) < 8 or _GREETING.search(text) or _FRAGMENT.match(text) \
-            or _WEB_CHROME.search(text) \
+            or _WEB_CHROME.search(text) or re.search(r"(?:;|;\s+and|,)$", text) \
             or _HEDGE.search(text) and len(text.split()) < 25:
         return None
     return text[:1].upper() + text[1:]
