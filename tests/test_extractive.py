@@ -356,3 +356,12 @@ def test_what_talks_produced_is_an_agreement():
                       "Two rounds of talks have taken place, producing significant results on press freedom.",
                       "The talks failed to produce a deal on the border.")
     assert [a.evidence for a in notes.agreements] == [["S1"], ["S2"]]
+
+
+def test_lower_cased_datelines_and_company_names():
+    from briefer.offline.statements import DATELINE
+    assert DATELINE.sub("", "boise, id - albertsons companies today filed") == "albertsons companies today filed"
+    assert DATELINE.sub("", "later, he said - not really") == "later, he said - not really"
+    notes = notes_for("boise, id - acme stores today filed a lawsuit against the zenith co. for breach of contract.",
+                      "zenith repeatedly refused to sell the stores regulators asked for.")
+    assert [d.issue.split(": ")[-1] for d in notes.disputes] == ["Acme Stores against Zenith"]

@@ -37,6 +37,7 @@ _LEAD_IN = re.compile(
     r"^\s*(?:(?:since|following|after|before|when|while|during|as|with|despite|although|under|in|on|at|"
     r"over|through|earlier|later|today|yesterday|last|this|meanwhile|however|additionally|moreover|"
     r"separately|also|since then|in addition)\b[^,;:]{0,90},\s*)+", re.I)
+_COMPANY = re.compile(r"\s(?:co\.?|inc\.?|corp\.?|corporation|companies)$", re.I)
 _WORD = re.compile(r"[\w’'.\-&]+|[^\w\s]")
 
 
@@ -81,7 +82,7 @@ def find_parties(lines: list[Line], lower: bool) -> list[Party]:
             if match.group("acronym"):
                 found.setdefault(match.group("acronym").lower(), Party(match.group("acronym"), party.side))
     for name, count in seen.items():
-        if count >= 2:
+        if count >= 2 or _COMPANY.search(name):  # 'the kroger co.': a company's suffix names it once
             found.setdefault(name, Party(name, _side_of(name)))
     text = "\n".join(line.text for line in lines)
     for key, party in list(found.items()):

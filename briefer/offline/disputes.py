@@ -225,7 +225,7 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
             chosen = sorted(at.values())[:2]  # 'neither the SAF nor the RSF': both
         else:  # the party named nearest the charge, after it first ('a lawsuit against Kroger in ...')
             chosen = [min(at.values(), key=lambda v: (v[0] < charge.start(), abs(v[0] - charge.start())))]
-        target = " and ".join(name for _, name in chosen)
+        target = " and ".join(name.title() if name.islower() else name for _, name in chosen)  # lower-cased text
         key = (side, frozenset(charged_side for charged_side, spot in at.items() if spot in chosen))
         if key in charged:
             continue  # one charge per pair of parties: the most telling, which comes first
