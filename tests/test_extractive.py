@@ -365,3 +365,21 @@ def test_lower_cased_datelines_and_company_names():
     notes = notes_for("boise, id - acme stores today filed a lawsuit against the zenith co. for breach of contract.",
                       "zenith repeatedly refused to sell the stores regulators asked for.")
     assert [d.issue.split(": ")[-1] for d in notes.disputes] == ["Acme Stores against Zenith"]
+
+
+def test_a_body_that_says_we_speaks_for_itself_and_is_charged_by_nobody_it_addresses():
+    from briefer.offline.voices import document_voice
+    title = "Joint Statement of the Multilateral Sanctions Monitoring Team (MSMT) on the Report on Labour"
+    first = "We, the participating states of the Multilateral Sanctions Monitoring Team (MSMT), have released a report."
+    assert document_voice(title, [first]) == "MSMT"
+    assert document_voice(title.lower(), [first.lower()]) == "MSMT"
+    assert document_voice("Statement by the G7 Foreign Ministers on Ukraine", ["They met."]) == "G7 Foreign Ministers"
+    notes = extract_notes([
+        Line("S1", first.replace("a report.", "a report on the DPRK’s violations of UN Security Council resolutions.")),
+        Line("S2", "In 2017, the UN Security Council (UNSC) made it unlawful for any state to employ North Korean labourers."),
+        Line("S3", "Considering the continued violations, we urge the UN Security Council to reestablish the Panel."),
+    ], title=title)
+    # the Council's own act, not a charge the author lays against it
+    assert next(p.side for p in notes.positions if p.evidence == ["S2"]) == "UN Security Council"
+    charged = [d.issue.split(": ")[-1] for d in notes.disputes]
+    assert charged[0] == "MSMT against DPRK" and "MSMT against UN Security Council" not in charged  # not whom it urges

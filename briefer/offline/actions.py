@@ -137,3 +137,13 @@ def _opening_party(clause: str, parties: list[Party], lower: bool) -> Party | No
     if k and ends_subject(k) and len(sides := sides_in(" ".join(words[:k]))) == 1:
         return Party(sides[0], sides[0])
     return None
+
+
+def charged_as_subject(text: str, party: Party, charge: re.Pattern) -> bool:
+    """'Kroger willfully breached the agreement': a charge whose verb follows the party the
+    sentence opens with, which a statement lays against that party (not 'The Security
+    Council made it unlawful to ...', where the charge word is not the party's act)."""
+    clause = _LEAD_IN.sub("", text, count=1)
+    words = clause.split()
+    reach = len(party.name.split()) + 1 + 3  # 'the', the name, then its verb and two words
+    return charge.search(" ".join(words[:reach])) is not None

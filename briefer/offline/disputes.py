@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..schema import Dispute, Position, Stance
 from ..text.ingest import split_sentences
-from .gazetteer import canonical_token, side_words, sides_in
+from .gazetteer import COUNTRIES, canonical_token, side_words, sides_in
 from .lexicon import (
     GENERIC_TOPIC_WORDS,
     NEGATION_RE,
@@ -181,6 +181,8 @@ CHARGE_RE = re.compile(
     r"obstruct\w*|lawsuit|sued|sues|sanction\w*|condemn\w*|blam\w*|deplor\w*|abus\w*|kill\w*|"
     r"neither|(?:has|have|had) not|hasn[’']t|haven[’']t|"
     r"insists? on)\b", re.I)
+_ADDRESSED = re.compile(r"\b(?:urges?|urged|urging|call(?:s|ed)? on|ask(?:s|ed)?|request(?:s|ed)?|encourages?)\s+"
+                        r"(?:\w+\s+){0,2}$", re.I)
 _COURT_CASE = re.compile(r"\b(?:pleaded|pled|pleads|charged|indicted|convicted|sentenced|arraigned)\b", re.I)
 _ORG_TAIL = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|llc|plc|group|holdings)\.?)+$", re.I)
 
@@ -198,6 +200,8 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
     for target in targets:
         short = _ORG_TAIL.sub("", re.sub(r"^the\s+", "", target, flags=re.I)).strip()
         forms[target] = {target, short} if len(short) > 2 else {target}
+        # a country under any of its names ('DPRK', 'North Korean'), but not 'us' or 'un'
+        forms[target] |= {p for p in COUNTRIES.get(target, ()) if len(p) > 2 and "." not in p}
     weights = Counter(w for text in texts for w in content_words(text))
     found: list[Dispute] = []
     charged: set[tuple[str, frozenset]] = set()
@@ -214,17 +218,23 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
         for target, names in forms.items():
             if targets[target] == side or frozenset({side, targets[target]}) in paired or any(n.lower() in side.lower() or side.lower() in n.lower() for n in names):
                 continue
-            spots = [m.start() for n in names for m in re.finditer(r"(?<![\w])" + re.escape(n) + r"(?![\w])", own, re.I)]
-            if spots:
-                seen = at.get(targets[target])
-                short = min([*names, *([seen[1]] if seen else [])], key=len)
-                at[targets[target]] = (min([*spots, *([seen[0]] if seen else [])]), short)
+            spots = [(m.start(), m.group(0)) for n in names
+                     for m in re.finditer(r"(?<![\w])" + re.escape(n) + r"(?![\w])", own, re.I)
+                     if not _ADDRESSED.search(own[max(0, m.start() - 30): m.start()])]  # 'we urge the UN to ...'
+            if possessive := [(m.start() - 1000, m.group(1)) for n in names for m in re.finditer(
+                    r"(?<![\w])(" + re.escape(n) + r")[’']s?\s+(?:\w+\s+)?" + CHARGE_RE.pattern, own, re.I)]:
+                spots = possessive  # 'Kroger’s failure', 'the DPRK’s violations': it, before any other
+            if spots:  # where it is named first, and its shortest name as the text writes it
+                spots += [at[targets[target]]] if targets[target] in at else []
+                at[targets[target]] = (min(spot for spot, _ in spots), min((name for _, name in spots), key=len))
         if not at:
             continue
         if re.search(r"\bneither\b", own, re.I) and len(at) >= 2:
             chosen = sorted(at.values())[:2]  # 'neither the SAF nor the RSF': both
         else:  # the party named nearest the charge, after it first ('a lawsuit against Kroger in ...')
-            chosen = [min(at.values(), key=lambda v: (v[0] < charge.start(), abs(v[0] - charge.start())))]
+            # (a possessive before its charge word first, then a name after the charge, then one before)
+            chosen = [min(at.values(), key=lambda v: (0 if v[0] < 0 else 1 + (v[0] < charge.start()),
+                                                      abs(v[0] - charge.start())))]
         target = " and ".join(name.title() if name.islower() else name for _, name in chosen)  # lower-cased text
         key = (side, frozenset(charged_side for charged_side, spot in at.items() if spot in chosen))
         if key in charged:

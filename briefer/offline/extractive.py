@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from ..schema import Actor, Dispute, Notes, Point, Position, Quote, Stance
-from .actions import PARTY, find_parties, subject_party
+from .actions import PARTY, charged_as_subject, find_parties, subject_party
 from .disputes import (
     CHARGE_RE,
     CONFLICT_RE,
@@ -305,7 +305,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             # 'The interim government has restored ...'), in a statement's voice or not
             if turn:
                 speaker = turn
-            elif party and not (voice and party.side != voice and CHARGE_RE.search(spoken)):
+            elif party and not (voice and party.side != voice and charged_as_subject(spoken, party, CHARGE_RE)):
                 speaker = Speaker(title_case(party.name, lower), PARTY, title_case(party.side, lower))
             else:
                 speaker = Speaker(voice, voice, voice)

@@ -78,6 +78,27 @@ _SELF_SUBJECT = re.compile(
     r"supports?|condemns?|welcomes?|calls?|urges?|reaffirms?|commends?|applauds?|rejects?|opposes?)\b", re.I)
 
 
+_WE_THE = re.compile(r"^\W*we,\s+(?:the\s+)?(?:(?:participating|member)\s+(?:states|countries|governments)\s+of\s+"
+                     r"(?:the\s+)?)?(?P<who>[^,]{3,80}),", re.I)
+
+
+_ABOUT = r"\s+(?:on|regarding|about|concerning|following|at|in|for)\s+"
+
+
+def _body_name(who: str) -> str | None:
+    """'the Multilateral Sanctions Monitoring Team (MSMT) on the Report ...' -> 'MSMT': the
+    body's short name if it gives one, else its name up to what the statement is about."""
+    who = re.split(_ABOUT, who.strip(), maxsplit=1)[0]
+    if acronym := re.search(r"\(([A-Z][A-Za-z0-9&]{1,9})\)", who):
+        return acronym.group(1)
+    if acronym := re.search(r"\(([a-z][a-z0-9&]{1,5})\)", who):
+        return acronym.group(1).upper()  # lower-cased text: '(msmt)' was an acronym
+    name = re.sub(r"^the\s+", "", who, flags=re.I).strip(" ,.")
+    if who.islower():
+        name = " ".join(w[:1].upper() + w[1:] for w in name.split())
+    return name if 1 <= len(name.split()) <= 8 and name[:1].isupper() else None
+
+
 def document_voice(title: str | None, texts: list[str]) -> str | None:
     """The author a statement speaks for: the organisation after its dateline, the first
     side named in a "Readout of"/"Statement by" headline, or, in a text that says "we"
@@ -86,9 +107,15 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
     if first and (match := _DATELINE_ORG.match(first) or _LOWER_DATELINE_ORG.match(first)):
         org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
         return (sides_in(org) or [" ".join(w[:1].upper() + w[1:] for w in org.split())])[0]
+    for text in texts[:3]:  # 'We, the participating states of the MSMT, have released ...'
+        if match := _WE_THE.match(text):
+            return _body_name(match.group("who"))
     if title and (match := _HEADLINE_VOICE.match(title.strip())):
-        sides = sides_in(match.group("who"))
-        return sides[0] if sides else None
+        # who issues it, not what it is about: 'Statement by the G7 Foreign Ministers on Ukraine'
+        who = re.split(_ABOUT, match.group("who").strip(), maxsplit=1)[0]
+        sides = sides_in(who)
+        # 'Joint Statement of the Multilateral Sanctions Monitoring Team (MSMT) on ...': a body
+        return sides[0] if sides else _body_name(who)
     for text in texts[:5]:  # 'Today, the Department of State announces ...'
         if (match := _ANNOUNCES.match(text)) and _INSTITUTION.search(match.group("org")):
             org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
