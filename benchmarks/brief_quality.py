@@ -164,10 +164,11 @@ def score_all(slugs: list[str] | None = None, variants: tuple[str, ...] = VARIAN
 def run(slugs: list[str] | None, variants: tuple[str, ...], backend: str, show: str | None) -> int:
     started = time.perf_counter()
     scores = score_all(slugs, variants, backend, show)
-    print(f"{'article':<48} " + " ".join(f"{v:>12}" for v in variants) + f" {'items':>6}")
+    width = max([48, *(len(s.slug) for s in scores)])
+    print(f"{'article':<{width}} " + " ".join(f"{v:>12}" for v in variants) + f" {'items':>6}")
     for slug in dict.fromkeys(s.slug for s in scores):
         row = [s for s in scores if s.slug == slug]
-        print(f"{slug:<48} " + " ".join(f"{s.coverage:>12.2f}" for s in row) + f" {len(row[0].hits):>6}")
+        print(f"{slug:<{width}} " + " ".join(f"{s.coverage:>12.2f}" for s in row) + f" {len(row[0].hits):>6}")
     for s in scores:
         for problem in s.problems:
             print(f"  {s.slug} [{s.variant}]: {problem}")

@@ -16,7 +16,7 @@ brief_quality = importlib.util.module_from_spec(spec)
 sys.modules["brief_quality"] = brief_quality  # its dataclasses look their module up there
 spec.loader.exec_module(brief_quality)
 
-# Coverage per article (published, lower-cased, no headings) at 6bc5821, before this work.
+# Coverage per article (published, lower-cased, no headings) at 6bc5821, before the quality work.
 BEFORE = {
     "albertsons-sues-kroger-merger": (0.09, 0.18, 0.09),
     "doj-guzman-lopez-arraigned-extradition": (0.00, 0.00, 0.09),
@@ -32,6 +32,13 @@ BEFORE = {
     "voa-iran-nuclear-talks-geneva": (0.67, 0.67, 0.67),
     "voa-north-korea-expels-bbc-nuclear-state": (0.67, 0.67, 0.67),
     "whitehouse-kremlin-trump-putin-call-syria": (0.25, 0.17, 0.25),
+    # the third batch (held out), at 6240d5f: the engine as it stood before it was scored
+    "scotus-lange-v-california-syllabus": (0.00, 0.076, 0.00),  # 1 of 13
+    "state-israel-lebanon-trilateral-framework": (0.20, 0.20, 0.20),
+    "state-msmt-dprk-overseas-labour-statement": (0.33, 0.33, 0.07),
+    "state-presidential-determination-major-drug-countries-fy2027": (0.00, 0.00, 0.00),
+    "voa-kerry-syria-cease-fire-near": (0.50, 0.50, 0.50),
+    "whitehouse-background-call-budget-agreement-debt-limit": (0.07, 0.07, 0.07),
 }
 
 
@@ -73,5 +80,5 @@ def test_no_article_scores_below_its_figure_before_the_quality_work(scores):
 def test_overall_coverage_holds_and_everything_is_verbatim(scores):
     hits = sum(sum(s.hits) for s in scores)
     total = sum(len(s.hits) for s in scores)
-    assert hits / total >= 0.52  # 0.224 before; the figure of record is in benchmarks/RESULTS.md
+    assert hits / total >= 0.51  # 0.21 before; the figure of record is in benchmarks/RESULTS.md
     assert [p for s in scores for p in s.problems] == []
