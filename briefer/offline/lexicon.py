@@ -83,16 +83,21 @@ NEGATION_RE = re.compile(r"\b(no|not|never|failed to|without|n’t|n't|refused)\
 
 def is_lower_cased(lines: list[Line]) -> bool:
     letters = "".join(line.text for line in lines)
-    upper = sum(1 for ch in letters if ch.isupper())
-    alpha = sum(1 for ch in letters if ch.isalpha())
+    upper = sum(map(str.isupper, letters))
+    alpha = sum(map(str.isalpha, letters))
     return alpha > 0 and upper / alpha < 0.01
+
+
+_WORD_RE = re.compile(r"[a-z][a-z’'\-]*")
+_APOSTROPHE_RE = re.compile(r"[’']")
 
 
 def content_words(text: str) -> list[str]:
     words = []
-    for raw in re.findall(r"[a-z][a-z’'\-]*", text.lower().replace("’s", "").replace("'s", "")):
-        for word in raw.split("-"):
-            word = re.split(r"[’']", word.strip("’'"))[0]  # "we’re" -> "we", "don’t" -> "don"
+    for raw in _WORD_RE.findall(text.lower().replace("’s", "").replace("'s", "")):
+        for word in raw.split("-") if "-" in raw else (raw,):
+            if "’" in word or "'" in word:
+                word = _APOSTROPHE_RE.split(word.strip("’'"))[0]  # "we’re" -> "we", "don’t" -> "don"
             if len(word) < 3 or word in STOP:
                 continue
             if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

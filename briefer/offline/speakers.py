@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..schema import Actor, Position
-from .gazetteer import sides_in
+from .gazetteer import _trie_pattern, sides_in
 from .lexicon import (
     MODIFIERS,
     PRONOUNS,
@@ -245,7 +245,9 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
     return None, -1
 
 
-_ROLES = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
+# The role words as a character trie (gazetteer._trie_pattern): the same matches as their
+# alternation sorted longest first, without trying every word at every position.
+_ROLES = _trie_pattern(ROLE_WORDS)
 _MENTION_RE = re.compile(
     r"(?P<desc>(?:[\w’'.]+\s+){0,4}?(?i:" + _ROLES + r"))\s+(?P<name>(?:[A-Z][\w’'\-]+\s?){2,3})")
 # Every mention holds a role word, blank space and a capital; most lines hold none, and this
