@@ -9,7 +9,8 @@ With ``map_task="select"`` (``--map select``; ``auto``, the default, picks it fo
 model server) each chunk goes through ``select.j2``
 instead: the model picks sentence ids (``briefs/select.py``), the picks become grounded
 notes, and merging, condensing and the brief itself are the offline engine's
-deterministic steps: one model call per chunk, nothing for the model to write.
+deterministic steps: one model call per chunk, nothing for the model to write. The
+engine reads a chunk only after its answer, and only when the reduce needs its notes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..llm.asking import Asker, Truncated
 from ..llm.base import Backend
 from ..llm.costs import cost_usd
 from ..llm.prompts import Prompts
+from ..offline.picks import Candidates
 from ..schema import Brief, BriefDraft, CheckScores, Meta, Notes, SourceRef, notes_json
 from ..text.chunking import Chunk, chunk_document, render_lines
 from ..text.document import Document
@@ -35,7 +37,7 @@ from ..text.ingest import DEFAULT_MAX_BYTES, load_sources
 from ..text.tokens import get_encoding
 from .budget import fit_to_budget
 from .merge import merge_notes
-from .select import PickCounts, notes_from_picks, picks_model
+from .select import PickCounts, Picks, PicksSpec, notes_from_picks
 
 MAP_TASKS = ("auto", "notes", "select")
 
@@ -74,6 +76,14 @@ class BriefOptions:
             raise UsageError(f"--concurrency must be at least 1 (got {self.concurrency})")
 
 
+@dataclass
+class SelectPart:
+    """A chunk's candidates and the model's validated picks, read into notes on demand."""
+
+    cand: "Candidates"
+    picks: Picks
+
+
 class _Run:
     """One brief in the making: holds the backend, prompts, usage and grounding state."""
 
@@ -88,7 +98,7 @@ class _Run:
         self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
         self.encoding = get_encoding(backend.model)
         self.picks = PickCounts()
-        self._prep = None  # select: one worker thread reads chunks with the engine, in order
+        self.unread_chunks = 0  # select: chunks whose picks the reduce did not need read
         self.shared_prefix: list[int] = []  # per map call: tokens before anything chunk-specific
 
     def note_shared_prefix(self, messages: list[dict[str, str]], template: str) -> None:
@@ -138,36 +148,34 @@ class _Run:
         return self.prompts.render("extract.j2", title=self.title, chunk_number=number,
                                    chunk_total=total, blocks=self.blocks(pieces))
 
-    async def map_chunk(self, chunk: Chunk, total: int) -> Notes:
+    async def map_chunk(self, chunk: Chunk, total: int) -> "Notes | SelectPart":
         label = f"chunk {chunk.index + 1} of {total}"
         if self.options.map_task == "select":
             return await self.select_chunk(chunk, total, label)
         return await self._map_pieces(list(chunk.pieces), chunk.index + 1, total, label, split=True)
 
-    async def select_chunk(self, chunk: Chunk, total: int, label: str) -> Notes:
+    async def select_chunk(self, chunk: Chunk, total: int, label: str) -> "SelectPart":
         from ..offline.lexicon import Line
         from ..offline.picks import find_candidates
 
         sentences = self.grounder.sentences
         lines = [Line(sid, sentences[sid].text, sentences[sid].heading) for sid in chunk.sentence_ids
                  if sid in sentences]
-        if self._prep is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._prep = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefer-select")
-        # The engine's reading (~30 ms a 2000-token chunk) runs in a worker thread, chunk after
-        # chunk, so the event loop sends each request as soon as its chunk is read instead of
-        # after every chunk has been read.
-        cand = await asyncio.get_running_loop().run_in_executor(self._prep, find_candidates, lines, self.title)
+        # A fast scan offers the candidates (no reading by the engine before the call)
+        cand = find_candidates(lines, self.title)
         messages = self.prompts.render("select.j2", title=self.title, chunk_number=chunk.index + 1,
                                        chunk_total=total, sides=cand.sides, blocks=self.blocks(list(chunk.pieces)))
         self.note_shared_prefix(messages, "select.j2")
         try:
-            picks = await self.asker.ask("select", messages, picks_model(cand), label)
+            picks = await self.asker.ask("select", messages, PicksSpec(cand), label)
         except Truncated:
             raise NotesError(f"{label}: model could not produce valid notes: its picks were cut off "
                              f"(finish_reason=length); raise --max-answer-tokens") from None
-        notes, counts = notes_from_picks(picks, cand)
+        return SelectPart(cand, picks)
+
+    def read_picks(self, part: "SelectPart") -> Notes:
+        """The engine reads the chunk and turns the model's picks into grounded notes."""
+        notes, counts = notes_from_picks(part.picks, part.cand)
         self.picks.add(counts)
         return ground_notes(notes, self.grounder)
 
@@ -189,24 +197,41 @@ class _Run:
             return merge_notes(list(parts), self.grounder.source_norm)
         return ground_notes(notes, self.grounder)
 
-    def close(self) -> None:
-        if self._prep is not None:
-            self._prep.shutdown(wait=False)
+    def reduce_picks(self, parts: list["SelectPart"]) -> Notes:
+        """The select task's offline reduce: the chunks' picks become notes in document
+        order; while the merged notes are over the budget, each list keeps its better
+        (first) half. The engine reads a chunk only when its notes are needed: once the
+        notes read so far are over the budget, the halving keeps the head of each list
+        of those, so the chunks after them are not read (their picks were checked
+        against the chunk's ids when they came in)."""
+        from ..offline.compose import condense_notes
+
+        budget = self.options.reduce_tokens
+        read: list[Notes] = []
+        size = 0
+        for part in parts:
+            if size > budget:
+                break
+            notes = self.read_picks(part)
+            read.append(notes)
+            size += self.count(notes_json(notes))
+        self.unread_chunks = len(parts) - len(read)
+        merged = merge_notes(read, self.grounder.source_norm)
+        size = self.count(notes_json(merged))
+        for _ in range(8):  # the offline reduce: keep the better half of each list
+            if size <= budget:
+                break
+            merged = condense_notes(merged)
+            size = self.count(notes_json(merged))
+        return merged
 
     async def reduce(self, parts: list[Notes]) -> Notes:
         """Merge notes; while they are too large for one brief call, condense in stages."""
+        if self.options.map_task == "select":
+            return self.reduce_picks(parts)
         merged = merge_notes(parts, self.grounder.source_norm)
         budget = self.options.reduce_tokens
         size = self.count(notes_json(merged))
-        if self.options.map_task == "select":
-            from ..offline.compose import condense_notes
-
-            for _ in range(8):  # the offline reduce: keep the better half of each list
-                if size <= budget:
-                    break
-                merged = condense_notes(merged)
-                size = self.count(notes_json(merged))
-            return merged
         for _ in range(4):  # each round at least halves the number of parts
             if size <= budget:
                 break
@@ -317,10 +342,7 @@ async def brief_async(docs: list[Document], backend: Backend, options: BriefOpti
             progress(done, len(chunks))
         return notes
 
-    try:
-        parts = await asyncio.gather(*(map_one(chunk) for chunk in chunks))
-    finally:
-        run.close()
+    parts = await asyncio.gather(*(map_one(chunk) for chunk in chunks))
     draft = await run.final(await run.reduce(list(parts)))
     draft, words = fit_to_budget(draft, options.max_words)
     used = sorted(set(_used_ids(draft)), key=_sort_key)
