@@ -179,9 +179,10 @@ def langchain_splitter(enc, chunk_size: int):
 def chunker_figures(text: str, enc, chunk_size: int, runs: int, extras: bool) -> dict:
     """Best-of-``runs`` times of each chunker on ``text``. The chunkers take turns, one run
     each per round, so that a change in the machine's load touches all of them alike."""
+    import semchunk
+
     from briefer.text.chunking import chunk_document
     from briefer.text.ingest import parse_text
-    import semchunk
 
     nbytes = len(text.encode())
     splitter, how = langchain_splitter(enc, chunk_size)
@@ -702,9 +703,9 @@ def run_langchain_lcel(text: str, base_url: str, enc, chunk_tokens: int, concurr
 
 def map_overhead(text: str, enc, calls: int, sent: int, peer_total: int) -> str:
     """Where briefer's map-stage tokens go: source text, sentence ids, prompt template."""
+    from briefer.llm.prompts import Prompts
     from briefer.text.chunking import Piece, render_lines
     from briefer.text.ingest import parse_text
-    from briefer.llm.prompts import Prompts
 
     doc = parse_text(text, fmt="txt")
     plain = len(enc.encode_ordinary("\n".join(s.text for s in doc.sentences)))

@@ -13,10 +13,10 @@ import tiktoken
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefer.errors import BrieferError, UsageError
 from briefer.text import tokens
 from briefer.text.chunking import Chunk, Piece, chunk_document, render_lines
 from briefer.text.document import Document, Sentence
-from briefer.errors import BrieferError, UsageError
 
 # ---------------------------------------------------------------------------- tokens
 

@@ -8,9 +8,9 @@ from openai_server import FakeOpenAI
 from typer.testing import CliRunner
 
 from briefer import MockBackend, UsageError, brief
+from briefer.briefs.plan import TOKENS_PER_MESSAGE, TOKENS_PER_REPLY
 from briefer.cli import app
 from briefer.llm.config import load_settings
-from briefer.briefs.plan import TOKENS_PER_MESSAGE, TOKENS_PER_REPLY
 
 runner = CliRunner()
 

@@ -13,17 +13,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 from openai_server import FakeOpenAI
+from typer.testing import CliRunner
 from web_server import WebSite
 
 import briefer
 from briefer import MockBackend
 from briefer.cli import app
 from briefer.digests.run import job_lock, parse_since
+from briefer.digests.state import MIGRATIONS, VERSION, State
 from briefer.errors import BackendError, BrieferError, JobBusy
 from briefer.schema import Digest
-from briefer.digests.state import MIGRATIONS, VERSION, State
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = [ROOT / "examples" / "blinken-wang-munich.txt", ROOT / "tests" / "data" / "grain-talks.txt",

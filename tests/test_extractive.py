@@ -6,9 +6,9 @@ import pytest
 
 from briefer import brief
 from briefer.offline.extractive import extract_notes
+from briefer.offline.gazetteer import sides_in
 from briefer.offline.lexicon import Line
 from briefer.offline.statements import compress_statement, find_quotes
-from briefer.offline.gazetteer import sides_in
 
 DATA = Path(__file__).parent / "data"
 

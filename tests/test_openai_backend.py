@@ -10,9 +10,9 @@ import pytest
 from openai_server import FakeOpenAI, Reply, completion
 
 from briefer import BrieferError, MockBackend, brief
-from briefer.llm.openai_backend import OpenAIBackend
-from briefer.llm.cache import ResponseCache
 from briefer.briefs.plan import plan
+from briefer.llm.cache import ResponseCache
+from briefer.llm.openai_backend import OpenAIBackend
 from briefer.schema import Notes, strict_json_schema
 
 

@@ -4,12 +4,11 @@ import json
 import re
 
 import pytest
+from helpers import notes_json
 
 from briefer import BriefOptions, MockBackend, NotesError, brief
 from briefer.text.grounding import normalize
 from briefer.text.ingest import load_sources
-
-from helpers import notes_json
 
 VALID_NOTES = notes_json(
     key_points=[{"text": "Officials traded accusations.", "evidence": ["S1"]}],

@@ -17,11 +17,12 @@ import pytest
 import time_machine
 from typer.testing import CliRunner
 
-from briefer.schedule import jobs, runner as schedule
 from briefer.backends import OFFLINE_NOTICE
 from briefer.cli import app
 from briefer.digests.run import job_lock
 from briefer.digests.state import State, default_state_path
+from briefer.schedule import jobs
+from briefer.schedule import runner as schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 UTC = timezone.utc

@@ -13,7 +13,6 @@ import pytest
 from openai_server import FakeOpenAI, Reply, completion
 
 from briefer import MockBackend, brief
-from briefer.errors import NotesError
 from briefer.offline.lexicon import Line
 from briefer.offline.picks import find_candidates
 from briefer.text.ingest import load_sources

@@ -23,9 +23,9 @@ import pytest
 
 import briefer
 from briefer import Backend
-from briefer.llm.openai_backend import OpenAIBackend
-from briefer.errors import NotesError
 from briefer.briefs.plan import count_prompt_tokens
+from briefer.errors import NotesError
+from briefer.llm.openai_backend import OpenAIBackend
 from briefer.schema import Brief
 
 pytestmark = pytest.mark.live
