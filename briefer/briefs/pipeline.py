@@ -16,6 +16,7 @@ engine reads a chunk only after its answer, and only when the reduce needs its n
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from dataclasses import dataclass, replace
@@ -100,22 +101,27 @@ class _Run:
         self.picks = PickCounts()
         self.unread_chunks = 0  # select: chunks whose picks the reduce did not need read
         self.shared_prefix: list[int] = []  # per map call: tokens before anything chunk-specific
+        self._bare: dict[str, str] = {}
+        self._prefix_tokens: dict[str, int] = {}
 
     def note_shared_prefix(self, messages: list[dict[str, str]], template: str) -> None:
         """Count the map call's prefix that every map call of the run shares: the template
-        rendered around an empty chunk, up to where the two first differ."""
-        empty = self.prompts.render(template, title=self.title, chunk_number=0, chunk_total=0, blocks=[],
-                                    **({"sides": []} if template == "select.j2" else {}))
+        rendered around an empty chunk, up to where the two first differ. (The bare
+        rendering and the count of each distinct prefix are made once a run.)"""
+        bare = self._bare.get(template)
+        if bare is None:
+            empty = self.prompts.render(template, title=self.title, chunk_number=0, chunk_total=0, blocks=[],
+                                        **({"sides": []} if template == "select.j2" else {}))
+            bare = self._bare[template] = "\n".join(m["content"] for m in empty)
         full = "\n".join(m["content"] for m in messages)
-        bare = "\n".join(m["content"] for m in empty)
-        n = 0
-        for a, b in zip(full, bare):
-            if a != b:
-                break
-            n += 1
+        n = len(os.path.commonprefix([full, bare]))
         # stop at the last line break inside the shared part: "Section 1" vs "Section 0"
         cut = full.rfind("\n", 0, n)
-        self.shared_prefix.append(self.count(full[:cut if cut > 0 else n]))
+        prefix = full[:cut if cut > 0 else n]
+        tokens = self._prefix_tokens.get(prefix)
+        if tokens is None:
+            tokens = self._prefix_tokens[prefix] = self.count(prefix)
+        self.shared_prefix.append(tokens)
 
     def chunks(self) -> list[Chunk]:
         out: list[Chunk] = []

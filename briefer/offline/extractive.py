@@ -51,6 +51,9 @@ _AGREE_RE = re.compile(
     r"\b\w+ and (?:\w+\s+){1,4}agreed (?:that|to|on))\b", re.I)
 
 
+_AGREE_WORDS = ("agree", "pledged", "committed", "vowed", "reached", "signed", "joint statement")
+
+
 # ---------------------------------------------------------------- the engine
 
 
@@ -146,6 +149,9 @@ _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text 
 def _is_agreement(text: str) -> bool:
     """An agreement reached, not one missed: no negation in the five words before it
     ('failed to reach an agreement', 'did not agree')."""
+    low = text.lower()
+    if not any(word in low for word in _AGREE_WORDS):
+        return False  # every form of _AGREE_RE holds one of these words
     match = _AGREE_RE.search(text)
     if not match:
         return False

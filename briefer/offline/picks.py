@@ -26,7 +26,7 @@ from ..schema import Notes
 from .extractive import extract_notes
 from .gazetteer import _trie_pattern, sides_in
 from .lexicon import SPEECH_VERBS, Line
-from .steps import _DATED_EVENT, NEXT_CUES
+from .steps import _DATED_EVENT, CUE_WORDS, DATED_WORDS, NEXT_CUES
 from .voices import transcript_label
 
 MAX_POSITION_CANDIDATES = 24
@@ -35,22 +35,20 @@ MAX_SIDES = 4
 NONE = "none"
 OTHER = "other"  # a party the side names on offer leave out: who speaks is read from the sentence
 
-# One pass per sentence over its lower-cased text: speech verbs and "according to" (a
-# statement), plan and future cues (a step). Trie patterns: a large alternation otherwise
-# costs tens of microseconds a sentence.
-_SAY_RE = re.compile(r"\b(?:" + _trie_pattern([
-    *SPEECH_VERBS.split("|"), "according to",
-    # charges and court records speak for the prosecution (extractive._CHARGED)
-    *"charged indicted arraigned extradited convicted sentenced faces face".split()]) + r")\b")
+# One pass per sentence over its lower-cased text, one trie pattern (a large alternation
+# otherwise costs tens of microseconds a sentence) for three kinds of words: speech verbs,
+# "according to" and charges (a statement; charges and court records speak for the
+# prosecution, extractive._CHARGED), and the words without which no next-step cue
+# (steps.NEXT_CUES, _DATED_EVENT) can match: the exact cues are tried only where one is.
+_SAY, _STEP, _DATED = 1, 2, 4
+_CUE_KIND: dict[str, int] = {}
+for _kind, _words in ((_SAY, [*SPEECH_VERBS.split("|"), "according to",
+                              *"charged indicted arraigned extradited convicted sentenced faces face".split()]),
+                      (_STEP, CUE_WORDS), (_DATED, DATED_WORDS)):
+    for _word in _words:
+        _CUE_KIND[_word] = _CUE_KIND.get(_word, 0) | _kind
+_CUE_RE = re.compile(r"\b(" + _trie_pattern(_CUE_KIND) + r")\b")
 _QUOTE_MARKS = ("“", '"', "‘")
-# Words without which no next-step cue (steps.NEXT_CUES, _DATED_EVENT) can match: the
-# exact cues are tried only on sentences that hold one.
-_STEP_HINT = re.compile(r"\b(?:" + _trie_pattern(
-    "will shall set plan plans planning intends agreed going scheduled due slated expected would soon "
-    "likely".split()) + r")\b")
-_STEP_HINT_DATED = re.compile(r"\b(?:" + _trie_pattern(
-    "talks negotiations meeting meetings summit hearing trial sentencing vote election elections visit "
-    "trip session conference court strike deadline".split()) + r")\b")
 # 'Luis Suarez said', 'Police said', 'The BBC reported': who a statement is attributed to,
 # read only where a chunk names fewer than two sides of the gazetteer.
 _SUBJECT_RE = re.compile(r"(?:^|[,;:]\s+|\b(?:and|but)\s+)((?:[A-Z][\w’'\-]*\.?\s+){0,2}[A-Z][\w’'\-]+)\s+"
@@ -93,10 +91,10 @@ def side_of(position) -> str:
     return position.side or position.actor
 
 
-def _is_step_line(text: str, low: str) -> bool:
-    if _STEP_HINT.search(low) and any(cue.search(text) for cue, _ in NEXT_CUES):
+def _is_step_line(text: str, cues: int) -> bool:
+    if cues & _STEP and any(cue.search(text) for cue, _ in NEXT_CUES):
         return True
-    return _STEP_HINT_DATED.search(low) is not None and _DATED_EVENT.search(text) is not None
+    return bool(cues & _DATED) and _DATED_EVENT.search(text) is not None
 
 
 def _subject(text: str) -> str | None:
@@ -130,7 +128,10 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
             speaker = label[0]
         if in_question:
             asked.add(n)
-        says = _SAY_RE.search(low) is not None or any(q in text for q in _QUOTE_MARKS) or (turn and not in_question)
+        cues = 0
+        for match in _CUE_RE.finditer(low):
+            cues |= _CUE_KIND[match.group(1)]
+        says = bool(cues & _SAY) or any(q in text for q in _QUOTE_MARKS) or (turn and not in_question)
         sides = sides_in(text)
         said.append(says)
         named.append(sides)
@@ -139,7 +140,7 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
             counts[side] += 1
         if says and sides:
             counts[sides[0]] += 1  # a statement of that side, as a rule: its subject
-        if _is_step_line(text, low):
+        if cues & (_STEP | _DATED) and _is_step_line(text, cues):
             steps.append(line.id)
     if len([s for s in counts if s]) < 2 and not lower:
         # few sides of the gazetteer: who the statements are attributed to may be the sides
@@ -150,21 +151,31 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
     offered = set(sides)
     # statements first (attributed, quoted), then sentences naming a side on offer, then
     # any other sentence that can state a position: at most MAX_POSITION_CANDIDATES, in order
-    ranked = sorted((i for i in range(len(lines)) if i not in asked), key=lambda i: (
-        0 if said[i] else 1 if offered.intersection(named[i]) else 2 if _can_state(lines[i].text) else 3, i))
-    if len(ranked) > MAX_POSITION_CANDIDATES:
-        # within each kind, the sentences that tell a reader most first (a stance, a side
-        # named, a number; not a hedge, not a few words), taken in turn from each voice
-        # (a transcript's speakers, the side a sentence names first), as the engine ranks
-        kind = {i: 0 if said[i] else 1 if offered.intersection(named[i]) else 2 for i in ranked}
-        score = {i: _telling(lines[i].text, named[i]) for i in ranked}
+    kind = {}
+    for i, line in enumerate(lines):
+        if i not in asked:
+            k = 0 if said[i] else 1 if offered.intersection(named[i]) else 2 if _can_state(line.text) else None
+            if k is not None:
+                kind[i] = k
+    chosen = sorted(kind)
+    if len(chosen) > MAX_POSITION_CANDIDATES:
+        # the kinds in order; within the kind that does not fit whole, the sentences that
+        # tell a reader most first (a stance, a side named, a number; not a hedge, not a
+        # few words), taken in turn from each voice (a transcript's speakers, the side a
+        # sentence names first), as the engine ranks its statements
+        sizes = Counter(kind.values())
+        room, cut = MAX_POSITION_CANDIDATES, 0
+        while sizes[cut] <= room:
+            room -= sizes[cut]
+            cut += 1
+        rest = [i for i in chosen if kind[i] == cut]
+        score = {i: _telling(lines[i].text, named[i]) for i in rest}
         place: dict[int, int] = {}
-        for group in {(kind[i], voice[i]) for i in ranked}:
-            members = sorted((i for i in ranked if (kind[i], voice[i]) == group), key=lambda i: (-score[i], i))
+        for group in {voice[i] for i in rest}:
+            members = sorted((i for i in rest if voice[i] == group), key=lambda i: (-score[i], i))
             place.update((i, n) for n, i in enumerate(members))
-        ranked.sort(key=lambda i: (kind[i], place[i], -score[i], i))
-    chosen = sorted(i for i in ranked[:MAX_POSITION_CANDIDATES] if said[i] or offered.intersection(named[i])
-                    or _can_state(lines[i].text))
+        rest.sort(key=lambda i: (place[i], -score[i], i))
+        chosen = sorted([i for i in chosen if kind[i] < cut] + rest[:room])
     if len(steps) > MAX_STEP_CANDIDATES:
         keep = set(steps[:MAX_STEP_CANDIDATES])
         steps = [sid for sid in steps if sid in keep]

@@ -24,6 +24,14 @@ NEXT_CUES = [
                 r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),
      "expected"),
 ]
+# Words without which no cue above can match (each cue holds one), and the nouns one of
+# which a dated event below needs: sentences with none are spared the searches.
+CUE_WORDS = ("will shall set plan plans planning intends agreed going scheduled due slated expected would soon "
+             "likely").split()
+DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
+               "visit trip session conference court strike deadline").split()
+_CUE_HINT = re.compile(r"\b(?:" + "|".join(CUE_WORDS) + r")\b")
+_DATED_HINT = re.compile(r"\b(?:" + "|".join(DATED_WORDS) + r")\b")
 # A dated event in the present tense: "when the talks resume November 20".
 _DATED_EVENT = re.compile(
     r"\b(?P<actor>(?:the\s+)?(?:talks|negotiations|meeting|meetings|summit|hearing|trial|sentencing|vote|"
@@ -95,8 +103,10 @@ _NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|have|get|happen|re
 
 def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
     steps: list[NextStep] = []
-    quoted = quoted_spans(line.text)
-    for cue, certainty in NEXT_CUES:
+    low = line.text.lower()
+    cued = _CUE_HINT.search(low) is not None
+    quoted = quoted_spans(line.text) if cued else []
+    for cue, certainty in NEXT_CUES if cued else ():
         for match in cue.finditer(line.text):
             if any(a <= match.start() < b for a, b in quoted):
                 continue
@@ -121,7 +131,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             break
         if steps:
             break
-    if not steps and (match := _DATED_EVENT.search(line.text)):
+    if not steps and _DATED_HINT.search(low) and (match := _DATED_EVENT.search(line.text)):
         action, timing = _split_timing(match.group("action").strip())
         actor = re.sub(r"^the\s+", "", match.group("actor"), flags=re.I)
         steps.append(NextStep(actor=actor[:1].upper() + actor[1:], action=action, timing=timing,
