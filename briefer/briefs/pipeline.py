@@ -203,25 +203,39 @@ class _Run:
             return merge_notes(list(parts), self.grounder.source_norm)
         return ground_notes(notes, self.grounder)
 
-    def reduce_picks(self, parts: list["SelectPart"]) -> Notes:
-        """The select task's offline reduce: the chunks' picks become notes in document
-        order; while the merged notes are over the budget, each list keeps its better
-        (first) half. The engine reads a chunk only when its notes are needed: once the
-        notes read so far are over the budget, the halving keeps the head of each list
-        of those, so the chunks after them are not read (their picks were checked
-        against the chunk's ids when they came in)."""
+    async def read_in_order(self, parts: list["asyncio.Future[SelectPart]"]) -> list[Notes]:
+        """The chunks' picks as notes, in document order, read as their answers come in,
+        until the notes read are over the reduce budget. The engine reads a chunk only
+        when the reduce needs its notes: over the budget, the halving keeps the head of
+        each list of those read, so the chunks after them are not read (their picks were
+        checked against the chunk's ids when they came in). The reading (~10 ms a chunk)
+        runs in a worker thread while later answers are awaited."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        budget = self.options.reduce_tokens
+        loop = asyncio.get_running_loop()
+        read: list[Notes] = []
+        size = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefer-read") as worker:
+            for part in parts:
+                if size > budget:
+                    break
+                notes, tokens = await loop.run_in_executor(worker, self._read_and_count, await part)
+                read.append(notes)
+                size += tokens
+        self.unread_chunks = len(parts) - len(read)
+        return read
+
+    def _read_and_count(self, part: "SelectPart") -> tuple[Notes, int]:
+        notes = self.read_picks(part)
+        return notes, self.count(notes_json(notes))
+
+    def reduce_picks(self, read: list[Notes]) -> Notes:
+        """The select task's offline reduce: the notes read (``read_in_order``) merged;
+        while over the budget, each list keeps its better (first) half."""
         from ..offline.compose import condense_notes
 
         budget = self.options.reduce_tokens
-        read: list[Notes] = []
-        size = 0
-        for part in parts:
-            if size > budget:
-                break
-            notes = self.read_picks(part)
-            read.append(notes)
-            size += self.count(notes_json(notes))
-        self.unread_chunks = len(parts) - len(read)
         merged = merge_notes(read, self.grounder.source_norm)
         size = self.count(notes_json(merged))
         for _ in range(8):  # the offline reduce: keep the better half of each list
@@ -233,8 +247,6 @@ class _Run:
 
     async def reduce(self, parts: list[Notes]) -> Notes:
         """Merge notes; while they are too large for one brief call, condense in stages."""
-        if self.options.map_task == "select":
-            return self.reduce_picks(parts)
         merged = merge_notes(parts, self.grounder.source_norm)
         budget = self.options.reduce_tokens
         size = self.count(notes_json(merged))
@@ -348,8 +360,25 @@ async def brief_async(docs: list[Document], backend: Backend, options: BriefOpti
             progress(done, len(chunks))
         return notes
 
-    parts = await asyncio.gather(*(map_one(chunk) for chunk in chunks))
-    draft = await run.final(await run.reduce(list(parts)))
+    if options.map_task == "select":
+        # the answers are read into notes in document order as they come in
+        loop = asyncio.get_running_loop()
+        answered = [loop.create_future() for _ in chunks]
+
+        async def select_one(n: int, chunk: Chunk) -> None:
+            answered[n].set_result(await map_one(chunk))
+
+        reader = asyncio.ensure_future(run.read_in_order(answered))
+        try:
+            await asyncio.gather(*(select_one(n, chunk) for n, chunk in enumerate(chunks)))
+        except BaseException:
+            reader.cancel()
+            raise
+        reduced = run.reduce_picks(await reader)
+    else:
+        parts = await asyncio.gather(*(map_one(chunk) for chunk in chunks))
+        reduced = await run.reduce(list(parts))
+    draft = await run.final(reduced)
     draft, words = fit_to_budget(draft, options.max_words)
     used = sorted(set(_used_ids(draft)), key=_sort_key)
     usage = run.asker.usage
