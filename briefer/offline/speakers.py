@@ -253,12 +253,24 @@ _MENTION_RE = re.compile(
 # Every mention holds a role word, blank space and a capital; most lines hold none, and this
 # one-pass check spares them _MENTION_RE, which tries its role words up to five times per position.
 _MENTION_HINT = re.compile(r"(?i:" + _ROLES + r")\s+[A-Z]")
+# The same test on the lower-cased line, without re.IGNORECASE: a role word (the longest
+# at each position; no role word holds a blank, so a shorter one followed by blank space
+# is never hidden by a longer one), then blank space and a capital in the line itself.
+_ROLE_LOW = re.compile(_ROLES)
+_BLANK_CAPITAL = re.compile(r"\s+[A-Z]")
+
+
+def _mentions_hint(text: str) -> bool:
+    low = text.lower()
+    if len(low) != len(text):
+        return _MENTION_HINT.search(text) is not None
+    return any(_BLANK_CAPITAL.match(text, m.end()) for m in _ROLE_LOW.finditer(low))
 
 
 def collect_names(lines: list[Line], ctx: Context) -> None:
     """First pass: full names after role words, and the side their description gives."""
     for line in lines:
-        if not _MENTION_HINT.search(line.text):
+        if not _mentions_hint(line.text):
             continue
         for m in _MENTION_RE.finditer(line.text):
             name = m.group("name").strip()
