@@ -40,13 +40,31 @@ OTHER = "other"  # a party the side names on offer leave out: who speaks is read
 # "according to" and charges (a statement; charges and court records speak for the
 # prosecution, extractive._CHARGED), and the words without which no next-step cue
 # (steps.NEXT_CUES, _DATED_EVENT) can match: the exact cues are tried only where one is.
-_SAY, _STEP, _DATED = 1, 2, 4
+_SAY, _STEP, _DATED, _WILL, _STANCE, _HEDGE = 1, 2, 4, 8, 16, 32
+# and, for ranking statements as the engine does (extractive._telling): a stance (must,
+# reject, warn ...) and a hedge ('we'll see', 'I don't know')
+_STANCE_WORDS = ("must|should|will not|won’t|won't|cannot|can’t|can't|unacceptable|illegal|never|goal|goals|aim|"
+                 "aims|objective|objectives|priority|priorities|has to|have to|need to|needs to|not going to|"
+                 "not playing").split("|")
+_STANCE_STEMS = {"insist": "s ed ing ence", "demand": "s ed ing", "refus": "e es ed ing al", "reject": "s ed ing ion",
+                 "oppos": "e es ed ing ition", "support": "s ed ing er ers", "condemn": "s ed ing ation",
+                 "warn": "s ed ing ings", "accus": "e es ed ing ation ations", "violat": "e es ed ing ion ions",
+                 "threat": " s en ens ened ening", "breach": " es ed", "deplor": "e es ed", "protest": " s ed ing",
+                 "agree": " s d ing ment ments", "commit": " s ted ting ment ments", "concern": " s ed ing"}
+_STANCE_WORDS += [stem + end for stem, ends in _STANCE_STEMS.items() for end in (ends.split(" ") if ends.startswith(" ")
+                                                                                  else ends.split())]
+_HEDGE_WORDS = ["we’ll see", "we'll see", "we will see", "i’m not sure", "i'm not sure", "i don’t know", "i don't know",
+                "i don’t think", "i don't think", "i haven’t", "i haven't", "inaudible", "that’s what", "that's what"]
 _CUE_KIND: dict[str, int] = {}
 for _kind, _words in ((_SAY, [*SPEECH_VERBS.split("|"), "according to",
                               *"charged indicted arraigned extradited convicted sentenced faces face".split()]),
-                      (_STEP, CUE_WORDS), (_DATED, DATED_WORDS)):
+                      (_STEP, CUE_WORDS), (_DATED, DATED_WORDS), (_WILL, ["will", "shall"]),
+                      (_STANCE, _STANCE_WORDS), (_HEDGE, _HEDGE_WORDS)):
     for _word in _words:
         _CUE_KIND[_word] = _CUE_KIND.get(_word, 0) | _kind
+for _entry in [e for e in _CUE_KIND if " " in e]:  # 'will not' is a stance and holds 'will'
+    for _word in _entry.split():
+        _CUE_KIND[_entry] |= _CUE_KIND.get(_word, 0) & (_SAY | _STEP | _DATED | _WILL)
 _CUE_RE = re.compile(r"\b(" + _trie_pattern(_CUE_KIND) + r")\b")
 _QUOTE_MARKS = ("“", '"', "‘")
 # 'Luis Suarez said', 'Police said', 'The BBC reported': who a statement is attributed to,
@@ -55,14 +73,6 @@ _SUBJECT_RE = re.compile(r"(?:^|[,;:]\s+|\b(?:and|but)\s+)((?:[A-Z][\w’'\-]*\.
                          r"(?:said|says|told|added|reported|announced|wrote|stated|pleaded|warned|insisted)\b")
 _UPPER_RE = re.compile(r"[A-Z]")
 _DIGIT_RE = re.compile(r"\d")
-# A stance (must, reject, warn ...) and a hedge, as the engine ranks statements (extractive._telling),
-# on lower-cased text; stems end with \w*
-_STANCE_RE = re.compile(r"\b(?:" + _trie_pattern(
-    "must|should|will not|won’t|won't|cannot|can’t|can't|unacceptable|illegal|insist|demand|refus|reject|oppos|"
-    "support|condemn|warn|accus|violat|threat|never|breach|deplor|protest|agree|commit|goal|aim|objective|"
-    "priority|concern|has to|have to|need to|needs to|not going to|not playing".split("|")) + r")")
-_HEDGE_RE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[’']t know|i don[’']t think|"
-                       r"i haven[’']t|inaudible|that[’']s what)\b")
 _NOT_A_NAME = frozenset("he she it they we i you this that these those there the a an his her their its "
                         "but and or so then however meanwhile officials".split())
 
@@ -92,6 +102,8 @@ def side_of(position) -> str:
 
 
 def _is_step_line(text: str, cues: int) -> bool:
+    if cues & _WILL:  # 'will', 'shall' as words: steps.NEXT_CUES[1] matches
+        return True
     if cues & _STEP and any(cue.search(text) for cue, _ in NEXT_CUES):
         return True
     return bool(cues & _DATED) and _DATED_EVENT.search(text) is not None
@@ -110,6 +122,7 @@ def _subject(text: str) -> str | None:
 def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
     said: list[bool] = []
     named: list[list[str]] = []
+    flags: list[int] = []
     steps: list[str] = []
     counts: Counter = Counter()
     asked: set[int] = set()  # sentences of a transcript's questions: nobody's position
@@ -135,6 +148,7 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
         sides = sides_in(text)
         said.append(says)
         named.append(sides)
+        flags.append(cues)
         voice.append(speaker if turn else sides[0] if sides else None)
         for side in sides:
             counts[side] += 1
@@ -169,7 +183,7 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
             room -= sizes[cut]
             cut += 1
         rest = [i for i in chosen if kind[i] == cut]
-        score = {i: _telling(lines[i].text, named[i]) for i in rest}
+        score = {i: _telling(lines[i].text, named[i], flags[i]) for i in rest}
         place: dict[int, int] = {}
         for group in {voice[i] for i in rest}:
             members = sorted((i for i in rest if voice[i] == group), key=lambda i: (-score[i], i))
@@ -183,11 +197,10 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
                       step_ids=steps, lower=lower)
 
 
-def _telling(text: str, sides: list[str]) -> float:
-    low = text.lower()
+def _telling(text: str, sides: list[str], cues: int) -> float:
     words = len(text.split())
-    score = 0.8 * bool(_STANCE_RE.search(low)) + 0.6 * bool(sides) + 0.4 * bool(_DIGIT_RE.search(text))
-    return score - 1.5 * bool(_HEDGE_RE.search(low)) - (words < 10) - 0.5 * (words > 45)
+    score = 0.8 * bool(cues & _STANCE) + 0.6 * bool(sides) + 0.4 * bool(_DIGIT_RE.search(text))
+    return score - 1.5 * bool(cues & _HEDGE) - (words < 10) - 0.5 * (words > 45)
 
 
 def _can_state(text: str) -> bool:
