@@ -2,12 +2,15 @@
 
 In the select task a model does not write notes; it points at sentences. Before the call,
 ``find_candidates`` scans a chunk's sentences with a few fast patterns (no reading by the
-extractive engine, which costs ~30 ms a 2000-token chunk) and offers, as *candidates*:
-for positions and disputes, sentences that report what someone said (a speech verb, a
-quotation, "according to") or name a side, those first; for next steps, sentences with a
-plan or future cue ("will", "is expected to", "talks resume on ..."), every sentence the
-engine could read a step in; and the side names the chunk mentions most (the gazetteer's,
-and, where a chunk names fewer than two, who its statements are attributed to).
+extractive engine, ~7 ms a 2000-token chunk even after its speedups) and offers, as
+*candidates*: for positions and disputes, sentences that report what someone said (a
+speech verb, a quotation, "according to", a charge, a transcript turn) or name a side,
+those first, the most telling first where they do not all fit; for next steps, sentences
+with a plan or future cue followed by an action ("will visit", "is expected to ...",
+"talks resume on ..."), every sentence the engine could read a step in
+(``steps.may_state_step``); and the side names the chunk mentions most (the gazetteer's,
+and, where a chunk names fewer than two, who its statements are attributed to), with
+"other" for a party not among them.
 
 The engine reads the chunk only after the model answered, and only when the picks are
 turned into notes (``Candidates.notes``, computed on first use): who speaks, for which
@@ -26,7 +29,7 @@ from ..schema import Notes
 from .extractive import extract_notes
 from .gazetteer import _trie_pattern, sides_in
 from .lexicon import SPEECH_VERBS, Line
-from .steps import _DATED_EVENT, CUE_WORDS, DATED_WORDS, NEXT_CUES
+from .steps import CUE_WORDS, DATED_WORDS, may_state_step
 from .voices import transcript_label
 
 MAX_POSITION_CANDIDATES = 24
@@ -40,7 +43,7 @@ OTHER = "other"  # a party the side names on offer leave out: who speaks is read
 # "according to" and charges (a statement; charges and court records speak for the
 # prosecution, extractive._CHARGED), and the words without which no next-step cue
 # (steps.NEXT_CUES, _DATED_EVENT) can match: the exact cues are tried only where one is.
-_SAY, _STEP, _DATED, _WILL, _STANCE, _HEDGE = 1, 2, 4, 8, 16, 32
+_SAY, _STEP, _DATED, _STANCE, _HEDGE = 1, 2, 4, 16, 32
 # and, for ranking statements as the engine does (extractive._telling): a stance (must,
 # reject, warn ...) and a hedge ('we'll see', 'I don't know')
 _STANCE_WORDS = ("must|should|will not|won’t|won't|cannot|can’t|can't|unacceptable|illegal|never|goal|goals|aim|"
@@ -58,13 +61,13 @@ _HEDGE_WORDS = ["we’ll see", "we'll see", "we will see", "i’m not sure", "i'
 _CUE_KIND: dict[str, int] = {}
 for _kind, _words in ((_SAY, [*SPEECH_VERBS.split("|"), "according to",
                               *"charged indicted arraigned extradited convicted sentenced faces face".split()]),
-                      (_STEP, CUE_WORDS), (_DATED, DATED_WORDS), (_WILL, ["will", "shall"]),
+                      (_STEP, CUE_WORDS), (_DATED, DATED_WORDS),
                       (_STANCE, _STANCE_WORDS), (_HEDGE, _HEDGE_WORDS)):
     for _word in _words:
         _CUE_KIND[_word] = _CUE_KIND.get(_word, 0) | _kind
 for _entry in [e for e in _CUE_KIND if " " in e]:  # 'will not' is a stance and holds 'will'
     for _word in _entry.split():
-        _CUE_KIND[_entry] |= _CUE_KIND.get(_word, 0) & (_SAY | _STEP | _DATED | _WILL)
+        _CUE_KIND[_entry] |= _CUE_KIND.get(_word, 0) & (_SAY | _STEP | _DATED)
 _CUE_RE = re.compile(r"\b(" + _trie_pattern(_CUE_KIND) + r")\b")
 _QUOTE_MARKS = ("“", '"', "‘")
 # 'Luis Suarez said', 'Police said', 'The BBC reported': who a statement is attributed to,
@@ -99,14 +102,6 @@ class Candidates:
 
 def side_of(position) -> str:
     return position.side or position.actor
-
-
-def _is_step_line(text: str, cues: int) -> bool:
-    if cues & _WILL:  # 'will', 'shall' as words: steps.NEXT_CUES[1] matches
-        return True
-    if cues & _STEP and any(cue.search(text) for cue, _ in NEXT_CUES):
-        return True
-    return bool(cues & _DATED) and _DATED_EVENT.search(text) is not None
 
 
 def _subject(text: str) -> str | None:
@@ -154,7 +149,7 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
             counts[side] += 1
         if says and sides:
             counts[sides[0]] += 1  # a statement of that side, as a rule: its subject
-        if cues & (_STEP | _DATED) and _is_step_line(text, cues):
+        if cues & (_STEP | _DATED) and may_state_step(text):
             steps.append(line.id)
     if len([s for s in counts if s]) < 2 and not lower:
         # few sides of the gazetteer: who the statements are attributed to may be the sides

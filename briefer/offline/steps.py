@@ -101,6 +101,33 @@ _NOT_ACTORS = frozenset("there it this that what which who these those everythin
 _NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|have|get|happen|remain|continue to be)\b(?!\s+\w+ing\b)", re.I)
 
 
+_ACTION_END = re.compile(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
+                         r"|,\s*[”\"]")
+
+
+def _action_after(text: str, match: re.Match) -> str:
+    action = _ACTION_END.split(text[match.end():], 1)[0].strip()
+    return re.sub(r"^be\s+(?=\w+ing\b)", "", action)
+
+
+def _is_action(action: str) -> bool:
+    return 2 <= len(action.split()) <= 30 and not _NOT_AN_ACTION.match(action)
+
+
+def may_state_step(text: str) -> bool:
+    """Whether ``find_next_steps`` can read a step in a sentence of this text: a cue
+    outside quotation marks followed by an action, or a dated event (who acts, which the
+    reading needs too, is not checked: a select candidate may be one the engine drops)."""
+    low = text.lower()
+    if _CUE_HINT.search(low):
+        quoted = quoted_spans(text)
+        for cue, _ in NEXT_CUES:
+            for match in cue.finditer(text):
+                if not any(a <= match.start() < b for a, b in quoted) and _is_action(_action_after(text, match)):
+                    return True
+    return _DATED_HINT.search(low) is not None and _DATED_EVENT.search(text) is not None
+
+
 def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
     steps: list[NextStep] = []
     low = line.text.lower()
@@ -118,11 +145,8 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                 if person or certainty != "scheduled":
                     actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
                         else speaker.name
-            action = re.split(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
-                              r"|,\s*[”\"]", line.text[match.end():])[0].strip()
-            action = re.sub(r"^be\s+(?=\w+ing\b)", "", action)
-            if actor is None or len(action.split()) < 2 or len(action.split()) > 30 \
-                    or actor.lower() in _NOT_ACTORS or _NOT_AN_ACTION.match(action):
+            action = _action_after(line.text, match)
+            if actor is None or not _is_action(action) or actor.lower() in _NOT_ACTORS:
                 continue
             action, timing = _split_timing(action)
             steps.append(NextStep(actor=title_case(actor, lower), action=action, timing=timing,
