@@ -211,8 +211,17 @@ def engine_picks(cand: Candidates) -> dict:
         lead = cand.notes.key_points[0].evidence[0] if cand.notes.key_points else cand.lines[0].id
         answer["lead"] = lead if lead in cand.ids else cand.lines[0].id
     if cand.position_ids:
-        answer["sides"] = {sid: (NONE if sid not in by_line else by_line[sid] if by_line[sid] in cand.sides
-                                 else OTHER) for sid in cand.position_ids}
+        # the parties as the engine reads them: who speaks most (two a statement) and is
+        # named most (one a sentence), the first MAX_SIDES; the others' statements are background
+        counts: Counter = Counter()
+        for pos in cand.notes.positions:
+            counts[side_of(pos)] += 2
+        for line in cand.lines:
+            for side in sides_in(line.text):
+                counts[side] += 1
+        parties = {name for name, _ in counts.most_common(MAX_SIDES)}
+        answer["sides"] = {sid: (NONE if by_line.get(sid) not in parties else by_line[sid]
+                                 if by_line[sid] in cand.sides else OTHER) for sid in cand.position_ids}
         disputes = []
         for dispute in cand.notes.disputes[:2]:
             ids = [i for s in dispute.stances for i in s.evidence[-1:] if i in cand.position_ids][:4]
