@@ -171,3 +171,38 @@ def test_long_document_reads_only_the_chunks_the_reduce_keeps(example_path, tmp_
     assert_grounded(result, long.read_text(encoding="utf-8"))
     cited = {int(i.lstrip("S")) for i in result.citations}
     assert max(cited) < 0.5 * len(load_sources([str(long)])[0].sentences)
+
+
+def test_every_step_the_engine_reads_is_a_candidate():
+    """The scan's next-step candidates hold every sentence the engine reads a step in."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    for path in [*sorted((data / "articles").glob("*.txt")), data / "grain-talks.txt"]:
+        doc = load_sources([str(path)])[0]
+        lines = [Line(s.id, s.text, s.heading) for s in doc.sentences]
+        cand = find_candidates(lines, doc.title)
+        steps = {s.evidence[-1] for s in cand.notes.next_steps}
+        assert steps <= set(cand.step_ids), path.name
+
+
+def test_other_side_keeps_the_engines_reading_or_is_dropped(example_path):
+    """'other' (a party not on offer): the engine's reading of who speaks stands; with no
+    reading of the sentence, the pick is dropped."""
+    from briefer.briefs.select import PicksSpec, notes_from_picks
+    from briefer.offline.picks import OTHER
+
+    cand, text_of = candidates_of(example_path)
+    read = {p.evidence[-1]: p for p in cand.notes.positions}
+    spoken = next(sid for sid in cand.position_ids if sid in read)
+    unread = next((sid for sid in cand.position_ids if sid not in read), None)
+    answer = {"lead": cand.ids[0], "sides": {sid: "none" for sid in cand.position_ids}, "disputes": []}
+    answer["sides"][spoken] = OTHER
+    if unread:
+        answer["sides"][unread] = OTHER
+    if cand.step_ids:
+        answer["next_steps"] = {sid: "no" for sid in cand.step_ids}
+    notes, counts = notes_from_picks(PicksSpec(cand).model_validate(answer), cand)
+    assert [p.evidence[-1] for p in notes.positions] == [spoken]
+    assert notes.positions[0].actor == read[spoken].actor and notes.positions[0].side == read[spoken].side
+    assert counts.dropped == (1 if unread else 0)
