@@ -94,15 +94,30 @@ _WORD_RE = re.compile(r"[a-z][a-z’'\-]*")
 _APOSTROPHE_RE = re.compile(r"[’']")
 
 
-def content_words(text: str) -> list[str]:
+_CONTENT: dict[str, tuple[str, ...]] = {}  # a raw word -> its content words (memo; words repeat)
+
+
+def _content_of(raw: str) -> tuple[str, ...]:
     words = []
+    for word in raw.split("-") if "-" in raw else (raw,):
+        if "’" in word or "'" in word:
+            word = _APOSTROPHE_RE.split(word.strip("’'"))[0]  # "we’re" -> "we", "don’t" -> "don"
+        if len(word) < 3 or word in STOP:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+        words.append(canonical_token(word))
+    return tuple(words)
+
+
+def content_words(text: str) -> list[str]:
+    words: list[str] = []
+    memo = _CONTENT
     for raw in _WORD_RE.findall(text.lower().replace("’s", "").replace("'s", "")):
-        for word in raw.split("-") if "-" in raw else (raw,):
-            if "’" in word or "'" in word:
-                word = _APOSTROPHE_RE.split(word.strip("’'"))[0]  # "we’re" -> "we", "don’t" -> "don"
-            if len(word) < 3 or word in STOP:
-                continue
-            if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-                word = word[:-1]
-            words.append(canonical_token(word))
+        found = memo.get(raw)
+        if found is None:
+            if len(memo) > 200_000:
+                memo.clear()
+            found = memo[raw] = _content_of(raw)
+        words.extend(found)
     return words

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..schema import NextStep
-from .gazetteer import sides_in
+from .gazetteer import _trie_pattern, sides_in
 from .lexicon import PRONOUNS, STOP, Line
 from .speakers import Speaker, is_generic, phrase_before, title_case
 from .statements import quoted_spans
@@ -30,8 +30,8 @@ CUE_WORDS = ("will shall set plan plans planning intends agreed going scheduled 
              "likely").split()
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline").split()
-_CUE_HINT = re.compile(r"\b(?:" + "|".join(CUE_WORDS) + r")\b")
-_DATED_HINT = re.compile(r"\b(?:" + "|".join(DATED_WORDS) + r")\b")
+_CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
+_DATED_HINT = re.compile(r"\b(?:" + _trie_pattern(DATED_WORDS) + r")\b")
 # A dated event in the present tense: "when the talks resume November 20".
 _DATED_EVENT = re.compile(
     r"\b(?P<actor>(?:the\s+)?(?:talks|negotiations|meeting|meetings|summit|hearing|trial|sentencing|vote|"
