@@ -137,8 +137,8 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
         if in_question:
             asked.add(n)
         cues = 0
-        for match in _CUE_RE.finditer(low):
-            cues |= _CUE_KIND[match.group(1)]
+        for word in _CUE_RE.findall(low):
+            cues |= _CUE_KIND[word]
         says = bool(cues & _SAY) or any(q in text for q in _QUOTE_MARKS) or (turn and not in_question)
         sides = sides_in(text)
         said.append(says)
