@@ -114,3 +114,95 @@ def test_mock_select_matches_the_engine(example_path):
     assert {s.name for s in select_brief.sides} == {s.name for s in notes_brief.sides}
     assert any(n.actor == "Wang Yi" for n in select_brief.next_steps)
     assert select_brief.meta.llm_calls == 1
+
+
+def test_candidates_are_found_without_the_engine(example_path):
+    """The engine reads a chunk after the model answered, not before the call: the scan
+    that offers candidates leaves the reading undone; it still offers the engine's
+    statements and next steps, and the sides who speak."""
+    cand, _ = candidates_of(example_path)
+    assert "notes" not in cand.__dict__  # the reading is a cached property, not made yet
+    assert {"United States", "China"} <= set(cand.sides)
+    engine = cand.notes  # now read
+    assert {p.evidence[-1] for p in engine.positions} <= set(cand.position_ids)
+    assert {s.evidence[-1] for s in engine.next_steps} <= set(cand.step_ids)
+
+
+def test_hand_written_schema_and_checks_match_the_pydantic_model(example_path):
+    """PicksSpec writes the schema and checks the answers that picks_model describes."""
+    from pydantic import ValidationError
+
+    from briefer.briefs.select import PicksSpec, picks_model
+    from briefer.offline.picks import engine_picks
+    from briefer.schema import strict_json_schema
+
+    doc = load_sources([str(example_path)])[0]
+    lines = [Line(s.id, s.text, s.heading) for s in doc.sentences]
+    for part in (lines, lines[:8], lines[8:]):
+        cand = find_candidates(part, doc.title)
+        spec, model = PicksSpec(cand), picks_model(cand)
+        assert spec.json_schema == strict_json_schema(model)
+        good = engine_picks(cand)
+        bad = [{**good, "lead": "S999"}, {k: v for k, v in good.items() if k != "lead"}, {"lead": 42},
+               {**good, "disputes": [{"topic": "x" * 41, "ids": []}]}]
+        if cand.position_ids:
+            bad += [{**good, "sides": "everyone"}, {**good, "sides": {**good["sides"], cand.position_ids[0]: "Mars"}},
+                    {**good, "disputes": [{"topic": "t", "ids": ["S999"]}]}]
+        if cand.step_ids:
+            bad.append({**good, "next_steps": {cand.step_ids[0]: "maybe"}})
+        picks = spec.model_validate(good)
+        reference = model.model_validate(good)
+        assert picks.lead == reference.lead
+        assert picks.sides == (reference.sides.model_dump(by_alias=True, mode="json") if cand.position_ids else {})
+        for answer in bad:
+            with pytest.raises(ValidationError):
+                model.model_validate(answer)
+            with pytest.raises(ValueError):
+                spec.model_validate(answer)
+
+
+def test_long_document_reads_only_the_chunks_the_reduce_keeps(example_path, tmp_path):
+    """Notes over the reduce budget keep the head of each list: the chunks after the notes
+    that fill it are not read by the engine (their picks were checked when they came in)."""
+    long = tmp_path / "long.txt"
+    long.write_text("\n\n".join([example_path.read_text(encoding="utf-8")] * 6), encoding="utf-8")
+    result = brief([long], backend="mock", map_task="select", chunk_tokens=500, reduce_tokens=1500)
+    assert result.meta.chunks >= 8 and result.meta.llm_calls == result.meta.chunks
+    assert_grounded(result, long.read_text(encoding="utf-8"))
+    cited = {int(i.lstrip("S")) for i in result.citations}
+    assert max(cited) < 0.5 * len(load_sources([str(long)])[0].sentences)
+
+
+def test_every_step_the_engine_reads_is_a_candidate():
+    """The scan's next-step candidates hold every sentence the engine reads a step in."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    for path in [*sorted((data / "articles").glob("*.txt")), data / "grain-talks.txt"]:
+        doc = load_sources([str(path)])[0]
+        lines = [Line(s.id, s.text, s.heading) for s in doc.sentences]
+        cand = find_candidates(lines, doc.title)
+        steps = {s.evidence[-1] for s in cand.notes.next_steps}
+        assert steps <= set(cand.step_ids), path.name
+
+
+def test_other_side_keeps_the_engines_reading_or_is_dropped(example_path):
+    """'other' (a party not on offer): the engine's reading of who speaks stands; with no
+    reading of the sentence, the pick is dropped."""
+    from briefer.briefs.select import PicksSpec, notes_from_picks
+    from briefer.offline.picks import OTHER
+
+    cand, text_of = candidates_of(example_path)
+    read = {p.evidence[-1]: p for p in cand.notes.positions}
+    spoken = next(sid for sid in cand.position_ids if sid in read)
+    unread = next((sid for sid in cand.position_ids if sid not in read), None)
+    answer = {"lead": cand.ids[0], "sides": {sid: "none" for sid in cand.position_ids}, "disputes": []}
+    answer["sides"][spoken] = OTHER
+    if unread:
+        answer["sides"][unread] = OTHER
+    if cand.step_ids:
+        answer["next_steps"] = {sid: "no" for sid in cand.step_ids}
+    notes, counts = notes_from_picks(PicksSpec(cand).model_validate(answer), cand)
+    assert [p.evidence[-1] for p in notes.positions] == [spoken]
+    assert notes.positions[0].actor == read[spoken].actor and notes.positions[0].side == read[spoken].side
+    assert counts.dropped == (1 if unread else 0)

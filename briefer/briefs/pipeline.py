@@ -9,12 +9,14 @@ With ``map_task="select"`` (``--map select``; ``auto``, the default, picks it fo
 model server) each chunk goes through ``select.j2``
 instead: the model picks sentence ids (``briefs/select.py``), the picks become grounded
 notes, and merging, condensing and the brief itself are the offline engine's
-deterministic steps: one model call per chunk, nothing for the model to write.
+deterministic steps: one model call per chunk, nothing for the model to write. The
+engine reads a chunk only after its answer, and only when the reduce needs its notes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from dataclasses import dataclass, replace
@@ -27,6 +29,7 @@ from ..llm.asking import Asker, Truncated
 from ..llm.base import Backend
 from ..llm.costs import cost_usd
 from ..llm.prompts import Prompts
+from ..offline.picks import Candidates
 from ..schema import Brief, BriefDraft, CheckScores, Meta, Notes, SourceRef, notes_json
 from ..text.chunking import Chunk, chunk_document, render_lines
 from ..text.document import Document
@@ -35,7 +38,7 @@ from ..text.ingest import DEFAULT_MAX_BYTES, load_sources
 from ..text.tokens import get_encoding
 from .budget import fit_to_budget
 from .merge import merge_notes
-from .select import PickCounts, notes_from_picks, picks_model
+from .select import PickCounts, Picks, PicksSpec, notes_from_picks
 
 MAP_TASKS = ("auto", "notes", "select")
 
@@ -74,6 +77,14 @@ class BriefOptions:
             raise UsageError(f"--concurrency must be at least 1 (got {self.concurrency})")
 
 
+@dataclass
+class SelectPart:
+    """A chunk's candidates and the model's validated picks, read into notes on demand."""
+
+    cand: "Candidates"
+    picks: Picks
+
+
 class _Run:
     """One brief in the making: holds the backend, prompts, usage and grounding state."""
 
@@ -88,24 +99,29 @@ class _Run:
         self.title = options.title or docs[0].title or Path(docs[0].path).stem or "Brief"
         self.encoding = get_encoding(backend.model)
         self.picks = PickCounts()
-        self._prep = None  # select: one worker thread reads chunks with the engine, in order
+        self.unread_chunks = 0  # select: chunks whose picks the reduce did not need read
         self.shared_prefix: list[int] = []  # per map call: tokens before anything chunk-specific
+        self._bare: dict[str, str] = {}
+        self._prefix_tokens: dict[str, int] = {}
 
     def note_shared_prefix(self, messages: list[dict[str, str]], template: str) -> None:
         """Count the map call's prefix that every map call of the run shares: the template
-        rendered around an empty chunk, up to where the two first differ."""
-        empty = self.prompts.render(template, title=self.title, chunk_number=0, chunk_total=0, blocks=[],
-                                    **({"sides": []} if template == "select.j2" else {}))
+        rendered around an empty chunk, up to where the two first differ. (The bare
+        rendering and the count of each distinct prefix are made once a run.)"""
+        bare = self._bare.get(template)
+        if bare is None:
+            empty = self.prompts.render(template, title=self.title, chunk_number=0, chunk_total=0, blocks=[],
+                                        **({"sides": []} if template == "select.j2" else {}))
+            bare = self._bare[template] = "\n".join(m["content"] for m in empty)
         full = "\n".join(m["content"] for m in messages)
-        bare = "\n".join(m["content"] for m in empty)
-        n = 0
-        for a, b in zip(full, bare):
-            if a != b:
-                break
-            n += 1
+        n = len(os.path.commonprefix([full, bare]))
         # stop at the last line break inside the shared part: "Section 1" vs "Section 0"
         cut = full.rfind("\n", 0, n)
-        self.shared_prefix.append(self.count(full[:cut if cut > 0 else n]))
+        prefix = full[:cut if cut > 0 else n]
+        tokens = self._prefix_tokens.get(prefix)
+        if tokens is None:
+            tokens = self._prefix_tokens[prefix] = self.count(prefix)
+        self.shared_prefix.append(tokens)
 
     def chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
@@ -138,36 +154,34 @@ class _Run:
         return self.prompts.render("extract.j2", title=self.title, chunk_number=number,
                                    chunk_total=total, blocks=self.blocks(pieces))
 
-    async def map_chunk(self, chunk: Chunk, total: int) -> Notes:
+    async def map_chunk(self, chunk: Chunk, total: int) -> "Notes | SelectPart":
         label = f"chunk {chunk.index + 1} of {total}"
         if self.options.map_task == "select":
             return await self.select_chunk(chunk, total, label)
         return await self._map_pieces(list(chunk.pieces), chunk.index + 1, total, label, split=True)
 
-    async def select_chunk(self, chunk: Chunk, total: int, label: str) -> Notes:
+    async def select_chunk(self, chunk: Chunk, total: int, label: str) -> "SelectPart":
         from ..offline.lexicon import Line
         from ..offline.picks import find_candidates
 
         sentences = self.grounder.sentences
         lines = [Line(sid, sentences[sid].text, sentences[sid].heading) for sid in chunk.sentence_ids
                  if sid in sentences]
-        if self._prep is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._prep = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefer-select")
-        # The engine's reading (~30 ms a 2000-token chunk) runs in a worker thread, chunk after
-        # chunk, so the event loop sends each request as soon as its chunk is read instead of
-        # after every chunk has been read.
-        cand = await asyncio.get_running_loop().run_in_executor(self._prep, find_candidates, lines, self.title)
+        # A fast scan offers the candidates (no reading by the engine before the call)
+        cand = find_candidates(lines, self.title)
         messages = self.prompts.render("select.j2", title=self.title, chunk_number=chunk.index + 1,
                                        chunk_total=total, sides=cand.sides, blocks=self.blocks(list(chunk.pieces)))
         self.note_shared_prefix(messages, "select.j2")
         try:
-            picks = await self.asker.ask("select", messages, picks_model(cand), label)
+            picks = await self.asker.ask("select", messages, PicksSpec(cand), label)
         except Truncated:
             raise NotesError(f"{label}: model could not produce valid notes: its picks were cut off "
                              f"(finish_reason=length); raise --max-answer-tokens") from None
-        notes, counts = notes_from_picks(picks, cand)
+        return SelectPart(cand, picks)
+
+    def read_picks(self, part: "SelectPart") -> Notes:
+        """The engine reads the chunk and turns the model's picks into grounded notes."""
+        notes, counts = notes_from_picks(part.picks, part.cand)
         self.picks.add(counts)
         return ground_notes(notes, self.grounder)
 
@@ -189,24 +203,53 @@ class _Run:
             return merge_notes(list(parts), self.grounder.source_norm)
         return ground_notes(notes, self.grounder)
 
-    def close(self) -> None:
-        if self._prep is not None:
-            self._prep.shutdown(wait=False)
+    async def read_in_order(self, parts: list["asyncio.Future[SelectPart]"]) -> list[Notes]:
+        """The chunks' picks as notes, in document order, read as their answers come in,
+        until the notes read are over the reduce budget. The engine reads a chunk only
+        when the reduce needs its notes: over the budget, the halving keeps the head of
+        each list of those read, so the chunks after them are not read (their picks were
+        checked against the chunk's ids when they came in). The reading (~10 ms a chunk)
+        runs in a worker thread while later answers are awaited."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        budget = self.options.reduce_tokens
+        loop = asyncio.get_running_loop()
+        read: list[Notes] = []
+        size = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefer-read") as worker:
+            for part in parts:
+                if size > budget:
+                    break
+                notes, tokens = await loop.run_in_executor(worker, self._read_and_count, await part)
+                read.append(notes)
+                size += tokens
+        self.unread_chunks = len(parts) - len(read)
+        return read
+
+    def _read_and_count(self, part: "SelectPart") -> tuple[Notes, int]:
+        notes = self.read_picks(part)
+        return notes, self.count(notes_json(notes))
+
+    def reduce_picks(self, read: list[Notes]) -> Notes:
+        """The select task's offline reduce: the notes read (``read_in_order``) merged;
+        while over the budget, each list keeps its better (first) half."""
+        from ..offline.compose import condense_notes
+
+        budget = self.options.reduce_tokens
+        merged = merge_notes(read, self.grounder.source_norm)
+        size = self.count(notes_json(merged))
+        for _ in range(8):  # the offline reduce: keep the better half of each list
+            if size <= budget:
+                break
+            merged = condense_notes(merged)
+            size = self.count(notes_json(merged))
+        return merged
 
     async def reduce(self, parts: list[Notes]) -> Notes:
         """Merge notes; while they are too large for one brief call, condense in stages."""
         merged = merge_notes(parts, self.grounder.source_norm)
         budget = self.options.reduce_tokens
         size = self.count(notes_json(merged))
-        if self.options.map_task == "select":
-            from ..offline.compose import condense_notes
-
-            for _ in range(8):  # the offline reduce: keep the better half of each list
-                if size <= budget:
-                    break
-                merged = condense_notes(merged)
-                size = self.count(notes_json(merged))
-            return merged
         for _ in range(4):  # each round at least halves the number of parts
             if size <= budget:
                 break
@@ -317,11 +360,25 @@ async def brief_async(docs: list[Document], backend: Backend, options: BriefOpti
             progress(done, len(chunks))
         return notes
 
-    try:
+    if options.map_task == "select":
+        # the answers are read into notes in document order as they come in
+        loop = asyncio.get_running_loop()
+        answered = [loop.create_future() for _ in chunks]
+
+        async def select_one(n: int, chunk: Chunk) -> None:
+            answered[n].set_result(await map_one(chunk))
+
+        reader = asyncio.ensure_future(run.read_in_order(answered))
+        try:
+            await asyncio.gather(*(select_one(n, chunk) for n, chunk in enumerate(chunks)))
+        except BaseException:
+            reader.cancel()
+            raise
+        reduced = run.reduce_picks(await reader)
+    else:
         parts = await asyncio.gather(*(map_one(chunk) for chunk in chunks))
-    finally:
-        run.close()
-    draft = await run.final(await run.reduce(list(parts)))
+        reduced = await run.reduce(list(parts))
+    draft = await run.final(reduced)
     draft, words = fit_to_budget(draft, options.max_words)
     used = sorted(set(_used_ids(draft)), key=_sort_key)
     usage = run.asker.usage

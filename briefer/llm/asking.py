@@ -97,11 +97,17 @@ class Asker:
             self.usage.modes.append(mode)
 
     async def ask(self, task: str, messages: list[dict[str, str]], model: type[M], label: str) -> M:
-        schema = strict_json_schema(model)
+        """``model``: a pydantic model, or an answer format made for one request, with
+        ``schema_name``, ``json_schema`` and ``model_validate`` (raising ValueError), such as
+        the select task's ``PicksSpec``."""
+        schema = getattr(model, "json_schema", None)
+        if not isinstance(schema, dict):
+            schema = strict_json_schema(model)
+        name = getattr(model, "schema_name", None) or model.__name__.lower()
         attempts = self.max_reasks + 1
         problem, content = "", ""
         for _ in range(attempts):
-            request = ChatRequest(task=task, messages=messages, schema_name=model.__name__.lower(),
+            request = ChatRequest(task=task, messages=messages, schema_name=name,
                                   schema=schema, max_tokens=self.answer_tokens)
             async with self.limit or contextlib.nullcontext():
                 response = await self.backend.acomplete(request)

@@ -64,6 +64,10 @@ _AGREE_RE = re.compile(
     r"delivered)|producing (?:significant |concrete |tangible )?(?:results|reforms|progress))\b", re.I)
 
 
+_AGREE_WORDS = ("agree", "pledged", "committed", "vowed", "reached", "signed", "joint statement",
+                "led to", "produced", "resulted in", "yielded", "delivered", "producing")
+
+
 # ---------------------------------------------------------------- the engine
 
 
@@ -152,6 +156,7 @@ _COURT_RECORD = re.compile(r"\baccording to (?:the )?(?:court documents|court re
                            r"evidence (?:presented )?at trial|prosecutors)\b", re.I)
 _CHARGED = re.compile(r"\b(?:is|are|was|were|has been|have been)\s+(?:charged|indicted|arraigned|extradited|"
                       r"convicted|sentenced)\b|\bfaces? (?:a maximum|up to|a mandatory)\b", re.I)
+_CHARGED_WORDS = ("charged", "indicted", "arraigned", "extradited", "convicted", "sentenced", "face")
 _PLEA = re.compile(r"\b(?:pleaded|pled|pleads)\s+(?:not\s+)?guilty\b", re.I)
 _PROSECUTOR = re.compile(r"\b(?:justice department|department of justice|u\.\s?s\. attorney|attorney general|"
                          r"district attorney|prosecutors?|public prosecutor)\b", re.I)
@@ -182,7 +187,8 @@ def _prosecution(lines: list[Line]) -> str:
     """Whose account court documents give: the side of the prosecutors the text names
     (the U.S. Attorney's Office -> United States), else simply 'Prosecution'."""
     for line in lines:
-        if match := _PROSECUTOR.search(line.text):
+        low = line.text.lower()
+        if ("justice" in low or "attorney" in low or "prosecutor" in low) and (match := _PROSECUTOR.search(line.text)):
             sides = sides_in(line.text[max(0, match.start() - 30): match.end() + 30])
             if sides:
                 return sides[0]
@@ -218,6 +224,9 @@ def _is_agreement(text: str) -> bool:
     ('failed to reach an agreement', 'did not agree'); or parties committing together."""
     if _is_joint_commitment(text):
         return True
+    low = text.lower()
+    if not any(word in low for word in _AGREE_WORDS):
+        return False  # every form of _AGREE_RE holds one of these words
     match = _AGREE_RE.search(text)
     if not match:
         return False
@@ -288,10 +297,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             heading_sides = sides_in(line.heading)
             if len(heading_sides) == 1:
                 speaker = Speaker(speaker.name, speaker.description, heading_sides[0])
-        if speaker is None and ctx.last_person and _PLEA.search(spoken) and re.match(r"(?:he|she)\b", spoken, re.I):
+        low = spoken.lower()  # each pattern below holds a word tested for first: most sentences hold none
+        if speaker is None and ctx.last_person and ("plead" in low or "pled" in low) and _PLEA.search(spoken) \
+                and re.match(r"(?:he|she)\b", spoken, re.I):
             speaker = ctx.last_person  # 'He ... pleaded not guilty': the defendant last named
-        charge = _CHARGED.search(spoken) if speaker is None else None
-        if speaker is None and (_COURT_RECORD.search(spoken) or charge):
+        charge = _CHARGED.search(spoken) if speaker is None and any(w in low for w in _CHARGED_WORDS) else None
+        if speaker is None and (("according to" in low and _COURT_RECORD.search(spoken)) or charge):
             # 'According to court documents, ...', 'X is charged with ...': the prosecution's account
             speaker = Speaker(prosecution, "prosecution", prosecution)
             defendant = phrase_before(spoken[: charge.start()], lower) if charge else []

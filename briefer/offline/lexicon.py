@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import canonical_token
+from .gazetteer import _trie_pattern, canonical_token
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,9 @@ SPEECH_VERBS = (
     "presented|requested|reaffirmed|highlighted|outlined|raised|recalled|recognized|recognised|"
     "pleaded|pled|pleads|alleged|alleges|thanks|thanked|reported"
 )
-VERB_RE = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
+# As a character trie (gazetteer._trie_pattern): between word boundaries at most one verb
+# of the list matches at a position, so the matches are those of the plain alternation.
+VERB_RE = re.compile(r"\b(" + _trie_pattern(SPEECH_VERBS.split("|")) + r")\b", re.IGNORECASE)
 TOKEN_RE = re.compile(r"[\w’'.\-]+|[^\w\s]")
 
 # Words that make a noun phrase a speaker description rather than a name.
@@ -83,19 +85,39 @@ NEGATION_RE = re.compile(r"\b(no|not|never|failed to|without|n’t|n't|refused)\
 
 def is_lower_cased(lines: list[Line]) -> bool:
     letters = "".join(line.text for line in lines)
-    upper = sum(1 for ch in letters if ch.isupper())
-    alpha = sum(1 for ch in letters if ch.isalpha())
+    upper = sum(map(str.isupper, letters))
+    alpha = sum(map(str.isalpha, letters))
     return alpha > 0 and upper / alpha < 0.01
 
 
-def content_words(text: str) -> list[str]:
+_WORD_RE = re.compile(r"[a-z][a-z’'\-]*")
+_APOSTROPHE_RE = re.compile(r"[’']")
+
+
+_CONTENT: dict[str, tuple[str, ...]] = {}  # a raw word -> its content words (memo; words repeat)
+
+
+def _content_of(raw: str) -> tuple[str, ...]:
     words = []
-    for raw in re.findall(r"[a-z][a-z’'\-]*", text.lower().replace("’s", "").replace("'s", "")):
-        for word in raw.split("-"):
-            word = re.split(r"[’']", word.strip("’'"))[0]  # "we’re" -> "we", "don’t" -> "don"
-            if len(word) < 3 or word in STOP:
-                continue
-            if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-                word = word[:-1]
-            words.append(canonical_token(word))
+    for word in raw.split("-") if "-" in raw else (raw,):
+        if "’" in word or "'" in word:
+            word = _APOSTROPHE_RE.split(word.strip("’'"))[0]  # "we’re" -> "we", "don’t" -> "don"
+        if len(word) < 3 or word in STOP:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+        words.append(canonical_token(word))
+    return tuple(words)
+
+
+def content_words(text: str) -> list[str]:
+    words: list[str] = []
+    memo = _CONTENT
+    for raw in _WORD_RE.findall(text.lower().replace("’s", "").replace("'s", "")):
+        found = memo.get(raw)
+        if found is None:
+            if len(memo) > 200_000:
+                memo.clear()
+            found = memo[raw] = _content_of(raw)
+        words.extend(found)
     return words

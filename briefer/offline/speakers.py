@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..schema import Actor, Position
-from .gazetteer import sides_in
+from .gazetteer import _trie_pattern, sides_in
 from .lexicon import (
     MODIFIERS,
     PRONOUNS,
@@ -247,18 +247,32 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
     return None, -1
 
 
-_ROLES = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
+# The role words as a character trie (gazetteer._trie_pattern): the same matches as their
+# alternation sorted longest first, without trying every word at every position.
+_ROLES = _trie_pattern(ROLE_WORDS)
 _MENTION_RE = re.compile(
     r"(?P<desc>(?:[\w’'.]+\s+){0,4}?(?i:" + _ROLES + r"))\s+(?P<name>(?:[A-Z][\w’'\-]+\s?){2,3})")
 # Every mention holds a role word, blank space and a capital; most lines hold none, and this
 # one-pass check spares them _MENTION_RE, which tries its role words up to five times per position.
 _MENTION_HINT = re.compile(r"(?i:" + _ROLES + r")\s+[A-Z]")
+# The same test on the lower-cased line, without re.IGNORECASE: a role word (the longest
+# at each position; no role word holds a blank, so a shorter one followed by blank space
+# is never hidden by a longer one), then blank space and a capital in the line itself.
+_ROLE_LOW = re.compile(_ROLES)
+_BLANK_CAPITAL = re.compile(r"\s+[A-Z]")
+
+
+def _mentions_hint(text: str) -> bool:
+    low = text.lower()
+    if len(low) != len(text):
+        return _MENTION_HINT.search(text) is not None
+    return any(_BLANK_CAPITAL.match(text, m.end()) for m in _ROLE_LOW.finditer(low))
 
 
 def collect_names(lines: list[Line], ctx: Context) -> None:
     """First pass: full names after role words, and the side their description gives."""
     for line in lines:
-        if not _MENTION_HINT.search(line.text):
+        if not _mentions_hint(line.text):
             continue
         for m in _MENTION_RE.finditer(line.text):
             name = m.group("name").strip()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..schema import NextStep
-from .gazetteer import sides_in
+from .gazetteer import _trie_pattern, sides_in
 from .lexicon import PRONOUNS, STOP, Line
 from .speakers import Speaker, is_generic, phrase_before, title_case
 from .statements import quoted_spans
@@ -25,6 +25,14 @@ NEXT_CUES = [
                 r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),
      "expected"),
 ]
+# Words without which no cue above can match (each cue holds one), and the nouns one of
+# which a dated event below needs: sentences with none are spared the searches.
+CUE_WORDS = ("will shall set plan plans planning intends agreed going scheduled due slated expected would soon "
+             "likely got").split()
+DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
+               "visit trip session conference court strike deadline").split()
+_CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
+_DATED_HINT = re.compile(r"\b(?:" + _trie_pattern(DATED_WORDS) + r")\b")
 # A dated event in the present tense: "when the talks resume November 20".
 _DATED_EVENT = re.compile(
     r"\b(?P<actor>(?:the\s+)?(?:talks|negotiations|meeting|meetings|summit|hearing|trial|sentencing|vote|"
@@ -138,10 +146,46 @@ _NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|have|get|happen|re
                             r"say|tell|talk|note|add|answer|comment|ask)\b(?!\s+\w+ing\b)", re.I)
 
 
+_ACTION_END = re.compile(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
+                         r"|,\s*[”\"]")
+
+
+def _action_after(text: str, match: re.Match) -> str:
+    action = _ACTION_END.split(text[match.end():], 1)[0].strip()
+    return re.sub(r"^be\s+(?=\w+ing\b)", "", action)
+
+
+def _is_action(action: str) -> bool:
+    return 2 <= len(action.split()) <= 30 and not _NOT_AN_ACTION.match(action)
+
+
+_NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
+
+
+def may_state_step(text: str) -> bool:
+    """Whether ``find_next_steps`` can read a step in a sentence of this text: a cue
+    outside quotation marks followed by an action, or a dated event (who acts, which the
+    reading needs too, is not checked: a select candidate may be one the engine drops)."""
+    low = text.lower()
+    if _CUE_HINT.search(low):
+        quoted = quoted_spans(text)
+        # the cues on the lower-cased text (the same matches without re.IGNORECASE, faster)
+        cues, subject = (_NEXT_CUES_LOW, low) if len(low) == len(text) else ([c for c, _ in NEXT_CUES], text)
+        for cue in cues:
+            for match in cue.finditer(subject):
+                if not any(a <= match.start() < b for a, b in quoted) and _is_action(_action_after(text, match)):
+                    return True
+    if "to be " in low and (match := _TO_BE_DONE.search(text)) and _TIMING_RE.search(match.group("action")):
+        return True  # '..., with 32 new judges to be selected by December'
+    return _DATED_HINT.search(low) is not None and _DATED_EVENT.search(text) is not None
+
+
 def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
     steps: list[NextStep] = []
-    quoted = quoted_spans(line.text)
-    for cue, certainty in NEXT_CUES:
+    low = line.text.lower()
+    cued = _CUE_HINT.search(low) is not None
+    quoted = quoted_spans(line.text) if cued else []
+    for cue, certainty in NEXT_CUES if cued else ():
         for match in cue.finditer(line.text):
             if any(a <= match.start() < b for a, b in quoted):
                 continue
@@ -153,11 +197,8 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                 if person or certainty != "scheduled":
                     actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
                         else speaker.name
-            action = re.split(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
-                              r"|,\s*[”\"]", line.text[match.end():])[0].strip()
-            action = re.sub(r"^be\s+(?=\w+ing\b)", "", action)
-            if actor is None or len(action.split()) < 2 or len(action.split()) > 30 \
-                    or actor.lower() in _NOT_ACTORS or _NOT_AN_ACTION.match(action):
+            action = _action_after(line.text, match)
+            if actor is None or not _is_action(action) or actor.lower() in _NOT_ACTORS:
                 continue
             action, timing = _split_timing(action)
             steps.append(NextStep(actor=title_case(actor, lower), action=action, timing=timing,
@@ -173,7 +214,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             steps.append(NextStep(actor=title_case(match.group("what").strip(), lower), action=action, timing=timing,
                                   date=_iso_date(line.text[match.start():]), certainty="scheduled",
                                   evidence=[line.id]))
-    if not steps and (match := _DATED_EVENT.search(line.text)):
+    if not steps and _DATED_HINT.search(low) and (match := _DATED_EVENT.search(line.text)):
         action, timing = _split_timing(match.group("action").strip())
         actor = re.sub(r"^the\s+", "", match.group("actor"), flags=re.I)
         steps.append(NextStep(actor=actor[:1].upper() + actor[1:], action=action, timing=timing,

@@ -99,6 +99,10 @@ def _body_name(who: str) -> str | None:
     return name if 1 <= len(name.split()) <= 8 and name[:1].isupper() else None
 
 
+def _unquoted(text: str) -> str:
+    return re.sub(r"[“\"][^”\"]*[”\"]?", " ", text)
+
+
 def document_voice(title: str | None, texts: list[str]) -> str | None:
     """The author a statement speaks for: the organisation after its dateline, the first
     side named in a "Readout of"/"Statement by" headline, or, in a text that says "we"
@@ -120,8 +124,9 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
         if (match := _ANNOUNCES.match(text)) and _INSTITUTION.search(match.group("org")):
             org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
             return (sides_in(org) or [org])[0]
-    unquoted = [re.sub(r"[“\"][^”\"]*[”\"]?", " ", text) for text in texts]
-    if sum(bool(_WE.search(text)) for text in unquoted) >= 2:
+    # only a text holding "we" can say it outside quotes: the others are not unquoted for it
+    if sum(1 for text in texts if "we" in text.lower() and _WE.search(_unquoted(text))) >= 2:
+        unquoted = [_unquoted(text) for text in texts]
         # 'The United States and President Trump stand ready ...': the author names itself
         # as the subject of its own commitments ('The Sudanese people are ready' is not it)
         openers = [side for text in unquoted if (m := _SELF_SUBJECT.match(text))

@@ -172,6 +172,7 @@ def _is_boundary(p: str, m: re.Match[str], nxt: str, lowercase: bool) -> bool:
     return True
 
 
+_QUOTE_CHAR = re.compile(r'[“”"]')
 MAX_QUOTE_CHARS = 1200  # a longer "quotation" is more likely a stray quote mark: split inside it
 
 
@@ -184,7 +185,8 @@ def quotations(paragraph: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     depth, opened, straight_open = 0, -1, -1
-    for i, c in enumerate(paragraph):
+    for m in _QUOTE_CHAR.finditer(paragraph):  # the quote marks only, not every character
+        i, c = m.start(), m.group()
         if c == "“":
             if depth == 0 and straight_open < 0:
                 opened = i
