@@ -383,3 +383,13 @@ def test_a_body_that_says_we_speaks_for_itself_and_is_charged_by_nobody_it_addre
     assert next(p.side for p in notes.positions if p.evidence == ["S2"]) == "UN Security Council"
     charged = [d.issue.split(": ")[-1] for d in notes.disputes]
     assert charged[0] == "MSMT against DPRK" and "MSMT against UN Security Council" not in charged  # not whom it urges
+
+
+def test_a_place_that_says_where_and_a_states_opponents_are_not_that_state():
+    assert sides_in("The Britain-based Syrian Observatory") == ["Syria"]  # 'Britain-based' says where it sits
+    assert sides_in("a Moscow-backed militia") == []
+    notes = notes_for("The main rebel coalition in Syria has said it is willing to accept a temporary truce.",
+                      "The Syrian rebel coalition met in Riyadh on Saturday and condemned the strikes.",
+                      "The Syrian government has rejected the proposal for a truce in the north.")
+    sides = {p.evidence[-1]: p.side for p in notes.positions}
+    assert sides["S1"] is None and "S2" not in sides and sides["S3"] == "Syria"

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import sides_in
-from .lexicon import ROLE_WORDS, STOP, Line
+from .lexicon import NON_STATE, ROLE_WORDS, STOP, Line
 
 _BODIES = ("court|tribunal|assembly|parliament|congress|senate|council|committee|commission|government|"
            "administration|ministry|department|agency|office|authority|forces|army|military|police|party|"
@@ -126,14 +126,16 @@ def _opening_party(clause: str, parties: list[Party], lower: bool) -> Party | No
             if words[0] in STOP and words[0] != "u.s.":
                 return None  # 'neither the sudanese armed forces ...'
             if len(sides := sides_in(" ".join(words[:k]))) == 1:
-                described = any(w.endswith(("’s", "'s", "’")) for w in words[:k]) or words[k] in ROLE_WORDS
+                described = any(w.endswith(("’s", "'s", "’")) for w in words[:k]) or words[k] in ROLE_WORDS \
+                    or words[k] in NON_STATE
                 return Party(sides[0], sides[0]) if ends_subject(k) and not described else None
         return None
     k = 0
     while k < min(5, len(words) - 1) and _capitalised(words[k]) and words[k] not in {"I", "We", "It", "This"}:
         k += 1  # the capitalised name the clause opens with
-    if any(w.endswith(("’s", "'s", "’")) for w in words[:k]) or k < len(words) and words[k].lower() in ROLE_WORDS:
-        return None  # 'The BBC’s Tokyo correspondent ...': a person, described by a place
+    if any(w.endswith(("’s", "'s", "’")) for w in words[:k]) or k < len(words) and (
+            words[k].lower() in ROLE_WORDS or words[k].lower() in NON_STATE):
+        return None  # 'The BBC’s Tokyo correspondent ...', 'The Syrian rebel coalition ...': not the state
     if k and ends_subject(k) and len(sides := sides_in(" ".join(words[:k]))) == 1:
         return Party(sides[0], sides[0])
     return None

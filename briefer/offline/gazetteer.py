@@ -198,7 +198,8 @@ def _trie_pattern(phrases) -> str:
 
 # Matched against the lower-cased text (see sides_in), so without re.IGNORECASE, which
 # slows every comparison of a large alternation.
-_PATTERN = re.compile(r"(?<![\w.])(" + _trie_pattern(_PHRASE_TO_SIDE) + r")(?:['’]s)?(?![\w])")
+# 'Britain-based', 'Moscow-backed': a place that says where, or who backs, not whose side
+_PATTERN = re.compile(r"(?<![\w.])(" + _trie_pattern(_PHRASE_TO_SIDE) + r")(?:['’]s)?(?![\w])(?![-–](?:based|backed)\b)")
 _PATTERN_ANY_CASE = re.compile(_PATTERN.pattern, re.IGNORECASE)
 
 

@@ -121,3 +121,8 @@ def content_words(text: str) -> list[str]:
             found = memo[raw] = _content_of(raw)
         words.extend(found)
     return words
+
+
+# a country's adjective before these names its opponents or its people, not its state
+NON_STATE = frozenset("""rebel rebels opposition insurgent insurgents militant militants militia militias
+dissident dissidents separatist separatists activists protesters protestors exiles refugees""".split())

@@ -11,6 +11,7 @@ from ..schema import Actor, Position
 from .gazetteer import _trie_pattern, sides_in
 from .lexicon import (
     MODIFIERS,
+    NON_STATE,
     PRONOUNS,
     ROLE_WORDS,
     STOP,
@@ -149,6 +150,9 @@ def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
     before = phrase_before(prefix, lower)
     if before and is_generic(prefix, before):
         return []  # 'because some source told you ...': nobody in particular
+    if before and (group := re.search(r"\b((?:[a-z]+\s+){0,2}(?:" + "|".join(sorted(NON_STATE)) + r")(?:\s+[a-z]+)?)\s+"
+                                      r"(?:in|of|from)\s+(?:the\s+)?" + re.escape(" ".join(before)) + r"(?:\s+(?:has|have|had))?$", prefix)):
+        return group.group(1).split()  # 'the main rebel coalition in Syria has said': the coalition
     if before and (person := _person_from(prefix, before, lower)):
         return person
     if before:
@@ -231,6 +235,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
         name = _resolve_name(name, ctx)
         side = (sides_in(description) or [None])[0] if description != name else None
         side = side or ctx.name_sides.get(name) or (sides_in(name) or [None])[0]
+        if side and NON_STATE & set(re.findall(r"[a-z]+", f"{description} {name}".lower())):
+            side = None  # 'the main rebel coalition in Syria': the state's opponents, not the state
         if side is None and _COMMENTATOR.search(description):
             side = ANALYSTS  # 'Korea expert Bruce Bennett': a commentator, not a party
         if side is None and description != name:
