@@ -22,7 +22,7 @@ from .disputes import (
     one_sided_charges,
 )
 from .gazetteer import sides_in
-from .interviews import PRESS, REFUSAL, Interview
+from .interviews import PRESS, REFUSAL, REFUSE_TO_SAY, Interview
 from .lexicon import (
     NEGATION_RE,
     PRONOUNS,
@@ -77,9 +77,7 @@ _STANCE = re.compile(
     r"deplor\w*|protest\w*|agree\w*|commit\w*|goal|aim|objective|priority|concern\w*|has to|have to|"
     r"needs? to|not (?:our|the(?: [\w’']+){1,3}|their|its) (?:job|role|responsibility)|not going to|not playing)\b", re.I)
 _HEDGE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[’']t know|i don[’']t think|"
-                    r"i haven[’']t|inaudible|that[’']s what|never tell you|no comment|"
-                    r"(?:not going to|won[’']t|will not|can[’']t|cannot) (?:comment|get into|talk about|discuss|"
-                    r"speculate|characterize))\b", re.I)
+                    r"i haven[’']t|inaudible|that[’']s what|never tell you|" + REFUSE_TO_SAY + r")\b", re.I)
 # 'Watch the Secretary's video message on YouTube.': a web page's furniture, nobody's position
 _WEB_CHROME = re.compile(r"^\W*(?:watch|read|follow|click|visit|subscribe|download|sign up|learn more|"
                          r"for more information)\b|\b(?:youtube|twitter|facebook|instagram|web ?page|website)\b", re.I)

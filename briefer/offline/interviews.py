@@ -16,10 +16,10 @@ from ..schema import Dispute, Position, Stance
 from .lexicon import GENERIC_TOPIC_WORDS, ROLE_WORDS, STOP, Line, content_words
 
 PRESS = "Press"
-REFUSAL = re.compile(r"\b(?:not going to (?:comment|get into|talk about|discuss|speculate|play)|"
-                     r"won[’']t (?:comment|get into|discuss|speculate)|no comment|not playing|"
-                     r"(?:can[’']t|cannot|will not) (?:comment|discuss|get into|speculate)|"
-                     r"decline to (?:comment|discuss))\b", re.I)
+# declining to say: a hedge in any text (``extractive._HEDGE``), an answer in a press exchange
+REFUSE_TO_SAY = (r"(?:not going to|won[’']t|will not|can[’']t|cannot) (?:comment|get into|talk about|discuss|"
+                 r"speculate|characterize)|no comment")
+REFUSAL = re.compile(r"\b(?:" + REFUSE_TO_SAY + r"|not going to play|not playing|decline to (?:comment|discuss))\b", re.I)
 # An answer that says no: 'No, that's not the way ...', 'That's not true', 'I disagree'.
 DENIAL = re.compile(r"^\W*(?:no\b|not\b|nope\b|that[’']s not\b|that is not\b|i disagree\b|"
                     r"i don[’']t (?:think so|accept|agree)\b)|\b(?:not true|is false|is wrong|nonsense|ridiculous)\b", re.I)
