@@ -22,7 +22,6 @@ _BODIES = ("court|tribunal|assembly|parliament|congress|senate|council|committee
            "administration|ministry|department|agency|office|authority|forces|army|military|police|party|"
            "union|alliance|coalition|front|movement|organi[sz]ation|bank|fund|company|companies|co\\.?|"
            "inc\\.?|corp\\.?|corporation|group|delegation|board|bureau")
-_BODY_RE = re.compile(rf"^(?:{_BODIES})$", re.I)
 # Bodies of a state: their side is the country they name ("Chinese Foreign Ministry").
 # Armies, parties, companies and courts are parties in their own right: a civil war's two
 # sides are both 'Sudanese'.

@@ -12,8 +12,17 @@ import math
 import re
 from collections import Counter
 
-from ..schema import Actor, Dispute, Notes, Point, Position, Quote, Stance
+from ..schema import Actor, Notes, Point, Position, Quote
 from .actions import PARTY, charged_as_subject, find_parties, subject_party
+from .agreements import is_agreement
+from .courts import (
+    CHARGED,
+    CHARGED_WORDS,
+    COURT_RECORD,
+    PLEA,
+    plea_dispute,
+    prosecution_side,
+)
 from .disputes import (
     CHARGE_RE,
     CONFLICT_RE,
@@ -28,7 +37,6 @@ from .lexicon import (
     PRONOUNS,
     ROLE_WORDS,
     SPEECH_VERBS,
-    VERB_RE,
     Line,
     content_words,
     is_lower_cased,
@@ -48,25 +56,6 @@ from .speakers import (
 from .statements import DATELINE, FILLER, compress_statement, find_quotes, quoted_spans
 from .steps import find_next_steps
 from .voices import document_voice, heading_voice, strip_label, transcript_label
-
-_AGREE_RE = re.compile(
-    r"\b(?:(?:both|the two|all)\s+(?:\w+\s+){0,2}(?:agreed|agree|pledged|committed|vowed)|"
-    r"(?:agreed|agree) (?:to (?:a|an|the|work|cooperate|resume|hold|continue|meet|establish|keep|maintain|"
-    r"reconvene|advance|convene|organi[sz]e|bolster|strengthen|develop|implement|"
-    r"extend|expand|restore|set up|create|launch|form)|on (?:a|an|the)\b)|"
-    r"reached (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|consensus|understanding|accord)|"
-    r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"
-    r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement|"
-    r"(?:it was|it has been|have|has|both sides|they|leaders|ministers)\s+agreed|"
-    r"\b\w+ and (?:\w+\s+){1,4}agreed (?:that|to|on)|"
-    # what talks produced: 'The talks led to the creation of ...', '... producing significant results'
-    r"(?:talks|negotiations|dialogue|meetings?|summit)\s+(?:have\s+|has\s+)?(?:led to|produced|resulted in|yielded|"
-    r"delivered)|producing (?:significant |concrete |tangible )?(?:results|reforms|progress))\b", re.I)
-
-
-_AGREE_WORDS = ("agree", "pledged", "committed", "vowed", "reached", "signed", "joint statement",
-                "led to", "produced", "resulted in", "yielded", "delivered", "producing")
-
 
 # ---------------------------------------------------------------- the engine
 
@@ -149,87 +138,7 @@ def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict)
     return None
 
 
-_COURT_RECORD = re.compile(r"\baccording to (?:the )?(?:court documents|court records|(?:superseding )?indictment|"
-                           r"(?:criminal )?complaint|charging documents|plea agreement|plea documents|"
-                           r"evidence (?:presented )?at trial|prosecutors)\b", re.I)
-_CHARGED = re.compile(r"\b(?:is|are|was|were|has been|have been)\s+(?:charged|indicted|arraigned|extradited|"
-                      r"convicted|sentenced)\b|\bfaces? (?:a maximum|up to|a mandatory)\b", re.I)
-_CHARGED_WORDS = ("charged", "indicted", "arraigned", "extradited", "convicted", "sentenced", "face")
-_PLEA = re.compile(r"\b(?:pleaded|pled|pleads)\s+(?:not\s+)?guilty\b", re.I)
-_PROSECUTOR = re.compile(r"\b(?:justice department|department of justice|u\.\s?s\. attorney|attorney general|"
-                         r"district attorney|prosecutors?|public prosecutor)\b", re.I)
-
-
-_DENIES_CHARGES = re.compile(r"\b(?:pleaded|pled|pleads|pleading)\s+not\s+guilty\b|"
-                             r"\b(?:denied|denies|deny|rejected|rejects|disputes?)\s+(?:the|all|any)\s+(?:charges|allegations)\b",
-                             re.I)
-
-
-def _plea_dispute(positions: list[Position]) -> Dispute | None:
-    """A defendant who pleads not guilty disputes the charges: the prosecution's first
-    charge against the plea."""
-    plea = next((p for p in positions if _DENIES_CHARGES.search(p.text)), None)
-    if plea is None:
-        return None
-    others = [p for p in positions if p.side != plea.side and not _DENIES_CHARGES.search(p.text)]
-    charge = next((p for p in others if re.search(r"\b(?:charged|indicted)\s+(?:\w+\s+){0,6}?with\b", p.text, re.I)),
-                  None) or next((p for p in others if _CHARGED.search(p.text)), None)
-    if charge is None:
-        return None
-    return Dispute(issue="The charges", stances=[
-        Stance(side=charge.side or charge.actor, text=charge.text, evidence=list(charge.evidence)),
-        Stance(side=plea.side or plea.actor, text=plea.text, evidence=list(plea.evidence))])
-
-
-def _prosecution(lines: list[Line]) -> str:
-    """Whose account court documents give: the side of the prosecutors the text names
-    (the U.S. Attorney's Office -> United States), else simply 'Prosecution'."""
-    for line in lines:
-        low = line.text.lower()
-        if ("justice" in low or "attorney" in low or "prosecutor" in low) and (match := _PROSECUTOR.search(line.text)):
-            sides = sides_in(line.text[max(0, match.start() - 30): match.end() + 30])
-            if sides:
-                return sides[0]
-    return "Prosecution"
-
-
 _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following)\b", re.I)
-
-
-_JOINT_VERB = re.compile(
-    r"\s+(?:(?:also|jointly|again|today|fully)\s+)?(?:reaffirm\w*|remain(?:s)? committed|are committed|commit\w*|"
-    r"agree\w*|pledg\w*|vow\w*|welcome\w*|maintain\w*|are taking|have taken|will continue|continue to|"
-    r"underscore\w*|support\w*|call on|urge\w*|intend to|plan to|look forward)\b", re.I)
-_COLLECTIVE = re.compile(r"^(?:the|both|all)\s+(?:two|three|four|five|several|\w+\s+)?\s*(?:sides|states|countries|parties|"
-                         r"governments|leaders|ministers|nations|delegations|signatories|participants)$", re.I)
-
-
-def _is_joint_commitment(text: str) -> bool:
-    """'The United States, Armenia, and Azerbaijan reaffirm ...', 'The three states remain
-    committed to ...': two or more parties, as one subject, committing together."""
-    match = _JOINT_VERB.search(text)
-    if not match:
-        return False
-    subject = re.sub(r"^\s*(?:(?:today|together|now|in addition|additionally|moreover),?\s+)+", "",
-                     text[: match.start()], flags=re.I).strip(" ,")
-    if len(subject.split()) > 12 or VERB_RE.search(subject) or NEGATION_RE.search(text[: match.end()]):
-        return False
-    return bool(_COLLECTIVE.match(subject)) or (" and " in subject and len(sides_in(subject)) >= 2)
-
-
-def _is_agreement(text: str) -> bool:
-    """An agreement reached, not one missed: no negation in the five words before it
-    ('failed to reach an agreement', 'did not agree'); or parties committing together."""
-    if _is_joint_commitment(text):
-        return True
-    low = text.lower()
-    if not any(word in low for word in _AGREE_WORDS):
-        return False  # every form of _AGREE_RE holds one of these words
-    match = _AGREE_RE.search(text)
-    if not match:
-        return False
-    before = " ".join(re.findall(r"[\w’']+", text[: match.start()])[-5:] + [match.group(0)])
-    return not NEGATION_RE.search(before)
 
 
 def _turn_statement(text: str, lower: bool) -> str | None:
@@ -268,7 +177,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     recent: list[Line] = []  # the last three sentences, for antecedents
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, [line.text for line in lines])
-    prosecution = _prosecution(lines)
+    prosecution = prosecution_side(lines)
     parties = find_parties(lines, lower)
     interview = Interview(lines)  # a question, and what the answer to it says or will not say
     for line in lines:
@@ -296,11 +205,11 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             if len(heading_sides) == 1:
                 speaker = Speaker(speaker.name, speaker.description, heading_sides[0])
         low = spoken.lower()  # each pattern below holds a word tested for first: most sentences hold none
-        if speaker is None and ctx.last_person and ("plead" in low or "pled" in low) and _PLEA.search(spoken) \
+        if speaker is None and ctx.last_person and ("plead" in low or "pled" in low) and PLEA.search(spoken) \
                 and re.match(r"(?:he|she)\b", spoken, re.I):
             speaker = ctx.last_person  # 'He ... pleaded not guilty': the defendant last named
-        charge = _CHARGED.search(spoken) if speaker is None and any(w in low for w in _CHARGED_WORDS) else None
-        if speaker is None and (("according to" in low and _COURT_RECORD.search(spoken)) or charge):
+        charge = CHARGED.search(spoken) if speaker is None and any(w in low for w in CHARGED_WORDS) else None
+        if speaker is None and (("according to" in low and COURT_RECORD.search(spoken)) or charge):
             # 'According to court documents, ...', 'X is charged with ...': the prosecution's account
             speaker = Speaker(prosecution, "prosecution", prosecution)
             defendant = phrase_before(spoken[: charge.start()], lower) if charge else []
@@ -339,7 +248,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             actor.side = actor.side or speaker.side
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
-        agreed = _is_agreement(spoken)
+        agreed = is_agreement(spoken)
         if turn and speaker is turn:
             interview.answer(line, spoken, speaker, text if text and not _says_little(spoken) and not agreed else None)
         if speaker and text and not _says_little(spoken) and not agreed:
@@ -407,7 +316,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading]
     for dispute in notes.disputes:
         dispute.issue = label_issue(dispute.issue, texts + ([title] if title else []))
-    if plea := _plea_dispute(notes.positions):
+    if plea := plea_dispute(notes.positions):
         notes.disputes.insert(0, plea)
     taken = {i for d in notes.disputes for s in d.stances for i in s.evidence}
     for exchange in interview.disputes:

@@ -1,0 +1,67 @@
+"""Agreements: what parties agreed, committed to together, or what their talks produced.
+
+"agreed to", "reached an agreement", "signed a memorandum"; several parties as one subject
+committing together ("The United States, Armenia, and Azerbaijan reaffirm ..."); what
+talks led to. An agreement missed ("failed to reach an agreement") is none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import sides_in
+from .lexicon import NEGATION_RE, VERB_RE
+
+_AGREE_RE = re.compile(
+    r"\b(?:(?:both|the two|all)\s+(?:\w+\s+){0,2}(?:agreed|agree|pledged|committed|vowed)|"
+    r"(?:agreed|agree) (?:to (?:a|an|the|work|cooperate|resume|hold|continue|meet|establish|keep|maintain|"
+    r"reconvene|advance|convene|organi[sz]e|bolster|strengthen|develop|implement|"
+    r"extend|expand|restore|set up|create|launch|form)|on (?:a|an|the)\b)|"
+    r"reached (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|consensus|understanding|accord)|"
+    r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"
+    r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement|"
+    r"(?:it was|it has been|have|has|both sides|they|leaders|ministers)\s+agreed|"
+    r"\b\w+ and (?:\w+\s+){1,4}agreed (?:that|to|on)|"
+    # what talks produced: 'The talks led to the creation of ...', '... producing significant results'
+    r"(?:talks|negotiations|dialogue|meetings?|summit)\s+(?:have\s+|has\s+)?(?:led to|produced|resulted in|yielded|"
+    r"delivered)|producing (?:significant |concrete |tangible )?(?:results|reforms|progress))\b", re.I)
+
+
+_AGREE_WORDS = ("agree", "pledged", "committed", "vowed", "reached", "signed", "joint statement",
+                "led to", "produced", "resulted in", "yielded", "delivered", "producing")
+
+
+_JOINT_VERB = re.compile(
+    r"\s+(?:(?:also|jointly|again|today|fully)\s+)?(?:reaffirm\w*|remain(?:s)? committed|are committed|commit\w*|"
+    r"agree\w*|pledg\w*|vow\w*|welcome\w*|maintain\w*|are taking|have taken|will continue|continue to|"
+    r"underscore\w*|support\w*|call on|urge\w*|intend to|plan to|look forward)\b", re.I)
+_COLLECTIVE = re.compile(r"^(?:the|both|all)\s+(?:two|three|four|five|several|\w+\s+)?\s*(?:sides|states|countries|parties|"
+                         r"governments|leaders|ministers|nations|delegations|signatories|participants)$", re.I)
+
+
+def _is_joint_commitment(text: str) -> bool:
+    """'The United States, Armenia, and Azerbaijan reaffirm ...', 'The three states remain
+    committed to ...': two or more parties, as one subject, committing together."""
+    match = _JOINT_VERB.search(text)
+    if not match:
+        return False
+    subject = re.sub(r"^\s*(?:(?:today|together|now|in addition|additionally|moreover),?\s+)+", "",
+                     text[: match.start()], flags=re.I).strip(" ,")
+    if len(subject.split()) > 12 or VERB_RE.search(subject) or NEGATION_RE.search(text[: match.end()]):
+        return False
+    return bool(_COLLECTIVE.match(subject)) or (" and " in subject and len(sides_in(subject)) >= 2)
+
+
+def is_agreement(text: str) -> bool:
+    """An agreement reached, not one missed: no negation in the five words before it
+    ('failed to reach an agreement', 'did not agree'); or parties committing together."""
+    if _is_joint_commitment(text):
+        return True
+    low = text.lower()
+    if not any(word in low for word in _AGREE_WORDS):
+        return False  # every form of _AGREE_RE holds one of these words
+    match = _AGREE_RE.search(text)
+    if not match:
+        return False
+    before = " ".join(re.findall(r"[\w’']+", text[: match.start()])[-5:] + [match.group(0)])
+    return not NEGATION_RE.search(before)
