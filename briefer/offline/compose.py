@@ -72,6 +72,8 @@ def compose_brief(notes: Notes) -> dict:
         side.actors = [a for a in side.actors
                        if re.sub(r"^the\s+", "", a, flags=re.I).lower() != side.name.lower()]
         side.actors = [a for a in side.actors if not is_role(a)] or side.actors
+        if side.name == PRESS:
+            side.positions = side.positions[:3]  # the questions are the answers' context: a few
     texts = [k.text for k in notes.key_points] + [p.text for p in notes.positions]
     for dispute in disputes:
         if dispute.issue.islower() and " " not in dispute.issue:
