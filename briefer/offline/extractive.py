@@ -262,7 +262,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             antecedent = _antecedent(text, speaker, recent, sides_of)
             context = FILLER.sub('', strip_label(antecedent.text, lower)).strip() if antecedent else ""
             if antecedent is not None and antecedent.id not in asked and len(context.split()) >= 5:
-                text = f"{context} {text}"
+                text = f"{context[:1].upper()}{context[1:]} {text}"
                 evidence = [antecedent.id, line.id]
             elif antecedent is not None and _BARE_SUBJECT.match(text):
                 text = None  # 'It's already upwards of $180 million' after a question or a 'Yeah.': about what?
