@@ -393,3 +393,18 @@ def test_a_place_that_says_where_and_a_states_opponents_are_not_that_state():
                       "The Syrian government has rejected the proposal for a truce in the north.")
     sides = {p.evidence[-1]: p.side for p in notes.positions}
     assert sides["S1"] is None and "S2" not in sides and sides["S3"] == "Syria"
+
+
+def test_a_list_is_held_by_the_sentence_that_introduces_it_and_a_department_of_x_is_a_party():
+    notes = extract_notes([
+        Line("S1", "Today, the Department of State announces sanctions on the Court."),
+        Line("S2", "Concurrent with this designation, the Department of the Treasury is issuing a set of general "
+                   "licenses authorizing certain transactions."),
+        Line("S3", "A 180-day GL authorizing the maintenance of its operations;"),
+        Line("S4", "A GL authorizing activity related to the pension plan; and"),
+        Line("S5", "A GL authorizing certain activity related to the detainees."),
+    ])
+    licences = next(p for p in notes.positions if p.evidence[0] == "S2")
+    assert (licences.actor, licences.side, licences.evidence) == (
+        "Department of the Treasury", "United States", ["S2", "S3", "S4", "S5"])
+    assert [p for p in notes.positions if p.evidence[0] in {"S3", "S4", "S5"}] == []

@@ -31,11 +31,15 @@ _CAPITAL_NAME = re.compile(
     r"(?:[A-Z][\w’'\-.&]*\s+(?:(?:of|for)\s+(?:the\s+)?)?){0,4}(?:"
     + "|".join(alt[:1].upper() + alt[1:] for alt in _BODIES.split("|")) + r"))(?![\w])"
     r"(?:\s*\((?P<acronym>[A-Z]{2,6})\))?")
+# 'Department of the Treasury', 'Ministry of Foreign Affairs', 'Court of Chancery': the body word first
+_BODY_OF = re.compile(r"(?<![\w’'])(?:(?:The|the)\s+)?((?:Department|Ministry|Office|Bureau|Court|Council|Committee|"
+                      r"Commission|Secretariat)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+(?:and\s+)?[A-Z][\w\-]*){0,3})"
+                      r"(?![\w’'])(?!\s*[’']s)")
 _LOWER_NAME = re.compile(r"\bthe\s+((?:[a-z0-9][\w’'\-]*\s+){1,3}(?:" + _BODIES + r"))(?![\w])", re.I)
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:since|following|after|before|when|while|during|as|with|despite|although|under|in|on|at|"
     r"over|through|earlier|later|today|yesterday|last|this|meanwhile|however|additionally|moreover|"
-    r"separately|also|since then|in addition)\b[^,;:]{0,90},\s*)+", re.I)
+    r"separately|also|since then|in addition|concurrent(?:ly)?|along|together|in line)\b[^,;:]{0,90},\s*)+", re.I)
 _COMPANY = re.compile(r"\s(?:co\.?|inc\.?|corp\.?|corporation|companies)$", re.I)
 _WORD = re.compile(r"[\w’'.\-&]+|[^\w\s]")
 
@@ -54,9 +58,10 @@ def _capitalised(word: str) -> bool:
 
 
 def _side_of(name: str) -> str:
-    head = name.split()[-1].rstrip(".")
+    words = name.split()
     countries = sides_in(name)
-    if countries and _STATE_ORGANS.match(head):
+    # 'Chinese Foreign Ministry', 'Department of the Treasury': the body word ends or opens it
+    if countries and (_STATE_ORGANS.match(words[-1].rstrip(".")) or _STATE_ORGANS.match(words[0])):
         return countries[0]
     return name
 
@@ -73,6 +78,9 @@ def find_parties(lines: list[Line], lower: bool) -> list[Party]:
                 seen[name.lower()] = seen.get(name.lower(), 0) + 1  # 'the interim government'
         if lower:
             continue
+        for match in _BODY_OF.finditer(line.text):
+            name = match.group(1)
+            found.setdefault(name.lower(), Party(name, _side_of(name)))
         for match in _CAPITAL_NAME.finditer(line.text):
             name = re.sub(r"^(?:The|the)\s+", "", match.group(1)).strip()
             if len(name.split()) < 2 or name.split()[0].lower() in STOP - {"u.s."}:

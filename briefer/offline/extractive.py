@@ -141,6 +141,26 @@ def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict)
 _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following)\b", re.I)
 
 
+def _lists(lines: list[Line]) -> dict[str, list[Line]]:
+    """Lists a sentence introduces: the run of items after it that end in ';' or '; and',
+    and the last item, which opens as they do ('A GL authorizing ...;' ... 'A GL ... .')."""
+    found: dict[str, list[Line]] = {}
+    i = 1
+    while i < len(lines):
+        j = i
+        while j < len(lines) and re.search(r";(?:\s+(?:and|or))?$", lines[j].text.rstrip()) \
+                and len(lines[j].text.split()) <= 30:
+            j += 1
+        if j > i:
+            first = lines[i].text.split()[:1]
+            if j < len(lines) and lines[j].text.split()[:1] == first and len(lines[j].text.split()) <= 30:
+                j += 1  # the last item ends with a full stop
+            found[lines[i - 1].id] = lines[i:j]
+            i = j
+        i += 1
+    return found
+
+
 def _turn_statement(text: str, lower: bool) -> str | None:
     """A transcript or statement sentence as a position, or None when it says too little
     (a question, a greeting, a few words)."""
@@ -180,6 +200,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     prosecution = prosecution_side(lines)
     parties = find_parties(lines, lower)
     interview = Interview(lines)  # a question, and what the answer to it says or will not say
+    lists = _lists(lines)
+    listed = {item.id for items in lists.values() for item in items}
     for line in lines:
         label = transcript_label(line.text, lower)
         labelled = labelled or label is not None
@@ -266,6 +288,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 evidence = [antecedent.id, line.id]
             elif antecedent is not None and _BARE_SUBJECT.match(text):
                 text = None  # 'It's already upwards of $180 million' after a question or a 'Yeah.': about what?
+            if text and line.id in listed:
+                continue  # an item of a list: its lead-in's position holds it
+            if text and line.id in lists:
+                items = lists[line.id]  # the list it introduces: 'A 180-day GL ...; A GL ...; and ...'
+                text = " ".join([text, *(item.text for item in items)])
+                evidence = evidence + [item.id for item in items]
             if text:
                 notes.positions.append(Position(actor=speaker.name, side=actor.side, text=text, evidence=evidence))
         quote_speaker = speaker or (prev_speaker if line.text.lstrip()[:1] in "“\"‘`" else None)
