@@ -311,8 +311,9 @@ def test_a_speakers_own_word_for_something_is_a_quote_and_an_it_that_stands_for_
 def test_parties_committing_together_is_an_agreement_not_one_sides_position():
     notes = notes_for("The United States, Armenia, and Azerbaijan reaffirm their support for the sovereignty of both.",
                       "The three states remain committed to the full implementation of the Joint Declaration.",
-                      "The United States and its allies accuse Iran of seeking a nuclear bomb.")
-    assert [a.evidence for a in notes.agreements] == [["S1"], ["S2"]]
+                      "The United States and its allies accuse Iran of seeking a nuclear bomb.",
+                      "The United States supports this Venezuelan-led process toward a democratic transition.")
+    assert [a.evidence for a in notes.agreements] == [["S1"], ["S2"]]  # 'The United States' is one party
     assert all(p.evidence[0] not in {"S1", "S2"} for p in notes.positions)
 
 

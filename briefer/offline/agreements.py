@@ -35,7 +35,8 @@ _JOINT_VERB = re.compile(
     r"\s+(?:(?:also|jointly|again|today|fully)\s+)?(?:reaffirm\w*|remain(?:s)? committed|are committed|commit\w*|"
     r"agree\w*|pledg\w*|vow\w*|welcome\w*|maintain\w*|are taking|have taken|will continue|continue to|"
     r"underscore\w*|support\w*|call on|urge\w*|intend to|plan to|look forward)\b", re.I)
-_COLLECTIVE = re.compile(r"^(?:the|both|all)\s+(?:two|three|four|five|several|\w+\s+)?\s*(?:sides|states|countries|parties|"
+_COLLECTIVE = re.compile(r"^(?:the|both|all)\s+(?:(?:two|three|four|five|several|participating|member|signatory|"
+                         r"neighbou?ring)\s+)?(?:sides|states|countries|parties|"
                          r"governments|leaders|ministers|nations|delegations|signatories|participants)$", re.I)
 
 
