@@ -409,3 +409,13 @@ def test_a_list_is_held_by_the_sentence_that_introduces_it_and_a_department_of_x
     assert (licences.actor, licences.side, licences.evidence) == (
         "Department of the Treasury", "United States", ["S2", "S3", "S4", "S5"])
     assert [p for p in notes.positions if p.evidence[0] in {"S3", "S4", "S5"}] == []
+
+
+def test_a_side_lays_no_charge_against_its_own_army():
+    notes = extract_notes([
+        Line("S1", "The Government of Israel underscores that the termination of this threat will end any need for "
+                   "Israel Defense Forces (IDF) action in Lebanon."),
+        Line("S2", "The IDF will redeploy out of the territory as the Lebanese Armed Forces deploy."),
+    ], title="Trilateral Framework Between the State of Israel and the Republic of Lebanon")
+    charged = [d.issue.split(" against ")[-1] for d in notes.disputes if len(d.stances) == 1]
+    assert "IDF" not in charged and "Israel Defense Forces" not in charged

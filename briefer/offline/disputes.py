@@ -216,7 +216,9 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
             continue  # a reporter's question charges nobody
         at: dict[str, tuple[int, str]] = {}  # the side charged -> (where it is named, its shortest name)
         for target, names in forms.items():
-            if targets[target] == side or frozenset({side, targets[target]}) in paired or any(n.lower() in side.lower() or side.lower() in n.lower() for n in names):
+            accusers_own = targets[target] == side or side in sides_in(target)  # 'Israel Defense Forces'
+            if accusers_own or frozenset({side, targets[target]}) in paired \
+                    or any(n.lower() in side.lower() or side.lower() in n.lower() for n in names):
                 continue
             spots = [(m.start(), m.group(0)) for n in names
                      for m in re.finditer(r"(?<![\w])" + re.escape(n) + r"(?![\w])", own, re.I)
