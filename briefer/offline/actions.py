@@ -32,6 +32,7 @@ _CAPITAL_NAME = re.compile(
     + "|".join(alt[:1].upper() + alt[1:] for alt in _BODIES.split("|")) + r"))(?![\w])"
     r"(?:\s*\((?P<acronym>[A-Z]{2,6})\))?")
 # 'Department of the Treasury', 'Ministry of Foreign Affairs', 'Court of Chancery': the body word first
+_BODY_HINT = re.compile(r"\b(?:" + _BODIES + r"|secretariat)(?![\w])")
 _BODY_OF = re.compile(r"(?<![\w’'])(?:(?:The|the)\s+)?((?:Department|Ministry|Office|Bureau|Court|Council|Committee|"
                       r"Commission|Secretariat)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+(?:and\s+)?[A-Z][\w\-]*){0,3})"
                       r"(?![\w’'])(?!\s*[’']s)")
@@ -72,6 +73,8 @@ def find_parties(lines: list[Line], lower: bool) -> list[Party]:
     found: dict[str, Party] = {}
     seen: dict[str, int] = {}
     for line in lines:
+        if not _BODY_HINT.search(line.text.lower()):
+            continue  # every name below ends or opens with a body word: most sentences hold none
         for match in _LOWER_NAME.finditer(line.text):
             name = match.group(1)
             if (lower or name.islower()) and not any(w in STOP for w in name.lower().split()[:-1]):

@@ -9,6 +9,7 @@ from collections import Counter
 from ..schema import Dispute, Position, Stance
 from ..text.ingest import split_sentences
 from .gazetteer import COUNTRIES, canonical_token, side_words, sides_in
+from .interviews import PRESS
 from .lexicon import (
     GENERIC_TOPIC_WORDS,
     NEGATION_RE,
@@ -202,7 +203,7 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
         forms[target] = {target, short} if len(short) > 2 else {target}
         # a country under any of its names ('DPRK', 'North Korean'), but not 'us' or 'un'
         forms[target] |= {p for p in COUNTRIES.get(target, ()) if len(p) > 2 and "." not in p}
-    weights = Counter(w for text in texts for w in content_words(text))
+    weights: Counter | None = None  # the texts' word counts, made when a charge needs its topic
     found: list[Dispute] = []
     charged: set[tuple[str, frozenset]] = set()
     # the earliest charge first: a text opens with its main one ('... filed a lawsuit against ...')
@@ -212,7 +213,7 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
         if len(found) >= limit or set(pos.evidence) & taken or not charge or _COURT_CASE.search(own):
             continue  # a defendant's case is the prosecution's position, not a charge against a party it names
         side = pos.side or pos.actor
-        if side == "Press":
+        if side == PRESS:
             continue  # a reporter's question charges nobody
         at: dict[str, tuple[int, str]] = {}  # the side charged -> (where it is named, its shortest name)
         for target, names in forms.items():
@@ -247,6 +248,7 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
         words = [w for w in content_words(own) if w not in excluded and w not in TIME_WORDS]
         if not words:
             continue
+        weights = weights or Counter(w for text in texts for w in content_words(text))
         topic = max(words, key=lambda w: (weights[w], w))
         found.append(Dispute(issue=f"{label_issue(topic, texts)}: {side} against {target}",
                              stances=[Stance(side=side, text=pos.text, evidence=list(pos.evidence))]))

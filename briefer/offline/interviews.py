@@ -36,7 +36,8 @@ class Interview:
         self._asked: list[Line] = []  # question sentences since the last answer turn
         self._question: Line | None = None  # the question the current answer turn answers
         self._answers: list[tuple[Line, str, object, str | None]] = []
-        self._weights = Counter(w for line in lines for w in content_words(line.text))
+        self._lines = lines
+        self._weights: Counter | None = None  # the transcript's word counts, made for the first dispute
         self.positions: list[Position] = []
         self.disputes: list[Dispute] = []
 
@@ -87,6 +88,8 @@ class Interview:
     def _topic(self, question: str) -> str | None:
         """What a question is about: the name it asks about ('The Wall Street Journal', 'IG'),
         the one the transcript names most; else its word the transcript uses most."""
+        if self._weights is None:
+            self._weights = Counter(w for line in self._lines for w in content_words(line.text))
         runs = re.findall(r"(?<=\s)((?:[A-Z][\w’'\-]*\s?)+)", question)
         runs = [re.sub(r"^(?:The|A|An)\s+", "", r.strip()) for r in runs]
         runs = [r for r in runs if r and not all(w.lower() in STOP | ROLE_WORDS for w in r.split())]
