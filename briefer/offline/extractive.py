@@ -333,28 +333,29 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         for sid, actor in speaker_of.items():
             # the sentence as said, a verbatim span: without its label and opening 'So I mean,'
             core = FILLER.sub("", strip_label(by_id[sid].text, lower)).strip()
-            if 8 <= len(core.split()) <= 30 and (_STANCE.search(core) or REFUSAL.search(core)) \
-                    and not _HEDGE.search(core) and not _BARE_SUBJECT.match(core) or REFUSAL.search(core):
+            # a refusal is a hedge too, and quotable all the same
+            if 8 <= len(core.split()) <= 30 and not _BARE_SUBJECT.match(core) \
+                    and (REFUSAL.search(core) or _STANCE.search(core) and not _HEDGE.search(core)):
                 said.append(Quote(speaker=actor, text=core, evidence=[sid]))
         said.sort(key=lambda q: -_sharpness(q.text))
         notes.quotes = said[:4] + notes.quotes
     notes.actors = list(actors.values())
     hints = ([title] if title else []) + [lines[0].text]
     notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)
-    texts = [line.text for line in lines] + [line.heading for line in lines if line.heading]
+    texts = [line.text for line in lines] + [line.heading for line in lines if line.heading] + ([title] if title else [])
     for dispute in notes.disputes:
-        dispute.issue = label_issue(dispute.issue, texts + ([title] if title else []))
+        dispute.issue = label_issue(dispute.issue, texts)
     if plea := plea_dispute(notes.positions):
         notes.disputes.insert(0, plea)
     taken = {i for d in notes.disputes for s in d.stances for i in s.evidence}
     for exchange in interview.disputes:
         if len(notes.disputes) < NOTE_LIMITS["disputes"] and not taken & {i for s in exchange.stances for i in s.evidence}:
             if exchange.issue.islower():  # a topic word, not the name the question asks about
-                exchange.issue = label_issue(exchange.issue, texts + ([title] if title else []))
+                exchange.issue = label_issue(exchange.issue, texts)
             notes.disputes.append(exchange)
             taken |= {i for s in exchange.stances for i in s.evidence}
     targets = {p.name: p.side for p in parties} | {s: s for line in lines for s in sides_in(line.text)}
-    notes.disputes += one_sided_charges(notes.positions, targets, notes.disputes, texts + ([title] if title else []),
+    notes.disputes += one_sided_charges(notes.positions, targets, notes.disputes, texts,
                                         limit=max(0, NOTE_LIMITS["disputes"] - len(notes.disputes)))
     told = [line for line in lines if line.id not in asked and len(line.text.split()) >= 6] or lines
     if labelled and notes.positions:
