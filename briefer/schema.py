@@ -84,6 +84,9 @@ class Notes(_Model):
     agreements: list[Point] = Field(default_factory=list)
     next_steps: list[NextStep] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
+    # parties the text names often but who state nothing of their own (a defendant, the
+    # other party to a talks): the name as ``text``, the sentences that name it
+    named: list[Point] = Field(default_factory=list)
 
 
 def notes_json(notes: Notes) -> str:
@@ -96,6 +99,8 @@ class Side(_Model):
     name: str
     actors: list[str] = Field(default_factory=list)
     positions: list[Point] = Field(default_factory=list)
+    # a side with no position of its own in the text: the sentences that name it
+    evidence: list[str] = Field(default_factory=list)
 
 
 class BriefDraft(_Model):

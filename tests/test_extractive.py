@@ -419,3 +419,28 @@ def test_a_side_lays_no_charge_against_its_own_army():
     ], title="Trilateral Framework Between the State of Israel and the Republic of Lebanon")
     charged = [d.issue.split(" against ")[-1] for d in notes.disputes if len(d.stances) == 1]
     assert "IDF" not in charged and "Israel Defense Forces" not in charged
+
+
+def test_a_party_named_twice_who_says_nothing_is_named_and_a_venue_once_is_not():
+    notes = notes_for(
+        "Albertsons Companies today filed a lawsuit against The Kroger Co. in the Delaware Court of Chancery.",
+        "Albertsons said Kroger failed to take the actions the merger agreement required.",
+        "Kroger’s conduct harmed Albertsons and its shareholders, the company said.",
+        "The talks were held in Munich, Germany, last week.")
+    assert [(p.text, p.evidence) for p in notes.named] == [("Kroger", ["S1", "S2", "S3"])]
+
+
+def test_a_named_party_is_a_whole_name_not_part_of_a_speaking_side():
+    notes = notes_for(
+        "The United States said neither the Sudanese Armed Forces nor the Rapid Support Forces had accepted a truce.",
+        "The United States said the Sudanese Armed Forces and the Rapid Support Forces must stop fighting.",
+        "Sudan’s people want peace, the United States said.")
+    assert [p.text for p in notes.named] == ["Sudanese Armed Forces", "Rapid Support Forces"]
+
+
+def test_a_joint_statement_on_a_meeting_speaks_for_the_body_that_met():
+    from briefer.offline.voices import document_voice
+
+    title = "Joint Statement on the Sixth Meeting of the Joint Security Coordination Mechanism for the Peace Agreement"
+    assert document_voice(title, ["The parties met in Geneva."]) == "Joint Security Coordination Mechanism"
+    assert document_voice("Joint Statement on the Release of Detainees", ["The parties met in Geneva."]) is None

@@ -168,6 +168,7 @@ def test_every_id_cited_and_verbatim(example_path):
     source = example_path.read_text(encoding="utf-8")
     used = set(result.bluf_evidence)
     for side in result.sides:
+        used |= set(side.evidence)  # a side named, with no position of its own
         for p in side.positions:
             used |= set(p.evidence)
     for d in result.disputes:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from ..schema import BriefDraft
 
 # section -> weight; a section's k-th item (0-based) has priority weight / (1 + k)
-WEIGHTS = {"disputes": 1.0, "positions": 0.95, "next_steps": 0.9, "agreements": 0.85, "quotes": 0.6}
+WEIGHTS = {"disputes": 1.0, "positions": 0.95, "next_steps": 0.9, "agreements": 0.85, "quotes": 0.6,
+           "named": 0.35}  # a side named, with no position of its own: one line, the first to go
 
 
 def _words(text: str | None) -> int:
@@ -58,6 +59,8 @@ class Droppable:
             text = f"{item.actor}: {item.action}"
         elif self.section == "quotes":
             text = f"{item.speaker} “{item.text}”"
+        elif self.section == "named":
+            text = item.name
         else:
             text = item.text
         words = text.split()
@@ -70,7 +73,7 @@ class Droppable:
 
 
 _SINGULAR = {"disputes": "dispute", "positions": "position", "next_steps": "next step",
-             "agreements": "agreement", "quotes": "quote"}
+             "agreements": "agreement", "quotes": "quote", "named": "named party"}
 
 
 def drop_order(draft) -> list[Droppable]:
@@ -78,6 +81,10 @@ def drop_order(draft) -> list[Droppable]:
     first. The word budget and the one-page fit (``paper``) both drop along this order."""
     candidates = []  # (priority, order, droppable)
     order = 0
+    named = [side for side in draft.sides if not side.positions]
+    for rank, side in enumerate(named):
+        candidates.append((WEIGHTS["named"] / (1 + rank), order, Droppable("named", draft.sides, side)))
+        order += 1
     for side_index, side in enumerate(draft.sides):
         for rank, item in enumerate(side.positions):
             # a side's first position outranks every side's second one
@@ -94,7 +101,7 @@ def drop_order(draft) -> list[Droppable]:
 
 
 def drop_empty_sides(draft) -> None:
-    draft.sides = [side for side in draft.sides if side.positions]
+    draft.sides = [side for side in draft.sides if side.positions or side.evidence]
 
 
 def fit_to_budget(draft: BriefDraft, max_words: int) -> tuple[BriefDraft, int]:

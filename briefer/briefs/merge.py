@@ -7,7 +7,7 @@ joins the single full name that carries it.
 
 from __future__ import annotations
 
-from ..schema import Actor, Dispute, Notes
+from ..schema import Actor, Dispute, Notes, Point
 from ..text.grounding import normalize
 
 
@@ -98,6 +98,12 @@ def merge_notes(parts: list[Notes], source_norm: str) -> Notes:
     for part in parts:
         merged.key_points += part.key_points
         merged.agreements += part.agreements
+        for party in part.named:
+            same = next((n for n in merged.named if normalize(n.text) == normalize(party.text)), None)
+            if same is None:
+                merged.named.append(Point(text=party.text, evidence=list(party.evidence)))
+            else:
+                same.evidence += [i for i in party.evidence if i not in same.evidence]
         for pos in part.positions:
             pos.actor = name(pos.actor)
             pos.side = pos.side or side_of.get(pos.actor)

@@ -329,6 +329,7 @@ def pack_notes(parts: list[Notes], budget: int, count: Callable[[str], int]) -> 
 def _used_ids(draft: BriefDraft) -> list[str]:
     ids: list[str] = list(draft.bluf_evidence)
     for side in draft.sides:
+        ids += side.evidence
         for pos in side.positions:
             ids += pos.evidence
     for item in [*draft.agreements, *draft.next_steps, *draft.quotes]:

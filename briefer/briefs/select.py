@@ -331,4 +331,5 @@ def notes_from_picks(picks: Picks, cand: Candidates) -> tuple[Notes, PickCounts]
     quotes = [q for q in engine.quotes if q.evidence and q.evidence[-1] in kept]
     agreements = [a for a in engine.agreements if a.evidence and a.evidence[-1] in kept]
     return Notes(key_points=key_points, actors=actors, positions=positions, disputes=disputes,
-                 agreements=agreements, next_steps=next_steps, quotes=quotes), counts
+                 agreements=agreements, next_steps=next_steps, quotes=quotes,
+                 named=engine.named), counts  # who the text names, read by the engine, checked by name

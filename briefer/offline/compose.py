@@ -10,6 +10,7 @@ from ..schema import Notes, Point
 from .disputes import find_disputes, label_issue
 from .gazetteer import side_words
 from .interviews import PRESS
+from .named import overlaps
 from .speakers import ANALYSTS, is_role
 from .statements import DATELINE, FILLER, head_clause, shorten
 from .voices import strip_label
@@ -80,11 +81,19 @@ def compose_brief(notes: Notes) -> dict:
             # the label the notes gave this topic (made with the title in view), else a new one
             known = next((d.issue for d in notes.disputes if dispute.issue in d.issue.lower()), None)
             dispute.issue = known or label_issue(dispute.issue, texts)
-    bluf, bluf_ids = _with_sides(bluf, [i for p in bluf_points for i in p.evidence], ordered, disputes)
+    lead_ids = [i for p in bluf_points for i in p.evidence]
+    bluf, bluf_ids = _with_sides(bluf, lead_ids, [s for s in ordered if s.positions], disputes)
+    outcome = next((a for a in notes.agreements if not set(a.evidence) & set(bluf_ids)), None)
+    if bluf_ids == lead_ids and outcome and len(outcome.text.split()) <= 40:
+        # no side's stance to add (a meeting's readout): what the meeting produced
+        bluf, bluf_ids = f"{bluf} {_sentence_case(outcome.text)}", bluf_ids + outcome.evidence
     steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])
     quotes = sorted(notes.quotes, key=lambda q: abs(len(q.text.split()) - 18))
     for item in [p for side in ordered for p in side.positions] + [st for d in disputes for st in d.stances]:
         item.text = shorten(item.text)  # a page holds more items; the footer cites each sentence whole
+    cited = bluf_ids + [i for item in [*(p for s in ordered for p in s.positions), *(st for d in disputes for st in d.stances),
+                                       *steps, *quotes, *notes.agreements] for i in item.evidence]
+    ordered += _named_sides(notes, ordered, cited)
     draft = BriefDraft(
         bluf=bluf,
         bluf_evidence=bluf_ids,
@@ -95,6 +104,19 @@ def compose_brief(notes: Notes) -> dict:
         quotes=quotes,
     )
     return draft.model_dump()
+
+
+def _named_sides(notes: Notes, sides: list, cited: list[str]) -> list:
+    """Sides for the parties the text names but who say nothing in it, after the ones
+    that speak (up to six parties in all), each citing one sentence that names it: one
+    the brief cites already if there is one (every sentence cited is printed below it)."""
+    from ..schema import Side
+
+    taken = [n for s in sides for n in (s.name, *s.actors)]
+    room = max(0, 6 - len([s for s in sides if s.name != ANALYSTS]))
+    named = [p for p in notes.named if not any(overlaps(p.text, t) for t in taken)]
+    return [Side(name=p.text, evidence=[next((i for i in p.evidence if i in cited), p.evidence[0])])
+            for p in named[:room] if p.evidence]
 
 
 def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple[str, list[str]]:
@@ -132,4 +154,4 @@ def condense_notes(notes: Notes) -> Notes:
     return Notes(key_points=half(notes.key_points), actors=notes.actors,
                  positions=half(notes.positions), disputes=half(notes.disputes),
                  agreements=half(notes.agreements), next_steps=half(notes.next_steps),
-                 quotes=half(notes.quotes))
+                 quotes=half(notes.quotes), named=notes.named)

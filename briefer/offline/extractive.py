@@ -41,6 +41,7 @@ from .lexicon import (
     content_words,
     is_lower_cased,
 )
+from .named import named_parties
 from .speakers import (
     GOVERNMENT_ROLE,
     Context,
@@ -340,6 +341,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         said.sort(key=lambda q: -_sharpness(q.text))
         notes.quotes = said[:4] + notes.quotes
     notes.actors = list(actors.values())
+    holding = {p.actor for p in notes.positions} | {p.side for p in notes.positions if p.side}
+    spoken = [name for a in notes.actors if a.name in holding or a.side in holding
+              for name in (a.name, a.side or a.name, *a.aliases)]
+    notes.named = named_parties(lines, parties, spoken, lower)
     hints = ([title] if title else []) + [lines[0].text]
     notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading] + ([title] if title else [])

@@ -205,7 +205,12 @@ _PATTERN_ANY_CASE = re.compile(_PATTERN.pattern, re.IGNORECASE)
 
 def sides_in(text: str) -> list[str]:
     """Sides named in ``text``, in order of first mention, without repeats."""
-    found: list[str] = []
+    return list(dict.fromkeys(side for side, _ in side_mentions(text)))
+
+
+def side_mentions(text: str) -> list[tuple[str, str]]:
+    """Each mention of a side in ``text``: (the side, the words as written)."""
+    found: list[tuple[str, str]] = []
     low = text.lower()
     if len(low) != len(text):  # a rare character that lower-cases to two: offsets would shift
         low, pattern = text, _PATTERN_ANY_CASE
@@ -217,9 +222,7 @@ def sides_in(text: str) -> list[str]:
         upper = _CASE_SENSITIVE.get(key)
         if upper is not None and text[start:end] != upper:
             continue
-        side = _PHRASE_TO_SIDE[key]
-        if side not in found:
-            found.append(side)
+        found.append((_PHRASE_TO_SIDE[key], text[start:end]))
     return found
 
 

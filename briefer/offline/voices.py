@@ -29,6 +29,7 @@ _DATELINE_ORG = re.compile(
 _LOWER_DATELINE_ORG = re.compile(  # lower-cased text: the dateline's dash is the only anchor
     r"^\s*[a-z][a-z.]*(?:[ ,]+[a-z][a-z.]*){0,3}\s*[-–—]+\s*(?P<org>(?:the\s+)?[a-z][\w&.’'\-]*(?:\s+[a-z][\w&.’'\-]*){0,3}?)"
     r"\s+(?:today|on\s+\w+day)\s+(?:announced|filed|said|released|issued|reported|welcomed|condemned|launched)\b")
+_MEETING_OF = re.compile(r"^joint statement on (?:the )?(?:[\w\-]+ )?(?:meeting|session|round) of (?:the )?(?P<body>.+)", re.I)
 _HEADLINE_VOICE = re.compile(
     r"^(?:readout of|statement (?:by|from|of)|joint statement (?:by|of|from|on)|remarks (?:by|of)|"
     r"press release:?)\s+(?P<who>.+)", re.I)
@@ -114,7 +115,13 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
     for text in texts[:3]:  # 'We, the participating states of the MSMT, have released ...'
         if match := _WE_THE.match(text):
             return _body_name(match.group("who"))
-    if title and (match := _HEADLINE_VOICE.match(title.strip())):
+    if title and (meeting := _MEETING_OF.match(title.strip())):
+        # 'Joint Statement on the Sixth Meeting of the Joint Security Coordination Mechanism
+        # for ...': the body that met speaks (its members, together)
+        return _body_name(re.split(r"\s+(?:for|between|of|on|in|at)\s+", meeting.group("body"), maxsplit=1)[0])
+    if title and (match := _HEADLINE_VOICE.match(title.strip())) \
+            and not re.match(r"joint statement on\b", title.strip(), re.I):
+        # ('Joint Statement on the Release of ...' names what it is about, not who)
         # who issues it, not what it is about: 'Statement by the G7 Foreign Ministers on Ukraine'
         who = re.split(_ABOUT, match.group("who").strip(), maxsplit=1)[0]
         sides = sides_in(who)

@@ -236,10 +236,17 @@ def ground_notes(notes, grounder: Grounder):
     notes.agreements = keep_grounded(grounder, notes.agreements, lambda p: p.text)
     notes.next_steps = keep_grounded(grounder, notes.next_steps, lambda s: f"{s.actor} {s.action}")
     notes.quotes = _keep_quotes(grounder, notes.quotes)
+    notes.named = [p for p in notes.named if _names(grounder, p.text, p.evidence)]
     for actor in notes.actors:
         actor.evidence = grounder.valid_ids(actor.evidence)
     notes.disputes = _ground_disputes(grounder, notes.disputes)
     return notes
+
+
+def _names(grounder: Grounder, name: str, ids: list[str]) -> list[str]:
+    """The ids among ``ids`` whose sentence names ``name`` (a side shown only as named)."""
+    needle = normalize(name).lower()
+    return [sid for sid in grounder.valid_ids(ids) if needle in normalize(grounder.sentences[sid].text).lower()]
 
 
 def _ground_disputes(grounder: Grounder, disputes: list) -> list:
@@ -259,7 +266,8 @@ def ground_draft(draft, grounder: Grounder):
     draft.bluf_evidence = grounder.anchor(draft.bluf, draft.bluf_evidence) or []
     for side in draft.sides:
         side.positions = keep_grounded(grounder, side.positions, lambda p: p.text)
-    draft.sides = [side for side in draft.sides if side.positions]
+        side.evidence = [] if side.positions else _names(grounder, side.name, side.evidence)
+    draft.sides = [side for side in draft.sides if side.positions or side.evidence]
     draft.agreements = keep_grounded(grounder, draft.agreements, lambda p: p.text)
     draft.next_steps = keep_grounded(grounder, draft.next_steps, lambda s: f"{s.actor} {s.action}")
     draft.quotes = _keep_quotes(grounder, draft.quotes)

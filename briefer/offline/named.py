@@ -1,0 +1,66 @@
+"""Parties a text is about who say nothing of their own in it.
+
+A prosecutor's release names the defendant company in every paragraph; a readout of talks
+between two countries may quote only one. An analyst still lists them among the sides.
+A party counts when the text names it in two sentences or more: a
+country the gazetteer knows, or a body the text names itself (``actions.find_parties``;
+not a court, which hears a case rather than taking a side in it). It is shown by name,
+with the first sentences that name it as shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..schema import Point
+from .actions import Party
+from .gazetteer import side_mentions
+from .lexicon import Line
+from .speakers import title_case
+
+MOST_NAMED = 3  # a page has room for a few more sides, not a roll-call
+_COMPANY = re.compile(r",?\s+(?:co|inc|corp|corporation|ltd|llc|plc)\.?$", re.I)
+_VENUE = re.compile(r"^(?:court|tribunal)\b|\b(?:court|tribunal|register)$", re.I)
+
+
+def _words_in(name: str, text: str) -> bool:
+    return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text, re.I) is not None
+
+
+def overlaps(name: str, other: str) -> bool:
+    """One name holds the other as whole words ('DRC and Rwanda', 'Rwanda'; not 'Sudan',
+    'Sudanese Armed Forces')."""
+    return _words_in(name, other) or _words_in(other, name)
+
+
+def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lower: bool) -> list[Point]:
+    """The most named parties that are not among the ``spoken`` names (sides, actors and
+    their aliases), most named first, each with the first three sentences naming it."""
+    # a company by its name alone: 'The Kroger Co.' is 'Kroger' in every later sentence
+    bodies = {_COMPANY.sub("", p.name): p for p in parties
+              if p.side == p.name and len(p.name) > 3 and not _VENUE.search(p.name)}
+    mentions: dict[str, list[str]] = {}  # side or body -> sentence ids
+    written: dict[str, Counter] = {}  # side or body -> its names as written
+    for line in lines:
+        named_bodies = [(name, name) for name in bodies if _words_in(name, line.text)]
+        # 'Sudanese' in 'Sudanese Armed Forces' names the army, not the state
+        found = [(side, as_written) for side, as_written in side_mentions(line.text)
+                 if not any(_words_in(as_written, body) for body, _ in named_bodies)] + named_bodies
+        for key, as_written in found:
+            ids = mentions.setdefault(key, [])
+            if line.id not in ids:
+                ids.append(line.id)
+            written.setdefault(key, Counter())[as_written] += 1
+    by_id = {line.id: line.text for line in lines}
+    named: list[Point] = []
+    for key, ids in sorted(mentions.items(), key=lambda kv: -len(kv[1])):
+        if len(ids) < 2:
+            continue  # named once: a venue ('in Munich, Germany'), an aside
+        if any(overlaps(key, s) for s in spoken) or any(overlaps(key, p.text) for p in named):
+            continue  # a side already ('DRC and Rwanda' holds Rwanda), or part of one named
+        # shown as the text names it: its own name if the text writes it, else its commonest
+        name = key if any(_words_in(key, by_id[i]) for i in ids) else written[key].most_common(1)[0][0]
+        cited = [i for i in ids if _words_in(name, by_id[i])]
+        named.append(Point(text=title_case(name, lower), evidence=cited[:3]))
+    return named[:MOST_NAMED]
