@@ -47,9 +47,16 @@ def compose_brief(notes: Notes) -> dict:
     # the parties first, most positions first; experts and commentators after them
     ordered = sorted(sides.values(), key=lambda s: (s.name == ANALYSTS, -counts[s.name]))
     ordered = [s for s in ordered if s.name != ANALYSTS][:5] + [s for s in ordered if s.name == ANALYSTS]
-    disputes = find_disputes(notes.positions, names=[a.name for a in notes.actors],
-                             hints=[k.text for k in notes.key_points[:1]]) or \
-        [d for d in notes.disputes if len({s.side for s in d.stances}) > 1]
+    # the notes' own disputes that two sides hold (read with each sentence's context), then
+    # those the merged positions show
+    disputes = [d for d in notes.disputes if len({s.side for s in d.stances}) > 1 and
+                not any(s.side == PRESS for s in d.stances)][:4]
+    held = {i for d in disputes for s in d.stances for i in s.evidence}
+    for dispute in find_disputes(notes.positions, names=[a.name for a in notes.actors],
+                                 hints=[k.text for k in notes.key_points[:1]]):
+        if len(disputes) < 4 and not held & {i for s in dispute.stances for i in s.evidence}:
+            disputes.append(dispute)
+            held |= {i for s in dispute.stances for i in s.evidence}
     shown = {i for d in disputes for s in d.stances for i in s.evidence}
     for charge in [d for d in notes.disputes if len({s.side for s in d.stances}) == 1
                    or any(s.side == PRESS for s in d.stances)]:
@@ -82,9 +89,12 @@ def compose_brief(notes: Notes) -> dict:
             known = next((d.issue for d in notes.disputes if dispute.issue in d.issue.lower()), None)
             dispute.issue = known or label_issue(dispute.issue, texts)
     lead_ids = [i for p in bluf_points for i in p.evidence]
-    bluf, bluf_ids = _with_sides(bluf, lead_ids, [s for s in ordered if s.positions], disputes)
+    if len(lead_ids) < 3:  # a lead citing three sentences is a bottom line already (a court's holding)
+        bluf, bluf_ids = _with_sides(bluf, lead_ids, [s for s in ordered if s.positions], disputes)
+    else:
+        bluf_ids = lead_ids
     outcome = next((a for a in notes.agreements if not set(a.evidence) & set(bluf_ids)), None)
-    if bluf_ids == lead_ids and outcome and len(outcome.text.split()) <= 40:
+    if bluf_ids == lead_ids and len(lead_ids) < 3 and outcome and len(outcome.text.split()) <= 40:
         # no side's stance to add (a meeting's readout): what the meeting produced
         bluf, bluf_ids = f"{bluf} {_sentence_case(outcome.text)}", bluf_ids + outcome.evidence
     steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])

@@ -42,6 +42,7 @@ from .lexicon import (
     is_lower_cased,
 )
 from .named import named_parties
+from .rulings import is_ruling, ruling_notes
 from .speakers import (
     GOVERNMENT_ROLE,
     Context,
@@ -66,6 +67,9 @@ _STANCE = re.compile(
     r"reject\w*|oppos\w*|support\w*|condemn\w*|warn\w*|accus\w*|violat\w*|threat\w*|never|breach\w*|"
     r"deplor\w*|protest\w*|agree\w*|commit\w*|goal|aim|objective|priority|concern\w*|has to|have to|"
     r"needs? to|not (?:our|the(?: [\w’']+){1,3}|their|its) (?:job|role|responsibility)|not going to|not playing)\b", re.I)
+_FIRST_PERSON = re.compile(r"^(?![“\"‘])\W*(?:(?:however|but|and|today|also|so),?\s+)?(?:i|we)\s+(?!\w+\s+(?:said|says|told)\b)",
+                           re.I)
+_OBLIGED = re.compile(r"\b(?:must|needs? to|should|has to|have to|ought to)\b", re.I)
 _HEDGE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[’']t know|i don[’']t think|"
                     r"i haven[’']t|inaudible|that[’']s what|never tell you|" + REFUSE_TO_SAY + r")\b", re.I)
 # 'Watch the Secretary's video message on YouTube.': a web page's furniture, nobody's position
@@ -183,6 +187,8 @@ def _says_little(text: str) -> bool:
 def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     if not lines:
         return Notes()
+    if is_ruling(lines, title):
+        return ruling_notes(lines, title)  # a court decision has a shape of its own
     lower = is_lower_cased(lines)
     ctx = Context(lower=lower)
     collect_names(lines + ([Line("title", title)] if title else []), ctx)
@@ -223,6 +229,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             continue
         speaker, _ = find_speaker(spoken, ctx)
         voice = heading_voice(line.heading) or author
+        if voice and not labelled and _FIRST_PERSON.match(spoken) \
+                and (speaker is None or speaker in (ctx.last_speaker, ctx.last_person)) \
+                and subject_party(spoken, parties, lower) is None:  # not '...; Azerbaijan has lifted ...'
+            speaker = Speaker(voice, voice, voice)  # 'I have raised this ...' in a statement: its author
         if speaker and speaker.side is None and line.heading:
             heading_sides = sides_in(line.heading)
             if len(heading_sides) == 1:
@@ -246,7 +256,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             # 'The interim government has restored ...'), in a statement's voice or not
             if turn:
                 speaker = turn
-            elif party and not (voice and party.side != voice and charged_as_subject(spoken, party, CHARGE_RE)):
+            elif party and not (voice and party.side != voice and (charged_as_subject(spoken, party, CHARGE_RE)
+                                                                    or charged_as_subject(spoken, party, _OBLIGED))):
+                # ('Mexico must take additional action ...' in a statement is its author's demand)
                 speaker = Speaker(title_case(party.name, lower), PARTY, title_case(party.side, lower))
             else:
                 speaker = Speaker(voice, voice, voice)

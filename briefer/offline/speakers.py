@@ -217,6 +217,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             continue  # 'he was accused of fraud': said of him, not by him
         if match.group(1).lower().startswith("insist") and re.match(r"\s+on\b", text[match.end():]):
             continue  # 'as long as Iran insists on controlling ...': what it does, not what it says
+        if match.group(1).lower() == "thanks" and re.match(r"\s+(?:to|in part to)\b", text[match.end():]):
+            continue  # 'thanks to the arrest of ...': a cause, nobody thanking
         if match.group(1).lower() == "reported" and not re.match(r"\s*(?:that|,)", text[match.end():]):
             continue  # 'X and Y reported on this story': a byline, not a statement
         before = _speaker_phrase(text, match, ctx.lower)

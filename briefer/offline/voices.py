@@ -83,6 +83,7 @@ _WE_THE = re.compile(r"^\W*we,\s+(?:the\s+)?(?:(?:participating|member)\s+(?:sta
                      r"(?:the\s+)?)?(?P<who>[^,]{3,80}),", re.I)
 
 
+_VESTED = re.compile(r"\bvested in me as [^,]{2,80}?\bof (?:the )?([\w ]{3,40}?)(?:,|\.|\s+(?:including|and by)\b)", re.I)
 _ABOUT = r"\s+(?:on|regarding|about|concerning|following|at|in|for)\s+"
 
 
@@ -112,6 +113,11 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
     if first and (match := _DATELINE_ORG.match(first) or _LOWER_DATELINE_ORG.match(first)):
         org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
         return (sides_in(org) or [" ".join(w[:1].upper() + w[1:] for w in org.split())])[0]
+    for text in texts[:3]:
+        # 'By the authority vested in me as President by the Constitution and the laws of the
+        # United States, ... I hereby ...': an executive act, in its author's first person
+        if "vested in me" in text.lower() and (match := _VESTED.search(text)) and (sides := sides_in(match.group(1))):
+            return sides[0]
     for text in texts[:3]:  # 'We, the participating states of the MSMT, have released ...'
         if match := _WE_THE.match(text):
             return _body_name(match.group("who"))

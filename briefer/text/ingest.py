@@ -56,11 +56,12 @@ _NEVER_END = frozenset(
     cmdr brig rev hon pres supt insp det vs v cf viz""".split()
 )
 # Abbreviations that usually sit mid-sentence but may end one before a common starter.
-_MAY_END = frozenset("inc ltd co corp jr sr st bros plc llc dept univ esq".split())
+_MAY_END = frozenset("inc ltd co corp jr sr st bros plc llc dept univ esq fed".split())
 # Abbreviations that never end a sentence when a number follows ("Feb. 4", "No. 5").
 _BEFORE_DIGIT = frozenset(
     """no nos jan feb mar apr jun jul aug sep sept oct nov dec vol vols pp p fig figs
-    art arts sec secs ch chap para approx est ed eds op nr tel ext""".split()
+    art arts sec secs ch chap para approx est ed eds op nr tel ext
+    appx supp ct stat reg app rep""".split()  # and law reports': '781 Fed. Appx. 824', '141 S. Ct. 792'
 )
 _LATIN = frozenset({"e.g", "i.e"})
 # Known abbreviations after which a lowercase word does not start a new sentence
@@ -319,7 +320,19 @@ def _heading_like(par: str, first: bool = False) -> bool:
     words = len(par.split())
     if par.endswith(":") and words <= 4:
         return True
+    if words <= 12 and _in_capitals(par):
+        return True  # 'UZUEGBUNAM ET AL. v. PRECZEWSKI ET AL.': a caption, its full stop an abbreviation's
     return words <= (32 if first else 12) and _ENDS_SENTENCE.search(par) is None
+
+
+_CAPTION_SMALL = frozenset("v. vs. v of and the for et al.".split())
+
+
+def _in_capitals(par: str) -> bool:
+    """Every word in capitals but a caption's small words ('v.', 'of')."""
+    letters = [w for w in par.split() if any(c.isalpha() for c in w)]
+    return len(letters) >= 2 and all(w.isupper() or w in _CAPTION_SMALL for w in letters) \
+        and sum(w.isupper() for w in letters) >= 2
 
 
 def _txt_blocks(text: str) -> list[tuple[str, str]]:

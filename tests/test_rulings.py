@@ -1,0 +1,72 @@
+"""Court decisions: parties, holding, answered arguments, disposition and vote, on a made-up
+syllabus shaped unlike the one in tests/data (federal courts, plural petitioners, a
+dissent, the disposition after a law-report citation)."""
+
+from briefer import brief
+from briefer.offline.extractive import extract_notes
+from briefer.offline.lexicon import Line
+from briefer.offline.rulings import is_ruling
+from briefer.text.ingest import split_sentences
+
+SYLLABUS = """HARLOW ET AL. v. MERIDIAN WATER DISTRICT
+
+CERTIORARI TO THE UNITED STATES COURT OF APPEALS FOR THE TENTH CIRCUIT
+
+No. 24–101. Argued March 3, 2025—Decided June 9, 2025
+
+Petitioners Ana Harlow and Ben Okafor own farms downstream of a dam operated by respondent Meridian Water District. Petitioners sued the District, arguing that its 2019 release schedule took their water rights without just compensation. The District Court dismissed the suit as untimely. The Court of Appeals for the Tenth Circuit affirmed, holding that the six-year limitations period began when the schedule was adopted.
+
+Held: The limitations period for a takings claim of this kind begins when the property is actually taken, not when a plan to take it is adopted. Pp. 4–15.
+
+(a) A claim accrues when the plaintiff has a complete and present cause of action. Lee v. Ortiz, 512 U. S. 88, 94. A release schedule that may never be carried out takes nothing. Pp. 4–9.
+
+(b) The District argues that landowners must sue as soon as a schedule is published. We disagree. Requiring suit before any water is withheld would force landowners to litigate harms that may never occur. Pp. 9–15.
+
+88 F. 4th 310, reversed and remanded.
+
+PARK, J., delivered the opinion of the Court, in which four other Justices joined. NOLAN, J., filed a dissenting opinion.
+"""
+
+
+def _brief(tmp_path, text):
+    source = tmp_path / "syllabus.txt"
+    source.write_text(text, encoding="utf-8")
+    return brief([source], backend="mock", notice=lambda message: None)
+
+
+def test_a_syllabus_is_read_as_a_ruling(tmp_path):
+    result = _brief(tmp_path, SYLLABUS)
+    cited = result.citations
+    # what the case is, the holding, the disposition
+    assert result.bluf_evidence == ["S1", "S5", "S15"]
+    assert result.bluf.split(". The Court held: ")[1].endswith("is adopted. 88 F. 4th 310, reversed and remanded.")
+    assert [(s.name, s.actors) for s in result.sides] == [
+        ("Court", []), ("Courts below", ["District Court", "Court of Appeals for the Tenth Circuit"]),
+        ("Harlow", []), ("Meridian Water District", [])]
+    below, argument = result.disputes
+    assert below.issue == "The decision below"
+    assert [(s.side, s.evidence) for s in below.stances] == [("Harlow", ["S2"]), ("Courts below", ["S4"])]
+    assert argument.issue == "Meridian Water District’s argument"
+    assert [(s.side, [cited[i] for i in s.evidence]) for s in argument.stances] == [
+        ("Meridian Water District", ["(b) The District argues that landowners must sue as soon as a schedule is published."]),
+        ("Court", ["We disagree.", cited["S5"]])]
+    [step] = result.next_steps
+    assert (step.actor, step.action) == ("Court of Appeals for the Tenth Circuit",
+                                         "take the case up again in line with this decision")
+    assert cited[result.agreements[0].evidence[-1]] == "NOLAN, J., filed a dissenting opinion."
+    assert [q.text for q in result.quotes] == ["The limitations period for a takings claim of this kind begins "
+                                               "when the property is actually taken, not when a plan to take it "
+                                               "is adopted."]
+
+
+def test_a_prosecutor_statement_is_not_a_ruling():
+    lines = [Line("S1", "The defendant was sentenced to five years in prison."),
+             Line("S2", "The court held that the evidence was admissible.")]
+    assert not is_ruling(lines, "Man sentenced for fraud")
+    assert extract_notes(lines).next_steps == []
+
+
+def test_law_report_abbreviations_do_not_end_a_sentence():
+    text = "781 Fed. Appx. 824, reversed and remanded. See 141 S. Ct. 792. The Fed. It said no."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "781 Fed. Appx. 824, reversed and remanded.", "See 141 S. Ct. 792.", "The Fed.", "It said no."]
