@@ -444,3 +444,28 @@ def test_a_joint_statement_on_a_meeting_speaks_for_the_body_that_met():
     title = "Joint Statement on the Sixth Meeting of the Joint Security Coordination Mechanism for the Peace Agreement"
     assert document_voice(title, ["The parties met in Geneva."]) == "Joint Security Coordination Mechanism"
     assert document_voice("Joint Statement on the Release of Detainees", ["The parties met in Geneva."]) is None
+
+
+def test_a_transcript_leads_with_what_was_done_and_a_language_is_no_side():
+    notes = notes_for(
+        "SECRETARY SMITH: Before we sign it I just want to say a few words in English and Spanish.",
+        "I think this agreement reflects the deep and growing partnership between our two countries.",
+        "FOREIGN MINISTER DIAZ: I will start in English.",
+        "Our alliance with the United States is important for trade, investment and security in the region.",
+        "(The Memorandum of Understanding was signed.)")
+    assert [p.evidence for p in notes.positions if p.evidence == ["S1"]] == []  # words about speaking
+    assert notes.next_steps == []  # 'start in English' is no next step
+    assert [(a.text, a.evidence) for a in notes.agreements] == [("The Memorandum of Understanding was signed.", ["S5"])]
+    assert notes.key_points[0].evidence == ["S5"]
+    assert sides_in("(In Spanish.) He spoke in English and Spanish, then to Spanish officials.") == ["Spain"]
+
+
+def test_an_executive_act_speaks_in_its_authors_first_person_and_demands_of_others():
+    notes = notes_for(
+        "By the authority vested in me as President by the Constitution and the laws of the United States, "
+        "I hereby designate Ruritania as a major transit country.",
+        "I have raised this directly with the leaders of Ruritania and of Borduria.",
+        "Ruritania must take additional action against the cartels that operate along its border.",
+        "Ruritania has expanded its seizures of illicit drugs over the past year, and Borduria has done the same.")
+    sides = {p.evidence[0]: p.side for p in notes.positions}
+    assert (sides["S1"], sides["S2"], sides["S3"]) == ("United States",) * 3

@@ -20,6 +20,8 @@ _AGREE_RE = re.compile(
     r"reached (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|consensus|understanding|accord)|"
     r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"
     r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement|"
+    # '(The Memorandum of Understanding was signed.)': a transcript's note of the act
+    r"(?:agreement|deal|accord|treaty|memorandum|declaration|understanding|mou)s? (?:was|were|has been|have been) signed|"
     r"(?:it was|it has been|have|has|both sides|they|leaders|ministers)\s+agreed|"
     r"\b\w+ and (?:\w+\s+){1,4}agreed (?:that|to|on)|"
     # what talks produced: 'The talks led to the creation of ...', '... producing significant results'

@@ -21,7 +21,7 @@ _CERTAINTY_ORDER = {"scheduled": 0, "expected": 1, "demanded": 2, "possible": 3}
 
 
 def _sentence_case(text: str) -> str:
-    text = DATELINE.sub("", text).strip()
+    text = re.sub(r"^\((.*)\)$", r"\1", DATELINE.sub("", text).strip())  # '(The MOU was signed.)'
     return text[:1].upper() + text[1:]
 
 

@@ -112,7 +112,10 @@ def _centrality(lines: list[Line]) -> dict[str, float]:
 
 
 _GREETING = re.compile(r"^\W*(?:just\s+)?(?:met|meeting|spoke|speaking|talked)\s+(?:with|to)\b|"
-                       r"^\W*(?:thank you|thanks|good (?:morning|afternoon|evening))\b", re.I)
+                       r"^\W*(?:thank you|thanks|good (?:morning|afternoon|evening))\b|"
+                       # a speaker's words about their own speaking: 'I just want to say a few words'
+                       r"\b(?:say|share|offer) a (?:few|couple of) words\b|^\W*i(?:[’']ll| will) (?:start|begin|speak) in \w+|"
+                       r"\bthings to (?:talk|speak) about\b", re.I)
 
 
 # A subject that needs the sentence before it: 'It ...', 'This ...', 'The move ...'.
@@ -229,6 +232,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             continue
         speaker, _ = find_speaker(spoken, ctx)
         voice = heading_voice(line.heading) or author
+        if turn and speaker and speaker.side is None and is_role(speaker.name):
+            # 'the deal that the President announced' in an official's answer: the official's side
+            speaker = Speaker(speaker.name, speaker.description, turn.side)
         if voice and not labelled and _FIRST_PERSON.match(spoken) \
                 and (speaker is None or speaker in (ctx.last_speaker, ctx.last_person)) \
                 and subject_party(spoken, parties, lower) is None:  # not '...; Azerbaijan has lifted ...'
@@ -315,7 +321,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 notes.quotes.append(Quote(speaker=quote_speaker.name, text=quote, evidence=[line.id]))
         notes.next_steps.extend(find_next_steps(line, lower, speaker))
         if agreed:
-            notes.agreements.append(Point(text=compress_statement(spoken), evidence=[line.id]))
+            done = re.sub(r"^\((.*)\)$", r"\1", compress_statement(spoken).strip())  # '(The MOU was signed.)'
+            notes.agreements.append(Point(text=done, evidence=[line.id]))
         prev_speaker = speaker or (prev_speaker if quote_speaker else None)
         recent = (recent + [line])[-3:]
         if speaker:
@@ -376,9 +383,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                                         limit=max(0, NOTE_LIMITS["disputes"] - len(notes.disputes)))
     told = [line for line in lines if line.id not in asked and len(line.text.split()) >= 6] or lines
     if labelled and notes.positions:
-        # a transcript opens with a question and small talk: its lead is its most telling answer
-        first = notes.positions[0].evidence[0]
-        told = [line for line in told if line.id == first] + [line for line in told if line.id != first]
+        # a transcript opens with a question and small talk: its lead is what was done there
+        # ('(The Memorandum of Understanding was signed.)'), then its most telling answer
+        first = [a.evidence[0] for a in notes.agreements[:1]] + [notes.positions[0].evidence[0]]
+        told = [line for sid in first for line in lines if line.id == sid] + [line for line in told if line.id not in first]
     # the lead's companions must stand alone: not 'That's not the way ...'
     ranked = sorted([line for line in told[1:] if not _BARE_SUBJECT.match(
         FILLER.sub("", strip_label(line.text, lower)).strip())], key=lambda line: -centrality[line.id])

@@ -222,8 +222,15 @@ def side_mentions(text: str) -> list[tuple[str, str]]:
         upper = _CASE_SENSITIVE.get(key)
         if upper is not None and text[start:end] != upper:
             continue
+        if key != _PHRASE_TO_SIDE[key].lower() and _IN_LANGUAGE_BEFORE.search(low, 0, start) \
+                and _IN_LANGUAGE_AFTER.match(low, end):
+            continue  # 'in English and Spanish', '(In Spanish.)': a language, no side
         found.append((_PHRASE_TO_SIDE[key], text[start:end]))
     return found
+
+
+_IN_LANGUAGE_BEFORE = re.compile(r"\bin\s+(?:[a-z]+\s+(?:and|or)\s+)?\Z", re.I)
+_IN_LANGUAGE_AFTER = re.compile(r"\s*(?:[.,;:)]|and\b|or\b|\Z)", re.I)
 
 
 def side_words(side: str) -> set[str]:

@@ -224,7 +224,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
         before = _speaker_phrase(text, match, ctx.lower)
         if not before:
             continue
-        if before == [before[0]] and before[0] in PRONOUNS:
+        if before == [before[0]] and re.sub(r"[’'](?:d|ll|m|ve)$", "", before[0].lower()) in PRONOUNS:
+            # ('I’d say ...': the speaker whose words these are)
             # 'he'/'she' is a person: the last named speaker, not 'police' or 'officials'
             person = before[0] in {"he", "she"}
             speaker = ctx.last_person if person else ctx.last_speaker

@@ -143,7 +143,8 @@ def _iso_date(text: str) -> str | None:
 _NOT_ACTORS = frozenset("there it this that what which who these those everything nothing something".split())
 # 'will always be', 'will see', 'will not': no action anyone committed to
 _NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|have|get|happen|remain|continue to be|"
-                            r"say|tell|talk|note|add|answer|comment|ask)\b(?!\s+\w+ing\b)", re.I)
+                            r"say|tell|talk|note|add|answer|comment|ask)\b(?!\s+\w+ing\b)|"
+                            r"(?:start|begin|speak|respond|continue)\s+in\s+\w+\s*$", re.I)  # 'start in English'
 
 
 _ACTION_END = re.compile(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
