@@ -469,3 +469,16 @@ def test_an_executive_act_speaks_in_its_authors_first_person_and_demands_of_othe
         "Ruritania has expanded its seizures of illicit drugs over the past year, and Borduria has done the same.")
     sides = {p.evidence[0]: p.side for p in notes.positions}
     assert (sides["S1"], sides["S2"], sides["S3"]) == ("United States",) * 3
+
+
+@pytest.mark.parametrize("text, step", [
+    ("We’ll also have meetings with the Quad on Tuesday.", ("United States", "have meetings with the Quad")),
+    ("We’ll have to respond to that.", None),
+    ("We’ll see what happens.", None),
+])
+def test_a_contracted_will_is_a_plan_and_having_to_is_not(text, step):
+    from briefer.offline.speakers import Speaker
+    from briefer.offline.steps import find_next_steps
+
+    steps = find_next_steps(Line("S1", text), False, Speaker("Marco Rubio", "Secretary", "United States"))
+    assert [(s.actor, s.action) for s in steps] == ([step] if step else [])

@@ -385,7 +385,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     if labelled and notes.positions:
         # a transcript opens with a question and small talk: its lead is what was done there
         # ('(The Memorandum of Understanding was signed.)'), then its most telling answer
-        first = [a.evidence[0] for a in notes.agreements[:1]] + [notes.positions[0].evidence[0]]
+        done = [line.id for line in lines if line.text.startswith("(") and line.text.rstrip().endswith(")")
+                and any(a.evidence == [line.id] for a in notes.agreements)]
+        first = done[:1] + [notes.positions[0].evidence[0]]
         told = [line for sid in first for line in lines if line.id == sid] + [line for line in told if line.id not in first]
     # the lead's companions must stand alone: not 'That's not the way ...'
     ranked = sorted([line for line in told[1:] if not _BARE_SUBJECT.match(

@@ -19,7 +19,7 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
 NEXT_CUES = [
     (re.compile(r"\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
     (re.compile(r"\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
-                r"is planning to|are planning to|is going to|are going to)\b", re.I), "scheduled"),
+                r"is planning to|are planning to|is going to|are going to)\b|(?<=\w)[’']ll\b", re.I), "scheduled"),
     (re.compile(r"\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
                 r"(?:\b(?:have|has)|[’']ve)\s+got\s+to\b|"  # 'We've got to stop in Portugal'
                 r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),
@@ -27,7 +27,7 @@ NEXT_CUES = [
 ]
 # Words without which no cue above can match (each cue holds one), and the nouns one of
 # which a dated event below needs: sentences with none are spared the searches.
-CUE_WORDS = ("will shall set plan plans planning intends agreed going scheduled due slated expected would soon "
+CUE_WORDS = ("will ll shall set plan plans planning intends agreed going scheduled due slated expected would soon "
              "likely got").split()
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline").split()
@@ -142,7 +142,10 @@ def _iso_date(text: str) -> str | None:
 
 _NOT_ACTORS = frozenset("there it this that what which who these those everything nothing something".split())
 # 'will always be', 'will see', 'will not': no action anyone committed to
-_NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|have|get|happen|remain|continue to be|"
+_NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|get|happen|remain|continue to be|"
+                            # 'will have to ...' is no plan, 'will have meetings with the Quad' is one
+                            r"have\b(?!\s+(?:also\s+)?(?:(?:a|an|the|our|more)\s+)?(?:[\w-]+\s+){0,2}?"
+                            r"(?:meetings?|talks|calls?|visits?|summits?|conversations?|discussions?|sessions?)\b)|"
                             r"say|tell|talk|note|add|answer|comment|ask)\b(?!\s+\w+ing\b)|"
                             r"(?:start|begin|speak|respond|continue)\s+in\s+\w+\s*$", re.I)  # 'start in English'
 
@@ -153,6 +156,7 @@ _ACTION_END = re.compile(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|
 
 def _action_after(text: str, match: re.Match) -> str:
     action = _ACTION_END.split(text[match.end():], 1)[0].strip()
+    action = re.sub(r"^(?:also|then|now|again|soon)\s+", "", action, flags=re.I)  # 'we’ll also have meetings'
     return re.sub(r"^be\s+(?=\w+ing\b)", "", action)
 
 
