@@ -399,9 +399,28 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     notes.positions = _round_robin(notes.positions, NOTE_LIMITS["positions"])
     notes.quotes.sort(key=lambda q: (not (lower or q.text[:1].isupper()),  # whole utterances first
                                      not 8 <= len(q.text.split()) <= 40, -centrality[q.evidence[0]]))
+    notes.next_steps = _varied_steps(notes.next_steps)
     for name, cap in NOTE_LIMITS.items():
         setattr(notes, name, getattr(notes, name)[:cap])
     return notes
+
+
+def _varied_steps(steps: list) -> list:
+    """Steps in text order, but one that repeats an earlier step of the same actor dropped
+    ('LAF: assume ... responsibility in pilot zones' twice) and each actor's third and later
+    ones after the others: the cap keeps steps of more actors."""
+    kept: list = []
+    for step in steps:
+        words = set(content_words(step.action))
+        if not any(k.actor == step.actor and len(words & set(content_words(k.action))) >= max(1, len(words) // 2)
+                   for k in kept):
+            kept.append(step)
+    seen: Counter = Counter()
+    first, later = [], []
+    for step in kept:
+        seen[step.actor] += 1
+        (first if seen[step.actor] <= 2 else later).append(step)
+    return first + later
 
 
 NOTE_LIMITS = {"positions": 12, "quotes": 6, "next_steps": 6, "agreements": 5, "disputes": 3}

@@ -34,7 +34,7 @@ from .steps import CUE_WORDS, DATED_WORDS, may_state_step
 from .voices import transcript_label
 
 MAX_POSITION_CANDIDATES = 24
-MAX_STEP_CANDIDATES = 12
+MAX_STEP_CANDIDATES = 16
 MAX_SIDES = 4
 NONE = "none"
 OTHER = "other"  # a party the side names on offer leave out: who speaks is read from the sentence

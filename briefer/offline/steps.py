@@ -140,6 +140,9 @@ def _iso_date(text: str) -> str | None:
     return f"{int(match.group(6)):04d}-{month:02d}-{int(match.group(5)):02d}"
 
 
+# 'This Framework will set out the measures ...': what a text says it does, nobody's act
+_DOCUMENTS = frozenset("framework agreement statement memorandum mou annex document text declaration plan "
+                       "report resolution treaty accord roadmap".split())
 _NOT_ACTORS = frozenset("there it this that what which who these those everything nothing something".split())
 # 'will always be', 'will see', 'will not': no action anyone committed to
 _NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|get|happen|remain|continue to be|"
@@ -203,7 +206,9 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                     actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
                         else speaker.name
             action = _action_after(line.text, match)
-            if actor is None or not _is_action(action) or actor.lower() in _NOT_ACTORS:
+            if actor is None or not _is_action(action) or actor.lower() in _NOT_ACTORS \
+                    or actor.lower().split()[-1] in _DOCUMENTS \
+                    or re.fullmatch(r"[a-z]+(?:ful|ous|ive|able|ible|ly)", actor.lower()):  # 'If successful, ...'
                 continue
             action, timing = _split_timing(action)
             steps.append(NextStep(actor=title_case(actor, lower), action=action, timing=timing,
