@@ -482,3 +482,14 @@ def test_a_contracted_will_is_a_plan_and_having_to_is_not(text, step):
 
     steps = find_next_steps(Line("S1", text), False, Speaker("Marco Rubio", "Secretary", "United States"))
     assert [(s.actor, s.action) for s in steps] == ([step] if step else [])
+
+
+def test_a_statement_in_its_authors_first_person_gives_its_own_quote():
+    notes = notes_for(
+        "We, the participating states of the Northern Monitoring Group (NMG), have released a report today.",
+        "The report shows how the regime continues to evade the embargo through front companies.",
+        "Considering the continued violations and evasions of the embargo, we urge the Security Council to "
+        "reestablish the panel of experts in the same strength and structure it had before it was disbanded.")
+    assert [(q.speaker, q.text) for q in notes.quotes] == [
+        ("NMG", "we urge the Security Council to reestablish the panel of experts in the same strength and "
+                "structure it had before it was disbanded.")]

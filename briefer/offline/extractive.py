@@ -64,11 +64,13 @@ from .voices import document_voice, heading_voice, strip_label, transcript_label
 
 _STANCE = re.compile(
     r"\b(?:must|should|will not|won[’']t|cannot|can[’']t|unacceptable|illegal|insist\w*|demand\w*|refus\w*|"
-    r"reject\w*|oppos\w*|support\w*|condemn\w*|warn\w*|accus\w*|violat\w*|threat\w*|never|breach\w*|"
+    r"reject\w*|oppos\w*|support\w*|condemn\w*|urg(?:e|es|ed|ing)|warn\w*|accus\w*|violat\w*|threat\w*|never|breach\w*|"
     r"deplor\w*|protest\w*|agree\w*|commit\w*|goal|aim|objective|priority|concern\w*|has to|have to|"
     r"needs? to|not (?:our|the(?: [\w’']+){1,3}|their|its) (?:job|role|responsibility)|not going to|not playing)\b", re.I)
 _FIRST_PERSON = re.compile(r"^(?![“\"‘])\W*(?:(?:however|but|and|today|also|so),?\s+)?(?:i|we)\s+(?!\w+\s+(?:said|says|told)\b)",
                            re.I)
+_LEAD_CLAUSE = re.compile(r"^(?:considering|given|in light of|in view of|recalling|noting|following|as|with)\b"
+                          r"[^,;:“”\"]{3,120},\s+(?=(?:we|the)\b)", re.I)
 _OBLIGED = re.compile(r"\b(?:must|needs? to|should|has to|have to|ought to)\b", re.I)
 _HEDGE = re.compile(r"\b(?:we[’']ll see|we will see|i[’']m not sure|i don[’']t know|i don[’']t think|"
                     r"i haven[’']t|inaudible|that[’']s what|never tell you|" + REFUSE_TO_SAY + r")\b", re.I)
@@ -348,11 +350,18 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         # a transcript has no quote marks (but for what its speakers quote): its speakers'
         # sharpest short sentences are the quotes
         own_words |= {p.evidence[0] for p in interview.positions if p.actor != PRESS}  # refusals too
+        if not labelled and author and len(sides_in(title or "")) < 2:
+            # a statement in its author's first person: 'we urge the Security Council to ...'
+            # (not one of two governments': its 'we' is more than the one named first)
+            own_words |= {p.evidence[-1] for p in notes.positions if p.actor == author
+                          and re.search(r"\b(?:we|our|us)\b", p.text, re.I)}
         speaker_of = {p.evidence[-1]: p.actor for p in notes.positions if p.evidence[-1] in own_words}
         said = []
         for sid, actor in speaker_of.items():
             # the sentence as said, a verbatim span: without its label and opening 'So I mean,'
             core = FILLER.sub("", strip_label(by_id[sid].text, lower)).strip()
+            if len(core.split()) > 30 and (clause := _LEAD_CLAUSE.match(core)):
+                core = core[clause.end():]  # 'Considering the continued violations ..., we urge ...'
             # a refusal is a hedge too, and quotable all the same
             if 8 <= len(core.split()) <= 30 and not _BARE_SUBJECT.match(core) \
                     and (REFUSAL.search(core) or _STANCE.search(core) and not _HEDGE.search(core)):

@@ -52,6 +52,7 @@ _STANCE_WORDS = ("must|should|will not|won’t|won't|cannot|can’t|can't|unacce
                  "not playing").split("|")
 _STANCE_STEMS = {"insist": "s ed ing ence", "demand": "s ed ing", "refus": "e es ed ing al", "reject": "s ed ing ion",
                  "oppos": "e es ed ing ition", "support": "s ed ing er ers", "condemn": "s ed ing ation",
+                 "urg": "e es ed ing",
                  "warn": "s ed ing ings", "accus": "e es ed ing ation ations", "violat": "e es ed ing ion ions",
                  "threat": " s en ens ened ening", "breach": " es ed", "deplor": "e es ed", "protest": " s ed ing",
                  "agree": " s d ing ment ments", "commit": " s ted ting ment ments", "concern": " s ed ing"}
