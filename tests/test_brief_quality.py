@@ -39,6 +39,13 @@ BEFORE = {
     "state-presidential-determination-major-drug-countries-fy2027": (0.00, 0.00, 0.00),
     "voa-kerry-syria-cease-fire-near": (0.50, 0.50, 0.50),
     "whitehouse-background-call-budget-agreement-debt-limit": (0.07, 0.07, 0.07),
+    # the fourth batch (held out), at bdb8946: the engine as it stood before it was scored
+    "kroger-houston-nobody-wins-with-a-strike": (0.08, 0.08, 0.08),  # 1 of 12
+    "scotus-uzuegbunam-v-preczewski-syllabus": (0.07, 0.14, 0.07),  # 1, 2, 1 of 14
+    "state-drc-afc-m23-doha-process-joint-statement": (0.61, 0.61, 0.61),  # 8 of 13
+    "state-rubio-quito-press-remarks-boat-strikes": (0.50, 0.50, 0.50),
+    "voa-iran-nuclear-talks-deadlock-2008": (0.60, 0.50, 0.60),
+    "whitehouse-biden-xi-woodside-summit-readout": (0.28, 0.28, 0.28),  # 4 of 14
 }
 
 
@@ -80,5 +87,5 @@ def test_no_article_scores_below_its_figure_before_the_quality_work(scores):
 def test_overall_coverage_holds_and_everything_is_verbatim(scores):
     hits = sum(sum(s.hits) for s in scores)
     total = sum(len(s.hits) for s in scores)
-    assert hits / total >= 0.51  # 0.21 before; the figure of record is in benchmarks/RESULTS.md
+    assert hits / total >= 0.56  # 0.21 before; the figure of record is in benchmarks/RESULTS.md
     assert [p for s in scores for p in s.problems] == []
