@@ -57,6 +57,9 @@ _TIMING_RE = re.compile(
 
 _TO_BE_DONE = re.compile(r"(?:^|,\s*(?:with\s+)?|\bwith\s+|\band\s+)(?:the\s+)?(?P<what>(?:\d[\d,]*\s+)?(?:[\w’'\-]+\s+){0,3}?[\w’'\-]+)"
                          r"\s+(?:is|are)?\s*to\s+be\s+(?P<action>\w+ed\b[^.;!?]*)", re.I)
+# What every match of _TO_BE_DONE holds, found in the lower-cased text by a literal first
+# ('to'): most sentences hold none and are spared its search from every position.
+_TO_BE_HINT = re.compile(r"to\s+be\s")
 _MONTHS = {m: i for i, m in enumerate("january february march april may june july august "
                                       "september october november december".split(), 1)}
 _DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
@@ -207,7 +210,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             break
         if steps:
             break
-    if not steps and (match := _TO_BE_DONE.search(line.text)):
+    if not steps and _TO_BE_HINT.search(low) and (match := _TO_BE_DONE.search(line.text)):
         # '..., with 32 new judges to be selected by December': what is to be done, and when
         action, timing = _split_timing(f"to be {match.group('action')}")
         if timing:
