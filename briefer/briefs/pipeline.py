@@ -29,6 +29,7 @@ from ..llm.asking import Asker, Truncated
 from ..llm.base import Backend
 from ..llm.costs import cost_usd
 from ..llm.prompts import Prompts
+from ..offline.gazetteer import forget_texts
 from ..offline.picks import Candidates
 from ..schema import Brief, BriefDraft, CheckScores, Meta, Notes, SourceRef, notes_json
 from ..text.chunking import Chunk, chunk_document, render_lines
@@ -348,6 +349,7 @@ def _sort_key(sentence_id: str) -> tuple[int, int]:
 async def brief_async(docs: list[Document], backend: Backend, options: BriefOptions,
                        progress: Progress | None, prices: dict | None) -> Brief:
     started = time.perf_counter()
+    forget_texts()  # the memo of what the engine read holds this brief's texts only
     options = resolve_map_task(options, backend.name != "mock")
     run = _Run(docs, backend, options)
     chunks = run.chunks()

@@ -96,8 +96,17 @@ TIME_WORDS = set("january february march april may june july august september oc
 NEGATION_RE = re.compile(r"\b(no|not|never|failed to|without|n’t|n't|refused)\b", re.I)
 
 
+_ASCII_UPPER = bytes(range(65, 91))
+_ASCII_LETTERS = _ASCII_UPPER + bytes(range(97, 123))
+
+
 def is_lower_cased(lines: list[Line]) -> bool:
     letters = "".join(line.text for line in lines)
+    if letters.isascii():  # the same counts, by deleting the letters from the bytes (C speed)
+        data = letters.encode("ascii")
+        upper = len(data) - len(data.translate(None, _ASCII_UPPER))
+        alpha = len(data) - len(data.translate(None, _ASCII_LETTERS))
+        return alpha > 0 and upper / alpha < 0.01
     upper = sum(map(str.isupper, letters))
     alpha = sum(map(str.isalpha, letters))
     return alpha > 0 and upper / alpha < 0.01

@@ -126,7 +126,7 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
     in_question = False
     voice: list[str | None] = []  # whose sentence it is, as far as a scan tells: the turn's speaker
     joined = "".join(line.text for line in lines)
-    lower = len(_UPPER_RE.findall(joined)) < 0.005 * len(joined)  # lower-cased text: no names to read
+    lower = _count_upper(joined) < 0.005 * len(joined)  # lower-cased text: no names to read
     for n, line in enumerate(lines):
         text = line.text
         low = text.lower()
@@ -190,6 +190,17 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
         steps = [sid for sid in steps if sid in keep]
     return Candidates(lines=lines, title=title, sides=sides, position_ids=[lines[i].id for i in chosen],
                       step_ids=steps, lower=lower)
+
+
+_ASCII_UPPER = bytes(range(65, 91))
+
+
+def _count_upper(text: str) -> int:
+    """How many of A-Z ``text`` holds (for ASCII text by deleting them from its bytes)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data) - len(data.translate(None, _ASCII_UPPER))
+    return len(_UPPER_RE.findall(text))
 
 
 def _telling(text: str, sides: list[str], cues: int) -> float:
