@@ -115,7 +115,7 @@ class _Run:
                                         **({"sides": []} if template == "select.j2" else {}))
             bare = self._bare[template] = "\n".join(m["content"] for m in empty)
         full = "\n".join(m["content"] for m in messages)
-        n = len(os.path.commonprefix([full, bare]))
+        n = _common_prefix_length(full, bare)
         # stop at the last line break inside the shared part: "Section 1" vs "Section 0"
         cut = full.rfind("\n", 0, n)
         prefix = full[:cut if cut > 0 else n]
@@ -300,6 +300,22 @@ class _Run:
             raise NotesError("brief: model could not produce valid notes: the answer was cut off "
                              "(finish_reason=length)") from None
         return ground_draft(draft, self.grounder)
+
+
+def _common_prefix_length(a: str, b: str) -> int:
+    """``len(os.path.commonprefix([a, b]))`` by halving with C-speed comparisons of
+    prefixes (commonprefix walks the characters in Python: ~0.3 ms a map call)."""
+    n = min(len(a), len(b))
+    if a.startswith(b[:n]):
+        return n
+    lo, hi = 0, n  # a and b share their first lo characters, not their first hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a.startswith(b[:mid]):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def resolve_map_task(options: BriefOptions, online: bool) -> BriefOptions:
