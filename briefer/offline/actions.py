@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 
 from .gazetteer import sides_in
 from .lexicon import NON_STATE, ROLE_WORDS, STOP, Line
@@ -127,7 +128,7 @@ def subject_party(text: str, parties: list[Party], lower: bool) -> Party | None:
 
 def _opening_party(clause: str, parties: list[Party], lower: bool) -> Party | None:
     clause = _LEAD_IN.sub("", clause, count=1)
-    words = _WORD.findall(clause)[:8]
+    words = [m.group() for m in islice(_WORD.finditer(clause), 8)]  # the first 8 only
     if words and words[0].lower() == "the":
         words = words[1:]
 

@@ -207,12 +207,14 @@ _PATTERN_ANY_CASE = re.compile(_PATTERN.pattern, re.IGNORECASE)
 # after them and the checks of the picks ask for the same sentences (and names) again.
 # Emptied when a brief starts (``forget_texts``), and when it grows large.
 _SIDES_SEEN: dict[str, tuple[str, ...]] = {}
+_MENTIONS_SEEN: dict[str, tuple[tuple[str, str], ...]] = {}  # the same for side_mentions
 _SIDES_SEEN_MAX = 100_000
 
 
 def forget_texts() -> None:
     """Empty the memo of texts read (a brief starts)."""
     _SIDES_SEEN.clear()
+    _MENTIONS_SEEN.clear()
 
 
 def sides_in(text: str) -> list[str]:
@@ -221,12 +223,25 @@ def sides_in(text: str) -> list[str]:
     if found is None:
         if len(_SIDES_SEEN) >= _SIDES_SEEN_MAX:
             _SIDES_SEEN.clear()
-        found = _SIDES_SEEN[text] = tuple(dict.fromkeys(side for side, _ in side_mentions(text)))
+        found = _SIDES_SEEN[text] = tuple(dict.fromkeys(side for side, _ in _mentions(text)))
     return list(found)
 
 
 def side_mentions(text: str) -> list[tuple[str, str]]:
     """Each mention of a side in ``text``: (the side, the words as written)."""
+    return list(_mentions(text))
+
+
+def _mentions(text: str) -> tuple[tuple[str, str], ...]:
+    found = _MENTIONS_SEEN.get(text)
+    if found is None:
+        if len(_MENTIONS_SEEN) >= _SIDES_SEEN_MAX:
+            _MENTIONS_SEEN.clear()
+        found = _MENTIONS_SEEN[text] = tuple(_scan_mentions(text))
+    return found
+
+
+def _scan_mentions(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     low = text.lower()
     if len(low) != len(text):  # a rare character that lower-cases to two: offsets would shift
