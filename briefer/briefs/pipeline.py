@@ -16,7 +16,6 @@ engine reads a chunk only after its answer, and only when the reduce needs its n
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import time
 from dataclasses import dataclass, replace
