@@ -211,10 +211,20 @@ _MENTIONS_SEEN: dict[str, tuple[tuple[str, str], ...]] = {}  # the same for side
 _SIDES_SEEN_MAX = 100_000
 
 
+_PER_BRIEF: list[dict] = [_SIDES_SEEN, _MENTIONS_SEEN]  # other modules' memos of the same kind
+
+
 def forget_texts() -> None:
-    """Empty the memo of texts read (a brief starts)."""
-    _SIDES_SEEN.clear()
-    _MENTIONS_SEEN.clear()
+    """Empty the memos of texts read (a brief starts)."""
+    for memo in _PER_BRIEF:
+        memo.clear()
+
+
+def per_brief_memo() -> dict:
+    """A memo of texts read, emptied with the others when a brief starts."""
+    memo: dict = {}
+    _PER_BRIEF.append(memo)
+    return memo
 
 
 def sides_in(text: str) -> list[str]:

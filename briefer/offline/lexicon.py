@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import _trie_pattern, canonical_token
+from .gazetteer import _trie_pattern, canonical_token, per_brief_memo
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,18 @@ VERB_RE = re.compile(r"\b(" + _trie_pattern(SPEECH_VERBS.split("|")) + r")\b", r
 _VERB_LOW = re.compile(VERB_RE.pattern)
 
 
+_VERBS_SEEN: dict[str, list[re.Match]] = per_brief_memo()  # collect_names and find_speaker read a sentence each
+
+
 def verb_matches(text: str) -> list[re.Match]:
     """``VERB_RE.finditer(text)`` as a list: the same spans (``group(1)`` lower-cased for
-    ASCII text, so callers compare it lower-cased)."""
-    if text.isascii():
-        return list(_VERB_LOW.finditer(text.lower()))
-    return list(VERB_RE.finditer(text))
+    ASCII text, so callers compare it lower-cased). Callers must not change the list."""
+    found = _VERBS_SEEN.get(text)
+    if found is None:
+        if len(_VERBS_SEEN) >= 100_000:
+            _VERBS_SEEN.clear()
+        found = _VERBS_SEEN[text] = list(_VERB_LOW.finditer(text.lower()) if text.isascii() else VERB_RE.finditer(text))
+    return found
 TOKEN_RE = re.compile(r"[\w’'.\-]+|[^\w\s]")
 
 # Words that make a noun phrase a speaker description rather than a name.
