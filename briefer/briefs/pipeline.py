@@ -382,9 +382,15 @@ async def brief_async(docs: list[Document], backend: Backend, options: BriefOpti
         # the answers are read into notes in document order as they come in
         loop = asyncio.get_running_loop()
         answered = [loop.create_future() for _ in chunks]
+        # A chunk's candidates are scanned when its call is at most one round of calls
+        # away: the first calls go out after a few scans instead of all of them (every
+        # task ran its scan before the event loop got to send the first requests), and
+        # the later scans run while answers are awaited.
+        ahead = asyncio.Semaphore(2 * (options.concurrency or 4))
 
         async def select_one(n: int, chunk: Chunk) -> None:
-            answered[n].set_result(await map_one(chunk))
+            async with ahead:
+                answered[n].set_result(await map_one(chunk))
 
         reader = asyncio.ensure_future(run.read_in_order(answered))
         try:
