@@ -16,7 +16,6 @@ engine reads a chunk only after its answer, and only when the reduce needs its n
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import time
 from dataclasses import dataclass, replace
@@ -29,6 +28,7 @@ from ..llm.asking import Asker, Truncated
 from ..llm.base import Backend
 from ..llm.costs import cost_usd
 from ..llm.prompts import Prompts
+from ..offline.gazetteer import forget_texts
 from ..offline.picks import Candidates
 from ..schema import Brief, BriefDraft, CheckScores, Meta, Notes, SourceRef, notes_json
 from ..text.chunking import Chunk, chunk_document, render_lines
@@ -114,7 +114,7 @@ class _Run:
                                         **({"sides": []} if template == "select.j2" else {}))
             bare = self._bare[template] = "\n".join(m["content"] for m in empty)
         full = "\n".join(m["content"] for m in messages)
-        n = len(os.path.commonprefix([full, bare]))
+        n = _common_prefix_length(full, bare)
         # stop at the last line break inside the shared part: "Section 1" vs "Section 0"
         cut = full.rfind("\n", 0, n)
         prefix = full[:cut if cut > 0 else n]
@@ -301,6 +301,22 @@ class _Run:
         return ground_draft(draft, self.grounder)
 
 
+def _common_prefix_length(a: str, b: str) -> int:
+    """``len(os.path.commonprefix([a, b]))`` by halving with C-speed comparisons of
+    prefixes (commonprefix walks the characters in Python: ~0.3 ms a map call)."""
+    n = min(len(a), len(b))
+    if a.startswith(b[:n]):
+        return n
+    lo, hi = 0, n  # a and b share their first lo characters, not their first hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a.startswith(b[:mid]):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
 def resolve_map_task(options: BriefOptions, online: bool) -> BriefOptions:
     """``auto``: the select task for a model server, the notes task for the offline engine."""
     if options.map_task != "auto":
@@ -348,6 +364,7 @@ def _sort_key(sentence_id: str) -> tuple[int, int]:
 async def brief_async(docs: list[Document], backend: Backend, options: BriefOptions,
                        progress: Progress | None, prices: dict | None) -> Brief:
     started = time.perf_counter()
+    forget_texts()  # the memo of what the engine read holds this brief's texts only
     options = resolve_map_task(options, backend.name != "mock")
     run = _Run(docs, backend, options)
     chunks = run.chunks()
@@ -365,9 +382,15 @@ async def brief_async(docs: list[Document], backend: Backend, options: BriefOpti
         # the answers are read into notes in document order as they come in
         loop = asyncio.get_running_loop()
         answered = [loop.create_future() for _ in chunks]
+        # A chunk's candidates are scanned when its call is at most one round of calls
+        # away: the first calls go out after a few scans instead of all of them (every
+        # task ran its scan before the event loop got to send the first requests), and
+        # the later scans run while answers are awaited.
+        ahead = asyncio.Semaphore(2 * (options.concurrency or 4))
 
         async def select_one(n: int, chunk: Chunk) -> None:
-            answered[n].set_result(await map_one(chunk))
+            async with ahead:
+                answered[n].set_result(await map_one(chunk))
 
         reader = asyncio.ensure_future(run.read_in_order(answered))
         try:

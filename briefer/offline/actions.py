@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
 
 from .gazetteer import sides_in
 from .lexicon import NON_STATE, ROLE_WORDS, STOP, Line
@@ -67,7 +69,16 @@ def _side_of(name: str) -> str:
     return name
 
 
-def find_parties(lines: list[Line], lower: bool) -> list[Party]:
+class Parties(list):
+    """The parties ``find_parties`` found, with the index by lower-cased name that
+    ``subject_party`` looks them up in (made once per text, not once per clause)."""
+
+    @cached_property
+    def by_name(self) -> dict[str, Party]:
+        return {p.name.lower(): p for p in self}
+
+
+def find_parties(lines: list[Line], lower: bool) -> Parties:
     """The institutions a text names: capitalised names ending in a body word (and their
     bracketed acronyms); in lower-cased text, 'the <words> <body>' seen twice."""
     found: dict[str, Party] = {}
@@ -102,7 +113,7 @@ def find_parties(lines: list[Line], lower: bool) -> list[Party]:
             countries = {side for word in before for side in sides_in(word)}
             if len(countries) == 1:
                 found[key] = Party(party.name, countries.pop())
-    return list(found.values())
+    return Parties(found.values())
 
 
 def subject_party(text: str, parties: list[Party], lower: bool) -> Party | None:
@@ -117,7 +128,7 @@ def subject_party(text: str, parties: list[Party], lower: bool) -> Party | None:
 
 def _opening_party(clause: str, parties: list[Party], lower: bool) -> Party | None:
     clause = _LEAD_IN.sub("", clause, count=1)
-    words = _WORD.findall(clause)[:8]
+    words = [m.group() for m in islice(_WORD.finditer(clause), 8)]  # the first 8 only
     if words and words[0].lower() == "the":
         words = words[1:]
 
@@ -127,7 +138,7 @@ def _opening_party(clause: str, parties: list[Party], lower: bool) -> Party | No
             return False  # 'Russia's economy', 'the Court of Appeals', 'Iran and Oman'
         return lower or not _capitalised(words[k])  # else a longer name goes on
 
-    by_name = {p.name.lower(): p for p in parties}
+    by_name = parties.by_name if isinstance(parties, Parties) else {p.name.lower(): p for p in parties}
     for k in range(min(6, len(words) - 1), 0, -1):  # the longest name the text knows
         if (party := by_name.get(" ".join(words[:k]).lower())) and ends_subject(k):
             return party

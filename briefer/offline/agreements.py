@@ -42,9 +42,20 @@ _COLLECTIVE = re.compile(r"^(?:the|both|all)\s+(?:(?:two|three|four|five|several
                          r"governments|leaders|ministers|nations|delegations|signatories|participants)$", re.I)
 
 
+# Words one of which every alternative of _JOINT_VERB holds (lower-cased, blanks as in it):
+# an ASCII sentence with none of them is spared its search, which tries it at every blank.
+_JOINT_WORDS = ("reaffirm", "remain", "commit", "agree", "pledg", "vow", "welcome", "maintain", "are taking",
+                "have taken", "continue", "underscore", "support", "call on", "urge", "intend to", "plan to",
+                "look forward")
+
+
 def _is_joint_commitment(text: str) -> bool:
     """'The United States, Armenia, and Azerbaijan reaffirm ...', 'The three states remain
     committed to ...': two or more parties, as one subject, committing together."""
+    if text.isascii():
+        low = text.lower()
+        if not any(word in low for word in _JOINT_WORDS):
+            return False
     match = _JOINT_VERB.search(text)
     if not match:
         return False

@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..schema import Dispute, Position, Stance
 from ..text.ingest import split_sentences
-from .gazetteer import COUNTRIES, canonical_token, side_words, sides_in
+from .gazetteer import COUNTRIES, canonical_token, side_words, sides_in, tokens_of
 from .interviews import PRESS
 from .lexicon import (
     GENERIC_TOPIC_WORDS,
@@ -151,7 +151,12 @@ def label_issue(topic: str, texts: list[str]) -> str:
     """A readable label for a topic word: its most frequent short phrase in ``texts``."""
     grams: Counter = Counter()
     first_seen: dict[str, int] = {}
+    # a token is the topic only where the topic or a token naming it occurs in the text:
+    # an ASCII text that holds none of them adds no phrase (most texts, for a topic word)
+    forms = [topic, *tokens_of(topic)]
     for text in texts:
+        if text.isascii() and not any(form in text.lower() for form in forms):
+            continue
         tokens = re.findall(r"[\w’'\-]+", text)
         lowered = [t.lower() for t in tokens]
         # which tokens are the topic, worked out once per token rather than once per n-gram

@@ -203,13 +203,55 @@ _PATTERN = re.compile(r"(?<![\w.])(" + _trie_pattern(_PHRASE_TO_SIDE) + r")(?:['
 _PATTERN_ANY_CASE = re.compile(_PATTERN.pattern, re.IGNORECASE)
 
 
+# sides_in of the texts one brief has read: the scan before the calls, the engine's reading
+# after them and the checks of the picks ask for the same sentences (and names) again.
+# Emptied when a brief starts (``forget_texts``), and when it grows large.
+_SIDES_SEEN: dict[str, tuple[str, ...]] = {}
+_MENTIONS_SEEN: dict[str, tuple[tuple[str, str], ...]] = {}  # the same for side_mentions
+_SIDES_SEEN_MAX = 100_000
+
+
+_PER_BRIEF: list[dict] = [_SIDES_SEEN, _MENTIONS_SEEN]  # other modules' memos of the same kind
+
+
+def forget_texts() -> None:
+    """Empty the memos of texts read (a brief starts)."""
+    for memo in _PER_BRIEF:
+        memo.clear()
+
+
+def per_brief_memo() -> dict:
+    """A memo of texts read, emptied with the others when a brief starts."""
+    memo: dict = {}
+    _PER_BRIEF.append(memo)
+    return memo
+
+
 def sides_in(text: str) -> list[str]:
     """Sides named in ``text``, in order of first mention, without repeats."""
-    return list(dict.fromkeys(side for side, _ in side_mentions(text)))
+    found = _SIDES_SEEN.get(text)
+    if found is None:
+        if len(_SIDES_SEEN) >= _SIDES_SEEN_MAX:
+            _SIDES_SEEN.clear()
+        found = _SIDES_SEEN[text] = tuple(dict.fromkeys(side for side, _ in _mentions(text)))
+    return list(found)
 
 
 def side_mentions(text: str) -> list[tuple[str, str]]:
     """Each mention of a side in ``text``: (the side, the words as written)."""
+    return list(_mentions(text))
+
+
+def _mentions(text: str) -> tuple[tuple[str, str], ...]:
+    found = _MENTIONS_SEEN.get(text)
+    if found is None:
+        if len(_MENTIONS_SEEN) >= _SIDES_SEEN_MAX:
+            _MENTIONS_SEEN.clear()
+        found = _MENTIONS_SEEN[text] = tuple(_scan_mentions(text))
+    return found
+
+
+def _scan_mentions(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     low = text.lower()
     if len(low) != len(text):  # a rare character that lower-cases to two: offsets would shift
@@ -240,6 +282,18 @@ def side_words(side: str) -> set[str]:
         words.update(re.findall(r"[a-z]+", phrase))
     words.update(re.findall(r"[a-z]+", side.lower()))
     return words
+
+
+# canonical_token's inverse: a canonical key -> the single tokens it is the key of
+_TOKENS_OF: dict[str, list[str]] = {}
+for _phrase, _side in _PHRASE_TO_SIDE.items():
+    if " " not in _phrase:
+        _TOKENS_OF.setdefault(_side.lower(), []).append(_phrase)
+
+
+def tokens_of(key: str) -> list[str]:
+    """The single tokens ``canonical_token`` maps to ``key`` (besides ``key`` itself)."""
+    return _TOKENS_OF.get(key, [])
 
 
 def canonical_token(token: str) -> str:

@@ -25,6 +25,8 @@ _VENUE = re.compile(r"^(?:court|tribunal)\b|\b(?:court|tribunal|register)$", re.
 
 
 def _words_in(name: str, text: str) -> bool:
+    if name.isascii() and text.isascii() and name.lower() not in text.lower():
+        return False  # (ASCII: re.IGNORECASE matches no more than the lower-cased text holds)
     return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text, re.I) is not None
 
 

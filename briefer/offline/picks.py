@@ -71,7 +71,6 @@ for _entry in [e for e in _CUE_KIND if " " in e]:  # 'will not' is a stance and 
     for _word in _entry.split():
         _CUE_KIND[_entry] |= _CUE_KIND.get(_word, 0) & (_SAY | _STEP | _DATED)
 _CUE_RE = re.compile(r"\b(" + _trie_pattern(_CUE_KIND) + r")\b")
-_QUOTE_MARKS = ("“", '"', "‘")
 # 'Luis Suarez said', 'Police said', 'The BBC reported': who a statement is attributed to,
 # read only where a chunk names fewer than two sides of the gazetteer.
 _SUBJECT_RE = re.compile(r"(?:^|[,;:]\s+|\b(?:and|but)\s+)((?:[A-Z][\w’'\-]*\.?\s+){0,2}[A-Z][\w’'\-]+)\s+"
@@ -128,10 +127,11 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
     in_question = False
     voice: list[str | None] = []  # whose sentence it is, as far as a scan tells: the turn's speaker
     joined = "".join(line.text for line in lines)
-    lower = len(_UPPER_RE.findall(joined)) < 0.005 * len(joined)  # lower-cased text: no names to read
+    lower = _count_upper(joined) < 0.005 * len(joined)  # lower-cased text: no names to read
+    cue_kind = _CUE_KIND
+    cue_words = _CUE_RE.findall
     for n, line in enumerate(lines):
         text = line.text
-        low = text.lower()
         label = transcript_label(text, lower) if ":" in text[:48] else None
         if label:
             in_question, turn = label[1], not label[1]
@@ -139,9 +139,9 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
         if in_question:
             asked.add(n)
         cues = 0
-        for word in _CUE_RE.findall(low):
-            cues |= _CUE_KIND[word]
-        says = bool(cues & _SAY) or any(q in text for q in _QUOTE_MARKS) or (turn and not in_question)
+        for word in cue_words(text.lower()):
+            cues |= cue_kind[word]
+        says = bool(cues & _SAY) or "“" in text or '"' in text or "‘" in text or (turn and not in_question)
         sides = sides_in(text)
         said.append(says)
         named.append(sides)
@@ -151,7 +151,7 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
             counts[side] += 1
         if says and sides:
             counts[sides[0]] += 1  # a statement of that side, as a rule: its subject
-        if cues & (_STEP | _DATED) and may_state_step(text) or "remanded" in low and remands(text):
+        if cues & (_STEP | _DATED) and may_state_step(text) or "emanded" in text and remands(text):  # remanded, Remanded
             steps.append(line.id)
     if len([s for s in counts if s]) < 2 and not lower:
         # few sides of the gazetteer: who the statements are attributed to may be the sides
@@ -165,7 +165,8 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
     kind = {}
     for i, line in enumerate(lines):
         if i not in asked:
-            k = 0 if said[i] else 1 if offered.intersection(named[i]) else 2 if _can_state(line.text) else None
+            k = 0 if said[i] else 1 if named[i] and not offered.isdisjoint(named[i]) else \
+                2 if _can_state(line.text) else None
             if k is not None:
                 kind[i] = k
     chosen = sorted(kind)
@@ -192,6 +193,17 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
         steps = [sid for sid in steps if sid in keep]
     return Candidates(lines=lines, title=title, sides=sides, position_ids=[lines[i].id for i in chosen],
                       step_ids=steps, lower=lower)
+
+
+_ASCII_UPPER = bytes(range(65, 91))
+
+
+def _count_upper(text: str) -> int:
+    """How many of A-Z ``text`` holds (for ASCII text by deleting them from its bytes)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data) - len(data.translate(None, _ASCII_UPPER))
+    return len(_UPPER_RE.findall(text))
 
 
 def _telling(text: str, sides: list[str], cues: int) -> float:

@@ -17,8 +17,8 @@ from .lexicon import (
     STOP,
     TIME_WORDS,
     TOKEN_RE,
-    VERB_RE,
     Line,
+    verb_matches,
 )
 from .statements import quoted_spans
 
@@ -208,7 +208,7 @@ _COMMENTATOR = re.compile(r"\b(?:experts?|analysts?|professors?|researchers?|sch
 def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
     """The speaker of an attributed statement in ``text`` and where its verb stands."""
     quoted = quoted_spans(text)
-    for match in VERB_RE.finditer(text):
+    for match in verb_matches(text):
         if any(a <= match.start() < b for a, b in quoted):
             continue
         if match.group(1).lower() == "agreed" and not re.match(r"\s+(?:that|to|on|with)\b", text[match.end():]):
@@ -298,7 +298,7 @@ def collect_names(lines: list[Line], ctx: Context) -> None:
             if side and name not in ctx.name_sides:
                 ctx.name_sides[name] = side
     for line in lines:  # speakers' own full names ('..., says sarah flower')
-        for match in VERB_RE.finditer(line.text):
+        for match in verb_matches(line.text):
             before = _speaker_phrase(line.text, match, ctx.lower)
             if before and before[0] not in PRONOUNS:
                 before[-1] = before[-1].rstrip(".") if not re.search(r"\.\w\.$", before[-1]) else before[-1]

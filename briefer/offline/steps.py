@@ -16,13 +16,16 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
               "review|introduce|unveil|issue|appoint|withdraw|deploy|impose|lift|extend")
 
 
+# Each cue opens with a lookahead for the first letters its alternatives can start with: the
+# same matches, but the regex engine tries the alternatives only where one stands (the
+# third cue's seven alternatives at every position cost ~3x).
 NEXT_CUES = [
-    (re.compile(r"\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
-    (re.compile(r"\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
+    (re.compile(r"(?=[iaw])\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
+    (re.compile(r"(?=[wsiap])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
                 r"is planning to|are planning to|is going to|are going to)\b|(?<=\w)[’']ll\b", re.I), "scheduled"),
-    (re.compile(r"\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
+    (re.compile(r"(?=[iawh’'])(?:\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
                 r"(?:\b(?:have|has)|[’']ve)\s+got\s+to\b|"  # 'We've got to stop in Portugal'
-                r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b)", re.I),
+                r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b))", re.I),
      "expected"),
 ]
 # Words without which no cue above can match (each cue holds one), and the nouns one of
@@ -35,7 +38,7 @@ _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
 _DATED_HINT = re.compile(r"\b(?:" + _trie_pattern(DATED_WORDS) + r")\b")
 # A dated event in the present tense: "when the talks resume November 20".
 _DATED_EVENT = re.compile(
-    r"\b(?P<actor>(?:the\s+)?(?:talks|negotiations|meeting|meetings|summit|hearing|trial|sentencing|vote|"
+    r"(?=[tnmshvecd])\b(?P<actor>(?:the\s+)?(?:talks|negotiations|meeting|meetings|summit|hearing|trial|sentencing|vote|"
     r"election|elections|visit|trip|session|conference|court|strike|deadline))\s+"
     r"(?P<action>(?:resume|resumes|begin|begins|start|starts|reconvene|reconvenes|open|opens|"
     r"take place|takes place|is set|are set|is scheduled|are scheduled|is due|are due|is expected|"
@@ -57,6 +60,9 @@ _TIMING_RE = re.compile(
 
 _TO_BE_DONE = re.compile(r"(?:^|,\s*(?:with\s+)?|\bwith\s+|\band\s+)(?:the\s+)?(?P<what>(?:\d[\d,]*\s+)?(?:[\w’'\-]+\s+){0,3}?[\w’'\-]+)"
                          r"\s+(?:is|are)?\s*to\s+be\s+(?P<action>\w+ed\b[^.;!?]*)", re.I)
+# What every match of _TO_BE_DONE holds, found in the lower-cased text by a literal first
+# ('to'): most sentences hold none and are spared its search from every position.
+_TO_BE_HINT = re.compile(r"to\s+be\s")
 _MONTHS = {m: i for i, m in enumerate("january february march april may june july august "
                                       "september october november december".split(), 1)}
 _DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
@@ -168,6 +174,18 @@ def _is_action(action: str) -> bool:
 
 
 _NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
+# The cue words (CUE_WORDS) one of which each match of the cue of the same place holds, as
+# a whole word: a cue is searched for only where _CUE_HINT found one of its words (the
+# searches try their alternatives at every position; most cued sentences need one of three).
+_CUE_NEEDS = [frozenset("scheduled due slated".split()),
+              frozenset("will ll shall set plans plan intends agreed planning going".split()),
+              frozenset("expected would soon got likely".split())]
+
+
+def _cues_for(low: str, words: set[str]) -> list[tuple[re.Pattern, str, re.Pattern]]:
+    """The cues (IGNORECASE pattern, certainty, pattern for the lower-cased text) whose words occur."""
+    return [(cue, certainty, cue_low) for (cue, certainty), cue_low, need in zip(NEXT_CUES, _NEXT_CUES_LOW, _CUE_NEEDS)
+            if need & words]
 
 
 def may_state_step(text: str) -> bool:
@@ -175,10 +193,14 @@ def may_state_step(text: str) -> bool:
     outside quotation marks followed by an action, or a dated event (who acts, which the
     reading needs too, is not checked: a select candidate may be one the engine drops)."""
     low = text.lower()
-    if _CUE_HINT.search(low):
+    if words := _CUE_HINT.findall(low):
         quoted = quoted_spans(text)
-        # the cues on the lower-cased text (the same matches without re.IGNORECASE, faster)
-        cues, subject = (_NEXT_CUES_LOW, low) if len(low) == len(text) else ([c for c, _ in NEXT_CUES], text)
+        # the cues on the lower-cased text (the same matches without re.IGNORECASE, faster),
+        # only those whose words occur
+        if len(low) == len(text):
+            cues, subject = [cue_low for _, _, cue_low in _cues_for(low, set(words))], low
+        else:
+            cues, subject = [c for c, _ in NEXT_CUES], text
         for cue in cues:
             for match in cue.finditer(subject):
                 if not any(a <= match.start() < b for a, b in quoted) and _is_action(_action_after(text, match)):
@@ -191,10 +213,15 @@ def may_state_step(text: str) -> bool:
 def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
     steps: list[NextStep] = []
     low = line.text.lower()
-    cued = _CUE_HINT.search(low) is not None
-    quoted = quoted_spans(line.text) if cued else []
-    for cue, certainty in NEXT_CUES if cued else ():
-        for match in cue.finditer(line.text):
+    words = _CUE_HINT.findall(low)
+    quoted = quoted_spans(line.text) if words else []
+    # ASCII text: the cues whose words occur, on the lower-cased text (the same matches
+    # as re.IGNORECASE on the text, faster); else every cue on the text
+    ascii_text = line.text.isascii()
+    cues = [(cue_low if ascii_text else cue, certainty) for cue, certainty, cue_low in _cues_for(low, set(words))] \
+        if ascii_text else NEXT_CUES if words else []
+    for cue, certainty in cues:
+        for match in cue.finditer(low if ascii_text else line.text):
             if any(a <= match.start() < b for a, b in quoted):
                 continue
             prefix = line.text[: match.start()]
@@ -217,7 +244,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             break
         if steps:
             break
-    if not steps and (match := _TO_BE_DONE.search(line.text)):
+    if not steps and _TO_BE_HINT.search(low) and (match := _TO_BE_DONE.search(line.text)):
         # '..., with 32 new judges to be selected by December': what is to be done, and when
         action, timing = _split_timing(f"to be {match.group('action')}")
         if timing:

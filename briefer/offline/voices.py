@@ -105,6 +105,16 @@ def _unquoted(text: str) -> str:
     return re.sub(r"[“\"][^”\"]*[”\"]?", " ", text)
 
 
+# What every match of _WE in a text's unquoted form holds in the (ASCII) text itself: 'we'
+# at a word's start, then blank space or the quotation mark _unquoted blanks out.
+_WE_HINT = re.compile(r"\bwe[\s“\"]")
+
+
+def _may_say_we(text: str) -> bool:
+    low = text.lower()
+    return "we" in low and (not text.isascii() or _WE_HINT.search(low) is not None)
+
+
 def document_voice(title: str | None, texts: list[str]) -> str | None:
     """The author a statement speaks for: the organisation after its dateline, the first
     side named in a "Readout of"/"Statement by" headline, or, in a text that says "we"
@@ -138,7 +148,7 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
             org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
             return (sides_in(org) or [org])[0]
     # only a text holding "we" can say it outside quotes: the others are not unquoted for it
-    if sum(1 for text in texts if "we" in text.lower() and _WE.search(_unquoted(text))) >= 2:
+    if sum(1 for text in texts if _may_say_we(text) and _WE.search(_unquoted(text))) >= 2:
         unquoted = [_unquoted(text) for text in texts]
         # 'The United States and President Trump stand ready ...': the author names itself
         # as the subject of its own commitments ('The Sudanese people are ready' is not it)
