@@ -47,8 +47,7 @@ _IT_SUBJECT = re.compile(r"^\W*(?:(?:and|but|then|also),?\s+)?it\s+(?:also\s+)?\
 # 'The California Supreme Court denied review.': the path of the case, not a decision on it
 _PROCEDURE = re.compile(r"\b(?:denied|granted)\s+(?:review|certiorari|rehearing|leave to appeal)\b", re.I)
 BELOW = "Courts below"
-_PARTY_WORDS = {"petitioner": "petitioner", "petitioners": "petitioner", "respondent": "respondent",
-                "respondents": "respondent"}
+_PARTY_WORDS = frozenset("petitioner petitioners respondent respondents".split())
 _GENERIC_PARTY = re.compile(r"^\W*(?:\(\w{1,3}\)\s+)?(?:(?:and|but|also),?\s+)?(?:the\s+)?"
                             r"(amic(?:us|i)(?:\s+curiae)?|solicitor general|government|state|united states|"
                             r"petitioners?|respondents?)\b", re.I)
@@ -154,7 +153,7 @@ def ruling_notes(lines: list[Line], title: str | None = None) -> Notes:
             continue
         if match := _COURT_SUBJECT.match(text):
             last_court = _court_name(match, lower)
-            if last_court.lower() in ("court", f"{court.lower()}"):
+            if last_court.lower() in ("court", court.lower()):
                 continue  # the deciding court granting review: not the case below
             if len(text.split()) >= 8 and not _PROCEDURE.search(text):
                 below.append(case.say(last_court, BELOW, text, [line.id]))
