@@ -493,3 +493,15 @@ def test_a_statement_in_its_authors_first_person_gives_its_own_quote():
     assert [(q.speaker, q.text) for q in notes.quotes] == [
         ("NMG", "we urge the Security Council to reestablish the panel of experts in the same strength and "
                 "structure it had before it was disbanded.")]
+
+
+def test_a_readout_of_a_leaders_meeting_speaks_for_the_host():
+    from briefer.offline.voices import document_voice
+
+    texts = ["President Smith today met President Li of the People’s Republic of China.",
+             "President Smith underscored the United States’ support for open trade.",
+             "The United States will continue to take necessary actions to protect U.S. technologies."]
+    assert document_voice("Readout of President Smith’s Meeting with President Li of China", texts) == "United States"
+    assert document_voice("Readout of the Prime Minister of Japan’s Call with President Li of China", texts) == "Japan"
+    notes = notes_for(texts[2])
+    assert [s.action for s in notes.next_steps] == ["continue to take necessary actions to protect U.S. technologies"]

@@ -159,7 +159,7 @@ _NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|get|happen|remain|
                             r"(?:start|begin|speak|respond|continue)\s+in\s+\w+\s*$", re.I)  # 'start in English'
 
 
-_ACTION_END = re.compile(r"[;!?]|\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
+_ACTION_END = re.compile(r"[;!?]|(?<!\b[A-Z]\.[A-Z])\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
                          r"|,\s*[”\"]")
 
 

@@ -101,6 +101,19 @@ def _body_name(who: str) -> str | None:
     return name if 1 <= len(name.split()) <= 8 and name[:1].isupper() else None
 
 
+_MEETING_WITH = re.compile(r"[’']s\s+(?:(?:\w+\s+){0,2}?)(?:meeting|call|conversation|talks|discussion|summit)s?\s+"
+                           r"with\s+", re.I)
+
+
+def _most_named(texts: list[str], exclude: list[str]) -> str | None:
+    counts: dict[str, int] = {}
+    for text in texts:
+        for side in sides_in(text):
+            if side not in exclude:
+                counts[side] = counts.get(side, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
 def _unquoted(text: str) -> str:
     return re.sub(r"[“\"][^”\"]*[”\"]?", " ", text)
 
@@ -140,6 +153,11 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
         # ('Joint Statement on the Release of ...' names what it is about, not who)
         # who issues it, not what it is about: 'Statement by the G7 Foreign Ministers on Ukraine'
         who = re.split(_ABOUT, match.group("who").strip(), maxsplit=1)[0]
+        host = _MEETING_WITH.split(who, maxsplit=1)
+        if len(host) == 2:
+            # 'Readout of President Joe Biden’s Meeting with President Xi Jinping of the PRC':
+            # the host's side, or else the side the text names most but the guest's
+            return (sides_in(host[0]) or [None])[0] or _most_named(texts, exclude=sides_in(host[1]))
         sides = sides_in(who)
         # 'Joint Statement of the Multilateral Sanctions Monitoring Team (MSMT) on ...': a body
         return sides[0] if sides else _body_name(who)
