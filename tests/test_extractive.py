@@ -505,3 +505,11 @@ def test_a_readout_of_a_leaders_meeting_speaks_for_the_host():
     assert document_voice("Readout of the Prime Minister of Japan’s Call with President Li of China", texts) == "Japan"
     notes = notes_for(texts[2])
     assert [s.action for s in notes.next_steps] == ["continue to take necessary actions to protect U.S. technologies"]
+
+
+def test_a_release_line_before_a_statement_is_never_its_lead():
+    notes = notes_for(
+        "The following statement was released by the representatives of the Government of Ruritania and of Borduria.",
+        "From August 17 to August 21, representatives of both governments convened in Geneva to assess progress.",
+        "The Parties agreed to establish a mechanism to review progress in implementing the framework.")
+    assert notes.key_points[0].evidence == ["S2"]

@@ -148,7 +148,8 @@ def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict)
     return None
 
 
-_PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following)\b", re.I)
+_PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following|"
+                       r"following (?:joint )?statement (?:was|is|has been) (?:released|issued))\b", re.I)
 
 
 def _lists(lines: list[Line]) -> dict[str, list[Line]]:
