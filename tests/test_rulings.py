@@ -70,3 +70,14 @@ def test_law_report_abbreviations_do_not_end_a_sentence():
     text = "781 Fed. Appx. 824, reversed and remanded. See 141 S. Ct. 792. The Fed. It said no."
     assert [text[a:b] for a, b in split_sentences(text)] == [
         "781 Fed. Appx. 824, reversed and remanded.", "See 141 S. Ct. 792.", "The Fed.", "It said no."]
+
+
+def test_a_lower_cased_caption_ending_in_et_al_is_the_title(tmp_path):
+    from briefer.text.ingest import read_source
+
+    source = tmp_path / "caption.txt"
+    source.write_text("doe et al. v. roe et al.\n\nthe district court dismissed the suit. held: the suit may go on.\n",
+                      encoding="utf-8")
+    doc = read_source(str(source))
+    assert doc.title == "doe et al. v. roe et al."
+    assert [s.text for s in doc.sentences] == ["the district court dismissed the suit.", "held: the suit may go on."]

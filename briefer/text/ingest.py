@@ -320,6 +320,8 @@ def _heading_like(par: str, first: bool = False) -> bool:
     words = len(par.split())
     if par.endswith(":") and words <= 4:
         return True
+    if words <= 12 and " v. " in par and re.search(r"\bet al\.$", par, re.I):
+        return True  # 'uzuegbunam et al. v. preczewski et al.': a caption, lower-cased too
     if words <= 12 and _in_capitals(par):
         return True  # 'UZUEGBUNAM ET AL. v. PRECZEWSKI ET AL.': a caption, its full stop an abbreviation's
     return words <= (32 if first else 12) and _ENDS_SENTENCE.search(par) is None
