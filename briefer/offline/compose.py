@@ -51,13 +51,12 @@ def compose_brief(notes: Notes) -> dict:
     # those the merged positions show
     disputes = [d for d in notes.disputes if len({s.side for s in d.stances}) > 1 and
                 not any(s.side == PRESS for s in d.stances)][:4]
-    held = {i for d in disputes for s in d.stances for i in s.evidence}
+    shown = {i for d in disputes for s in d.stances for i in s.evidence}
     for dispute in find_disputes(notes.positions, names=[a.name for a in notes.actors],
                                  hints=[k.text for k in notes.key_points[:1]]):
-        if len(disputes) < 4 and not held & {i for s in dispute.stances for i in s.evidence}:
+        if len(disputes) < 4 and not shown & {i for s in dispute.stances for i in s.evidence}:
             disputes.append(dispute)
-            held |= {i for s in dispute.stances for i in s.evidence}
-    shown = {i for d in disputes for s in d.stances for i in s.evidence}
+            shown |= {i for s in dispute.stances for i in s.evidence}
     for charge in [d for d in notes.disputes if len({s.side for s in d.stances}) == 1
                    or any(s.side == PRESS for s in d.stances)]:
         # one side's charge, unanswered in the text (its first statement: merged notes may
