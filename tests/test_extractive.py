@@ -513,3 +513,29 @@ def test_a_release_line_before_a_statement_is_never_its_lead():
         "From August 17 to August 21, representatives of both governments convened in Geneva to assess progress.",
         "The Parties agreed to establish a mechanism to review progress in implementing the framework.")
     assert notes.key_points[0].evidence == ["S2"]
+
+
+def test_a_notice_that_never_names_its_author_speaks_for_the_kind_it_is_acted_on_as():
+    from briefer.offline.voices import document_voice
+
+    texts = ["Dear colleagues, we know the union has called a rally outside the east entrance.",
+             "The union says the hospital refuses to bargain, but the hospital has met the union eleven times.",
+             "We will keep every ward open and we ask you to read our offer before the vote.",
+             "We remain committed to a fair contract for every nurse.",
+             "A walkout would hurt patients and it would not bring the union a better contract from the hospital."]
+    assert document_voice("A Message to Our Nurses", texts) == "Hospital"
+    assert document_voice(None, [t.lower() for t in texts]) == "Hospital"
+    notes = notes_for(*texts)
+    assert {p.side for p in notes.positions} >= {"Hospital", "Union"}
+    # one kind, or none acting: no author to name
+    assert document_voice(None, ["We will keep every ward open.", "We remain proud of the hospital."]) is None
+
+
+def test_an_arrangement_in_the_present_tense_is_a_next_step_and_nobody_in_particular_is_no_speaker():
+    notes = notes_for("Staff were told that the board is holding a special session on Thursday evening.",
+                      "The ministers are travelling to Nairobi next week for the signing.",
+                      "Reporters asked whether the strike is spreading, and which official said so.")
+    assert [(s.actor, s.action, s.timing) for s in notes.next_steps] == [
+        ("Board", "holding a special session", "on Thursday"),
+        ("ministers", "travelling to Nairobi for the signing", "next week")]
+    assert not [p for p in notes.positions if p.evidence == ["S3"] and p.actor.lower().endswith("official")]

@@ -13,6 +13,7 @@ economy") or a longer name ("Russian Foreign Ministry spokesperson") is not the 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
@@ -45,6 +46,10 @@ _LEAD_IN = re.compile(
     r"separately|also|since then|in addition|concurrent(?:ly)?|along|together|in line)\b[^,;:]{0,90},\s*)+", re.I)
 _COMPANY = re.compile(r"\s(?:co\.?|inc\.?|corp\.?|corporation|companies)$", re.I)
 _WORD = re.compile(r"[\w’'.\-&]+|[^\w\s]")
+# 'the union', 'the company': a notice to staff or a union's letter names its parties by
+# their kind alone, again and again (a state's organs are named with their state instead)
+GENERIC_BODY = re.compile(r"\bthe\s+(union|company|employer|management|board|district|university|hospital|"
+                          r"school|city|county|association|league)\b(?![’'\-])(?!\s+of\b)", re.I)
 
 
 PARTY = "party"  # a speaker's description when it is a party acting, not a person speaking
@@ -102,6 +107,10 @@ def find_parties(lines: list[Line], lower: bool) -> Parties:
             party = found.setdefault(name.lower(), Party(name, _side_of(name)))
             if match.group("acronym"):
                 found.setdefault(match.group("acronym").lower(), Party(match.group("acronym"), party.side))
+    generic = Counter(m.group(1).lower() for line in lines for m in GENERIC_BODY.finditer(line.text))
+    for name, count in generic.items():
+        if count >= 3:
+            found.setdefault(name, Party(name.capitalize(), name.capitalize()))
     for name, count in seen.items():
         if count >= 2 or _COMPANY.search(name):  # 'the kroger co.': a company's suffix names it once
             found.setdefault(name, Party(name, _side_of(name)))

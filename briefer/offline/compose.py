@@ -32,7 +32,7 @@ def compose_brief(notes: Notes) -> dict:
     bluf_points = notes.key_points[:1]
     if bluf_points and len(bluf_points[0].text.split()) < 14 and len(notes.key_points) > 1:
         bluf_points = notes.key_points[:2]
-    bluf = " ".join(_sentence_case(FILLER.sub("", strip_label(p.text, False))) for p in bluf_points) \
+    bluf = " ".join(_sentence_case(FILLER.sub("", strip_label(p.text, p.text.islower()))) for p in bluf_points) \
         or "No statements found."
     sides: dict[str, Side] = {}
     counts: Counter = Counter()
@@ -137,11 +137,11 @@ def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple
         names = [side.name, *(a.split()[-1] for a in side.actors), *side_words(side.name)]
         names = [n for n in names if len(n) > 2]
         stance = next((s for d in disputes[:1] for s in d.stances if s.side == side.name), None)
-        for point in ([stance] if stance else []) + list(side.positions):
-            clause = head_clause(point.text, names)
-            if clause and not any(e in ids for e in point.evidence):
-                stands.append((clause, point.evidence))
-                break
+        points = [p for p in ([stance] if stance else []) + list(side.positions) if not set(p.evidence) & set(ids)]
+        clause = next(((c, p.evidence) for p in points if (c := head_clause(p.text, names))), None) \
+            or next(((c, p.evidence) for p in points if (c := _own_words(p.text, side.name))), None)
+        if clause:
+            stands.append(clause)
     parties = [s for s in sides if s.name != PRESS]
     if len(stands) < 2 and len(parties) == 1:
         # one party speaking (a press conference, a statement): what it would not say or
@@ -153,6 +153,19 @@ def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple
         return lead, ids
     return " ".join([lead] + [clause for clause, _ in stands]), \
         ids + [e for _, evidence in stands for e in evidence if e not in ids]
+
+
+_FIRST_PERSON = re.compile(r"^(?:we|i|our)\b", re.I)
+
+
+def _own_words(text: str, side: str) -> str | None:
+    """A side's stance in its own first person, quoted after its name ('Company: “We are
+    investing significantly in ...”'): a statement that never names its author in the third
+    person still says where it stands."""
+    text = FILLER.sub("", text).strip()
+    if not _FIRST_PERSON.match(text) or not 6 <= len(text.split()) <= 32 or re.search(r"[“”\"]", text):
+        return None
+    return f"{side}: “{text[:1].upper()}{text[1:]}”"
 
 
 def condense_notes(notes: Notes) -> Notes:

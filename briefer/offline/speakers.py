@@ -205,6 +205,9 @@ _COMMENTATOR = re.compile(r"\b(?:experts?|analysts?|professors?|researchers?|sch
                           r"observers?|commentators?)\b", re.I)
 
 
+_NOBODY_IN_PARTICULAR = frozenset("what which whichever whatever no any".split())
+
+
 def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
     """The speaker of an attributed statement in ``text`` and where its verb stands."""
     quoted = quoted_spans(text)
@@ -224,6 +227,9 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
         before = _speaker_phrase(text, match, ctx.lower)
         if not before:
             continue
+        if before[0].lower() in _NOBODY_IN_PARTICULAR or re.search(
+                r"\b(?:what|which|whichever|whatever|no|any)\s+" + re.escape(before[0]) + r"\b", text, re.I):
+            continue  # 'I don’t know what official told you that': nobody in particular
         if before == [before[0]] and re.sub(r"[’'](?:d|ll|m|ve)$", "", before[0].lower()) in PRONOUNS:
             # ('I’d say ...': the speaker whose words these are)
             # 'he'/'she' is a person: the last named speaker, not 'police' or 'officials'

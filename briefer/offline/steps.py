@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..schema import NextStep
+from .actions import GENERIC_BODY
 from .gazetteer import _trie_pattern, sides_in
 from .lexicon import PRONOUNS, STOP, Line
 from .speakers import Speaker, is_generic, phrase_before, title_case
@@ -58,6 +59,14 @@ _TIMING_RE = re.compile(
     r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
 
 
+# 'the union is taking a strike authorization vote next week', 'Blinken is travelling to
+# Beijing on Sunday': the present progressive with a time ahead is an arrangement
+_ARRANGED = re.compile(r"\b(?:is|are)\s+(?!being\b|going\b)(?P<verb>[a-z]{3,}ing)\b(?P<rest>[^.;!?]*?)\b"
+                       r"(?P<when>tomorrow|tonight|next\s+(?:week|month|year|weekend|monday|tuesday|wednesday|"
+                       r"thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|this\s+(?:weekend|"
+                       r"coming\s+\w+)|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+                       r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)
+_ARRANGED_HINT = re.compile(r"\b(?:tomorrow|tonight|next|later|this|on)\b")
 _TO_BE_DONE = re.compile(r"(?:^|,\s*(?:with\s+)?|\bwith\s+|\band\s+)(?:the\s+)?(?P<what>(?:\d[\d,]*\s+)?(?:[\w’'\-]+\s+){0,3}?[\w’'\-]+)"
                          r"\s+(?:is|are)?\s*to\s+be\s+(?P<action>\w+ed\b[^.;!?]*)", re.I)
 # What every match of _TO_BE_DONE holds, found in the lower-cased text by a literal first
@@ -113,6 +122,8 @@ def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
     if (common := _COMMON_SUBJECT.match(clause)) and not _VERBISH.search(common.group("np")):
         np = common.group("np").strip()
         return f"{' '.join(partner)} and {np}" if partner else re.sub(r"^the\s+", "", np, flags=re.I)
+    if (kind := GENERIC_BODY.fullmatch(clause.strip())) and not partner:
+        return kind.group(1).capitalize()  # 'the union is taking a vote': a party named by its kind
     prefix = clause
     phrase = phrase_before(prefix, lower)
     if not phrase or phrase[0] in PRONOUNS or is_generic(prefix, phrase):
@@ -207,7 +218,25 @@ def may_state_step(text: str) -> bool:
                     return True
     if "to be " in low and (match := _TO_BE_DONE.search(text)) and _TIMING_RE.search(match.group("action")):
         return True  # '..., with 32 new judges to be selected by December'
+    if "ing" in low and _ARRANGED_HINT.search(low) and _ARRANGED.search(text):
+        return True
     return _DATED_HINT.search(low) is not None and _DATED_EVENT.search(text) is not None
+
+
+def _arranged_step(line: Line, lower: bool) -> NextStep | None:
+    """'We have heard that the union is taking a strike authorization vote next week': the
+    union, 'taking a strike authorization vote', next week (not inside a quotation)."""
+    match = _ARRANGED.search(line.text)
+    if match is None or any(a <= match.start() < b for a, b in quoted_spans(line.text)):
+        return None
+    actor = _subject_before(line.text[: match.start()], lower, line.text)
+    after = _ACTION_END.split(line.text[match.end():], 1)[0]  # '... next week for the signing'
+    action = re.sub(r"\s{2,}", " ", f"{match.group('verb')}{match.group('rest')} {after}").strip(" ,")
+    if actor is None or actor.lower() in _NOT_ACTORS or actor.lower().split()[-1] in _DOCUMENTS \
+            or not _is_action(action):
+        return None
+    return NextStep(actor=title_case(actor, lower), action=action, timing=match.group("when"),
+                    date=_iso_date(line.text[match.start():]), certainty="expected", evidence=[line.id])
 
 
 def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
@@ -251,6 +280,8 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             steps.append(NextStep(actor=title_case(match.group("what").strip(), lower), action=action, timing=timing,
                                   date=_iso_date(line.text[match.start():]), certainty="scheduled",
                                   evidence=[line.id]))
+    if not steps and "ing" in low and _ARRANGED_HINT.search(low) and (arranged := _arranged_step(line, lower)):
+        steps.append(arranged)
     if not steps and _DATED_HINT.search(low) and (match := _DATED_EVENT.search(line.text)):
         action, timing = _split_timing(match.group("action").strip())
         actor = re.sub(r"^the\s+", "", match.group("actor"), flags=re.I)

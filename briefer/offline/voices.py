@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from .actions import GENERIC_BODY
 from .gazetteer import sides_in
 
 QUESTIONERS = frozenset("question q reporter reporters moderator audience participant journalist questioner".split())
@@ -172,5 +173,26 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
         # as the subject of its own commitments ('The Sudanese people are ready' is not it)
         openers = [side for text in unquoted if (m := _SELF_SUBJECT.match(text))
                    for side in sides_in(m.group("subject"))[:1]]
-        return max(openers, key=openers.count) if openers else None
+        return max(openers, key=openers.count) if openers else _unnamed_author(unquoted)
     return None
+
+
+# a verb after 'the union': 'the union is taking', 'the union uses', 'the union may try'
+_VERB_AFTER = re.compile(r"\s+(?:is|are|was|were|has|have|had|will|would|may|might|can|could|should|must|do|does|"
+                         r"did|won[’']t|wants?|uses?|says?|said|believes?|claims?|chose|chooses|\w+ed)\b", re.I)
+
+
+def _unnamed_author(texts: list[str]) -> str | None:
+    """'We ...' in a notice that never names its author, only its kind among others: 'a
+    strike puts pressure on the company', 'the union is taking a vote'. The author is the
+    kind it makes a sentence's subject least often (the other one acts; it is acted on)."""
+    named: dict[str, list[int]] = {}  # kind -> [mentions, as a subject]
+    for text in texts:
+        for match in GENERIC_BODY.finditer(text):
+            counts = named.setdefault(match.group(1).lower(), [0, 0])
+            counts[0] += 1
+            counts[1] += _VERB_AFTER.match(text, match.end()) is not None
+    if len(named) < 2 or not any(subject for _, subject in named.values()):
+        return None
+    share = sorted((subject / mentions, kind) for kind, (mentions, subject) in named.items())
+    return share[0][1].capitalize() if share[0][0] < share[1][0] else None
