@@ -46,6 +46,13 @@ BEFORE = {
     "state-rubio-quito-press-remarks-boat-strikes": (0.50, 0.50, 0.50),
     "voa-iran-nuclear-talks-deadlock-2008": (0.60, 0.50, 0.60),
     "whitehouse-biden-xi-woodside-summit-readout": (0.28, 0.28, 0.28),  # 4 of 14
+    # the fifth batch (held out), at 4638fc6: the engine as it stood before it was scored
+    "doj-russian-fsb-callisto-domain-seizure": (0.50, 0.42, 0.50),  # 7, 6, 7 of 14
+    "fed-fomc-statement-rate-cut-three-dissents": (0.21, 0.21, 0.21),  # 3 of 14
+    "state-joint-statement-ballistic-missile-launch-notifications": (0.09, 0.09, 0.09),  # 1 of 11
+    "state-us-japan-rok-trilateral-foreign-ministers-meeting": (0.53, 0.53, 0.53),  # 7 of 13
+    "voa-israel-hamas-cairo-talks-break-down": (0.75, 0.75, 0.75),  # 9 of 12
+    "whitehouse-kirby-briefing-black-sea-grain-deal": (0.53, 0.53, 0.53),  # 8 of 15
 }
 
 

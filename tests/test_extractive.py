@@ -539,3 +539,17 @@ def test_an_arrangement_in_the_present_tense_is_a_next_step_and_nobody_in_partic
         ("Board", "holding a special session", "on Thursday"),
         ("ministers", "travelling to Nairobi for the signing", "next week")]
     assert not [p for p in notes.positions if p.evidence == ["S3"] and p.actor.lower().endswith("official")]
+
+
+def test_a_group_acting_as_one_is_common_ground_and_its_commitment_a_step():
+    notes = notes_for(
+        "Readout: the President met Prime Minister Lund of Norland today.",
+        "The President stressed the importance of open sea lanes.",
+        "The two ministers made progress on fisheries.",
+        "They welcomed the reopening of the consulate in Bergstad.",
+        "Both sides exchanged views on trade.",
+        "The delegations committed to hold a second round of talks in March.",
+        "The two ministers disagreed on tariffs.")
+    assert [a.evidence for a in notes.agreements] == [["S3"], ["S4"], ["S6"]]  # not views exchanged, not a rift
+    assert [(s.actor, s.action, s.timing) for s in notes.next_steps] == [
+        ("delegations", "hold a second round of talks", "in March")]

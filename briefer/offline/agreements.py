@@ -42,6 +42,36 @@ _COLLECTIVE = re.compile(r"^(?:the|both|all)\s+(?:(?:two|three|four|five|several
                          r"governments|leaders|ministers|nations|delegations|signatories|participants)$", re.I)
 
 
+_GROUP = re.compile(r"(?:(?:the|both|all)\s+)?(?:(?:two|three|four|five|several|participating|member|signatory)\s+)?"
+                    r"(?:sides|parties|leaders|ministers|delegations|signatories|participants)", re.I)
+_DIVIDED = re.compile(r"\b(?:disagree\w*|differ\w*|divergen\w*|clash\w*|disput\w*|at odds|failed|no agreement|"
+                      r"not agree\w*|accus\w*|blam\w*)", re.I)
+
+
+# the group, then its verb (any word but one that goes on the subject: 'of', 'and', 'who')
+_VERB_NEXT = r"\s+(?:also\s+|jointly\s+)?(?!(?:of|and|or|who|which|that|in|from|at|to)\b)[a-z]+\b"
+_OPENS_WITH_GROUP = re.compile(r"^\W*(?:[^,;:“”\"]{0,80},\s+)?" + _GROUP.pattern + _VERB_NEXT, re.I)
+_THEY = re.compile(r"^\W*(?:[^,;:“”\"]{0,80},\s+)?they" + _VERB_NEXT, re.I)
+_NOT_COMMON = re.compile(r"\b(?:exchanged (?:views|opinions)|discussed|held (?:a|an|talks))\b", re.I)
+
+
+def done_together(text: str, after_group: bool) -> bool:
+    """'The two leaders made progress on ...', then 'They welcomed the resumption of ...':
+    what a group acting as one did is common ground (not where they part, not a talk held)."""
+    opens = _OPENS_WITH_GROUP.match(text) or (after_group and _THEY.match(text))
+    return bool(opens) and not _DIVIDED.search(text) and not _NOT_COMMON.search(text)
+
+
+def opens_with_group(text: str) -> bool:
+    return _OPENS_WITH_GROUP.match(text) is not None
+
+
+def said_together(speaker: str, text: str) -> bool:
+    """'The two leaders reiterated ...', 'The Parties expressed their gratitude ...': what a
+    group speaking as one says is common ground, unless it says where they part."""
+    return _GROUP.fullmatch(speaker.strip()) is not None and not _DIVIDED.search(text)
+
+
 # Words one of which every alternative of _JOINT_VERB holds (lower-cased, blanks as in it):
 # an ASCII sentence with none of them is spared its search, which tries it at every blank.
 _JOINT_WORDS = ("reaffirm", "remain", "commit", "agree", "pledg", "vow", "welcome", "maintain", "are taking",

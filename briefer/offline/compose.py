@@ -148,7 +148,10 @@ def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple
         # charges, from the first dispute the lead does not already give
         stance = next((st for d in disputes for st in d.stances if st.side == parties[0].name
                        and not set(st.evidence) & set(ids) and len(st.text.split()) <= 35), None)
-        stands = [(_sentence_case(stance.text), stance.evidence)] if stance else []
+        # else its two most telling positions that the lead does not give already
+        told = [p for p in parties[0].positions if not set(p.evidence) & set(ids) and len(lead.split()) <= 40
+                and len(p.evidence) == 1 and 8 <= len(p.text.split()) <= 35 and not re.search(r"[“”\"]", p.text)]
+        stands = [(_sentence_case(p.text), p.evidence) for p in ([stance] if stance else told[:2])]
     elif len(stands) < 2:
         return lead, ids
     return " ".join([lead] + [clause for clause, _ in stands]), \

@@ -14,7 +14,7 @@ from collections import Counter
 
 from ..schema import Actor, Notes, Point, Position, Quote
 from .actions import PARTY, charged_as_subject, find_parties, subject_party
-from .agreements import is_agreement
+from .agreements import done_together, is_agreement, opens_with_group, said_together
 from .courts import (
     CHARGED,
     CHARGED_WORDS,
@@ -214,6 +214,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     parties = find_parties(lines, lower)
     interview = Interview(lines)  # a question, and what the answer to it says or will not say
     lists = _lists(lines)
+    after_group = False  # the sentence before opened with 'The two leaders ...': its 'They' is them
     listed = {item.id for items in lists.values() for item in items}
     for line in lines:
         label = transcript_label(line.text, lower)
@@ -242,6 +243,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 and (speaker is None or speaker in (ctx.last_speaker, ctx.last_person)) \
                 and subject_party(spoken, parties, lower) is None:  # not '...; Azerbaijan has lifted ...'
             speaker = Speaker(voice, voice, voice)  # 'I have raised this ...' in a statement: its author
+        if speaker and speaker.side is None and voice and not labelled and is_role(speaker.name) \
+                and not said_together(speaker.name, spoken):
+            # 'The President reaffirmed ...' in the White House's readout: its own President
+            speaker = Speaker(speaker.name, speaker.description, voice)
         if speaker and speaker.side is None and line.heading:
             heading_sides = sides_in(line.heading)
             if len(heading_sides) == 1:
@@ -292,7 +297,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             actor.side = actor.side or speaker.side
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
-        agreed = is_agreement(spoken)
+        agreed = is_agreement(spoken) or speaker is not None and said_together(speaker.name, spoken) \
+            or done_together(spoken, after_group)
+        after_group = opens_with_group(spoken) or after_group and agreed and spoken.lower().lstrip().startswith("they")
         if turn and speaker is turn:
             interview.answer(line, spoken, speaker, text if text and not _says_little(spoken) and not agreed else None)
         if speaker and text and not _says_little(spoken) and not agreed:

@@ -22,8 +22,11 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
 # third cue's seven alternatives at every position cost ~3x).
 NEXT_CUES = [
     (re.compile(r"(?=[iaw])\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
-    (re.compile(r"(?=[wsiap])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
-                r"is planning to|are planning to|is going to|are going to)\b|(?<=\w)[’']ll\b", re.I), "scheduled"),
+    (re.compile(r"(?=[wsiapcv])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
+                r"is planning to|are planning to|is going to|are going to|"
+                # 'committed to work towards ...', not 'committed to the ceasefire' (a stance)
+                r"(?:committed|pledged|vowed) to(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b))\b"
+                r"|(?<=\w)[’']ll\b", re.I), "scheduled"),
     (re.compile(r"(?=[iawh’'])(?:\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
                 r"(?:\b(?:have|has)|[’']ve)\s+got\s+to\b|"  # 'We've got to stop in Portugal'
                 r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b))", re.I),
@@ -32,7 +35,7 @@ NEXT_CUES = [
 # Words without which no cue above can match (each cue holds one), and the nouns one of
 # which a dated event below needs: sentences with none are spared the searches.
 CUE_WORDS = ("will ll shall set plan plans planning intends agreed going scheduled due slated expected would soon "
-             "likely got").split()
+             "likely got committed pledged vowed").split()
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline").split()
 _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
@@ -189,7 +192,7 @@ _NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
 # a whole word: a cue is searched for only where _CUE_HINT found one of its words (the
 # searches try their alternatives at every position; most cued sentences need one of three).
 _CUE_NEEDS = [frozenset("scheduled due slated".split()),
-              frozenset("will ll shall set plans plan intends agreed planning going".split()),
+              frozenset("will ll shall set plans plan intends agreed planning going committed pledged vowed".split()),
               frozenset("expected would soon got likely".split())]
 
 
