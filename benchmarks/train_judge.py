@@ -22,7 +22,9 @@ every article (each casing apart) weighs the same in the fit, however many claim
 with a distant one's predicate, a name or number from elsewhere in the article put into a
 compression, an added clause such as ", the first time in a decade"); with them the
 validation below got worse on both styles, so they are off (``--hallucinations`` puts
-them back for ``--cv``).
+them back for ``--cv``). ``fused`` makes XSum-style claims (two sentences' clauses in one,
+with or without an ordinary-English detail the article lacks); also worse on validation,
+also off (``--fused``).
 
 The model is a residual one: a logistic regression in which the lexical judge's score has
 a standardised weight held at LEXICAL_WEIGHT (not fitted: on synthetic claims a corrupted
@@ -38,6 +40,7 @@ weights rounded to 6 digits). Same data, same weights file:
     python benchmarks/train_judge.py            # writes briefer/compare/judge-weights.json
     python benchmarks/train_judge.py --check    # exit 1 if the shipped file differs
     python benchmarks/train_judge.py --cv       # how choices were made, on our own data only
+    python benchmarks/train_judge.py --scan     # aggregation and single model changes on validation
 
 ``--cv`` reports AUC under 5-fold cross-validation by article on the synthetic claims
 and the hand-written summaries, and summary-level Pearson on two validation sets, scored
