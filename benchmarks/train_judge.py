@@ -22,7 +22,9 @@ every article (each casing apart) weighs the same in the fit, however many claim
 with a distant one's predicate, a name or number from elsewhere in the article put into a
 compression, an added clause such as ", the first time in a decade"); with them the
 validation below got worse on both styles, so they are off (``--hallucinations`` puts
-them back for ``--cv``).
+them back for ``--cv``). ``fused`` makes XSum-style claims (two sentences' clauses in one,
+with or without an ordinary-English detail the article lacks); also worse on validation,
+also off (``--fused``).
 
 The model is a residual one: a logistic regression in which the lexical judge's score has
 a standardised weight held at LEXICAL_WEIGHT (not fitted: on synthetic claims a corrupted
@@ -38,6 +40,7 @@ weights rounded to 6 digits). Same data, same weights file:
     python benchmarks/train_judge.py            # writes briefer/compare/judge-weights.json
     python benchmarks/train_judge.py --check    # exit 1 if the shipped file differs
     python benchmarks/train_judge.py --cv       # how choices were made, on our own data only
+    python benchmarks/train_judge.py --scan     # aggregation and single model changes on validation
 
 ``--cv`` reports AUC under 5-fold cross-validation by article on the synthetic claims
 and the hand-written summaries, and summary-level Pearson on two validation sets, scored
@@ -89,6 +92,7 @@ ARTICLES = ROOT / "tests" / "data" / "articles"
 SEED = 13
 L2 = 1.0
 HALLUCINATIONS = False  # the model-error-like negatives of ``hallucinated``: tried, worse on validation (module doc)
+FUSED = False  # the XSum-style fusions of ``fused``: tried (``--scan --fused``), no better on validation
 CORRECTIONS = ("novel_rare", "novel_common", "numbers_absent")  # the features fitted around it (module doc)
 LEXICAL_WEIGHT = 1.0  # the lexical score's standardised weight: held, not fitted (see module doc)
 SUMMARY_WEIGHT = 3  # the hand-written summaries are the closest to real ones: counted thrice
@@ -325,6 +329,47 @@ def hallucinated(sentences: list[str], i: int, article: str, others: list[str], 
     return [o for o in dict.fromkeys(out) if o and o != sentence]
 
 
+_MODIFIERS = "former first third second veteran local senior record annual new young elderly chief leading top rival".split()
+_TAILS = [" for the first time in five years", " in his final season", " after a three-day trial", " at the age of 70",
+          " during a visit to the capital", " on his birthday", " with his wife", " in front of a home crowd",
+          " amid heavy rain", " earlier this year"]
+
+
+def _first_clause(sentence: str) -> str:
+    clause = re.split(r",\s+|\s+(?:and|but|while|after|as|which|who|saying)\s+", sentence)[0].rstrip(".,")
+    return clause if len(clause.split()) >= 4 else sentence.rstrip(".")
+
+
+def fused(sentences: list[str], i: int, article: str, others: list[str],
+          rng: random.Random) -> tuple[list[str], list[str]]:
+    """XSum-style claims (``--fused``): one sentence joining the abstractive rewording of
+    sentence ``i``'s first clause with another sentence's first clause (supported), and that
+    fusion with an ordinary-English extrinsic detail the article lacks: a modifier ("the
+    former", "the record"), a trailing circumstance (", in his final season"), or a first
+    name from another article before a surname (unsupported)."""
+    candidates = [s for j, s in enumerate(sentences) if j != i and len(s.split()) > 5]
+    if not candidates:
+        return [], []
+    other = _first_clause(rng.choice(candidates))
+    other = other[0].lower() + other[1:] if other.split()[0] in _COMMON else other  # "The ..." but not "Helen ..."
+    claim = f"{_first_clause(abstractive(sentences[i], rng))}, {rng.choice(['and', 'as'])} {other}."
+    lower, wrong = article.lower(), []
+    modifiers = [m for m in _MODIFIERS if not re.search(r"\b%s\b" % m, lower)]
+    spots = [m.start() + 4 for m in re.finditer(r"\bthe (?=[a-z]{4,})", claim)]
+    if modifiers and spots:
+        k = rng.choice(spots)
+        wrong.append(claim[:k] + rng.choice(modifiers) + " " + claim[k:])
+    tails = [t for t in _TAILS if not any(w in lower.split() for w in t.split()[-2:])]
+    if tails:
+        wrong.append(claim.rstrip(".") + rng.choice(tails) + ".")
+    first_names = [n.split()[0] for text in others for n in names_in(text) if len(n.split()) == 2]
+    surnames = [n for n in names_in(claim) if len(n.split()) == 1]
+    if first_names and surnames:
+        name = rng.choice(surnames)
+        wrong.append(_swap(claim, name, rng.choice(first_names) + " " + name))
+    return [claim], [w for w in wrong if w]
+
+
 # ------------------------------------------------------------------ data set
 
 
@@ -356,6 +401,9 @@ def examples(articles: list[tuple[str, str]], summaries: dict[str, list[tuple[st
                 made = hallucinated(doc_sentences, i, article, others, rng)
                 rng.shuffle(made)
                 out += [(article, claim, 0) for claim in made[:2]]
+            if FUSED:
+                good_fused, bad_fused = fused(doc_sentences, i, article, rng.sample(others, min(3, len(others))), rng)
+                out += [(article, claim, 1) for claim in good_fused] + [(article, claim, 0) for claim in bad_fused]
         out += [(article, claim, label) for claim, label in summaries.get(title, [])] * SUMMARY_WEIGHT
     styled = [(lower_cased(a), lower_cased(c), y) for a, c, y in out]
     return out + styled
@@ -424,15 +472,17 @@ def fit_logistic(rows: list[list[float]], labels: list[int], weights: list[float
 
 
 def fit_signed(rows: list[list[float]], labels: list[int], weights: list[float] | None = None,
-               l2: float = L2) -> dict:
+               l2: float = L2, corrections: tuple[str, ...] | None = None,
+               lexical_weight: float | None = None) -> dict:
     """``fit_logistic`` with the lexical score's weight held at ``LEXICAL_WEIGHT`` and the
-    other features' weights kept to their expected sign: refit without the worst offender
-    until none is left (a dropped feature weighs 0)."""
+    other features' (``CORRECTIONS``) weights kept to their expected sign: refit without the
+    worst offender until none is left (a dropped feature weighs 0)."""
     lexical = trained.FEATURES.index("lexical")
-    kept = [lexical] + [trained.FEATURES.index(f) for f in CORRECTIONS]
+    kept = [lexical] + [trained.FEATURES.index(f) for f in (CORRECTIONS if corrections is None else corrections)]
+    held = LEXICAL_WEIGHT if lexical_weight is None else lexical_weight
     while True:
         columns = [[r[j] for j in kept] for r in rows]
-        model = fit_logistic(columns, labels, weights, l2, fixed={kept.index(lexical): LEXICAL_WEIGHT})
+        model = fit_logistic(columns, labels, weights, l2, fixed={kept.index(lexical): held})
         wrong = [(abs(w), j) for w, j in zip(model["coef"], kept)
                  if j != lexical and (w < 0) == (trained.FEATURES[j] in trained.SUPPORTS) and w != 0]
         if not wrong:
@@ -537,36 +587,45 @@ def pearson(xs: list[float], ys: list[float]) -> float:
     return sxy / (sx * sy) if sx and sy else float("nan")
 
 
-def validate(model: dict) -> dict[str, float]:
-    """Pearson of summary scores (the mean of the claims' scores, as ``compare`` and the QAGS
-    benchmark take it) with the hand labels (the share of supported sentences), per style,
-    as written and lower-cased, for the lexical judge and ``model``."""
-    results = {}
+def validation_rows() -> dict[str, list[tuple[list[list[float]], float]]]:
+    """Per validation set (``cnndm``, ``xsum``, their ``/lower`` forms, ``summeval``): each
+    summary's claims' feature rows and its human score (the share of supported sentences,
+    or SummEval's rescaled mean rating). Features are computed once, for ``validate``."""
+    out: dict[str, list[tuple[list[list[float]], float]]] = {}
     items = load_validation()
     for lower in (False, True):
         style_text = lower_cased if lower else (lambda t: t)
         indexes = {slug: SourceIndex([parse_text(style_text((ARTICLES / f"{slug}.txt").read_text(encoding="utf-8")),
                                                  fmt="txt")]) for slug in {i[0] for i in items}}
         for style in ("cnndm", "xsum"):
-            human, scores = [], {"lexical": [], "trained": []}
-            for slug, kind, sentences in items:
-                if kind != style:
-                    continue
-                rows = [trained.features(Claim(style_text(s), []), indexes[slug]) for s, _ in sentences]
-                human.append(sum(label for _, label in sentences) / len(sentences))
-                scores["lexical"].append(sum(r[0] for r in rows) / len(rows))
-                scores["trained"].append(sum(trained.probability(r, model) for r in rows) / len(rows))
-            for judge, values in scores.items():
-                results[f"{style}{'/lower' if lower else ''} {judge}"] = pearson(values, human)
-    human, scores = [], {"lexical": [], "trained": []}
+            out[f"{style}{'/lower' if lower else ''}"] = [
+                ([trained.features(Claim(style_text(s), []), indexes[slug]) for s, _ in sentences],
+                 sum(label for _, label in sentences) / len(sentences))
+                for slug, kind, sentences in items if kind == style]
+    summeval = []
     for article, summary, rating in load_summeval():  # lower-cased, as QAGS's articles are
         index = SourceIndex([parse_text(article.lower(), fmt="txt")])
-        rows = [trained.features(Claim(s.text, []), index) for s in parse_text(summary, fmt="txt").sentences]
-        human.append(rating)
-        scores["lexical"].append(sum(r[0] for r in rows) / len(rows))
-        scores["trained"].append(sum(trained.probability(r, model) for r in rows) / len(rows))
-    for judge, values in scores.items():
-        results[f"summeval {judge}"] = pearson(values, human)
+        summeval.append(([trained.features(Claim(s.text, []), index)
+                          for s in parse_text(summary, fmt="txt").sentences], rating))
+    out["summeval"] = summeval
+    return out
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def validate(model: dict, rows: dict | None = None, aggregate=mean) -> dict[str, float]:
+    """Pearson of summary scores (``aggregate`` of the claims' scores: the mean, as ``compare``
+    and the QAGS benchmark take it) with the human scores, per validation set (written and
+    lower-cased for the hand-labelled ones), for the lexical judge and ``model``."""
+    results = {}
+    for name, summaries in (rows or validation_rows()).items():
+        human = [h for _, h in summaries]
+        lexical = [aggregate([r[0] for r in claims]) for claims, _ in summaries]
+        model_scores = [aggregate([trained.probability(r, model) for r in claims]) for claims, _ in summaries]
+        results[f"{name} lexical"] = pearson(lexical, human)
+        results[f"{name} trained"] = pearson(model_scores, human)
     return results
 
 
@@ -597,6 +656,43 @@ def qags_overlap(articles: list[tuple[str, str]], qags: Path) -> list[str]:
     return shared
 
 
+def scan() -> None:
+    """The choices of this model read on validation only (``--scan``): how a summary's
+    claim scores are combined, for both judges, then single changes to the model (one
+    flag or overlap feature more among the corrections, one less, another lexical weight),
+    each refitted on the training claims (with ``--fused``, on them and the XSum-style
+    fusions). Columns: the validation sets of ``validate``."""
+    data = validation_rows()
+    names = list(data)
+    print(f"{'variant':<34}" + "".join(f"{n:>13}" for n in names))
+
+    def line(label: str, result: dict[str, float], judge: str = "trained") -> None:
+        print(f"{label:<34}" + "".join(f"{result[f'{n} {judge}']:>13.3f}" for n in names))
+
+    threshold = trained.supported_at()
+    aggregates = {"mean (shipped)": mean, "min": min,
+                  "geometric mean": lambda v: math.exp(mean([math.log(max(x, 1e-6)) for x in v])),
+                  "mean of mean and min": lambda v: (mean(v) + min(v)) / 2,
+                  "mean of square roots": lambda v: mean([math.sqrt(x) for x in v]),
+                  "share at or above the line": lambda v: mean([float(x >= threshold) for x in v])}
+    shipped = trained.load_model()
+    for judge in ("lexical", "trained"):
+        for label, aggregate in aggregates.items():
+            line(f"{judge}: {label}", validate(shipped, data, aggregate), judge)
+    triples = examples(load_articles(TRAINING_TEXT), load_summaries(SUMMARIES))
+    rows, labels = feature_rows(triples)
+    weights = balanced(triples)
+    variants = [("refit as shipped", CORRECTIONS, LEXICAL_WEIGHT)]
+    variants += [(f"+ {f}", CORRECTIONS + (f,), LEXICAL_WEIGHT)
+                 for f in ("dates", "names", "negation", "quote", "numbers_elsewhere", "novel_words", "bigram_best")]
+    variants += [(f"- {f}", tuple(c for c in CORRECTIONS if c != f), LEXICAL_WEIGHT) for f in CORRECTIONS]
+    variants += [(f"lexical weight {w}", CORRECTIONS, w) for w in (0.75, 1.5)]
+    for label, corrections, weight in variants:
+        model = {"features": list(trained.FEATURES),
+                 **fit_signed(rows, labels, weights, corrections=corrections, lexical_weight=weight)}
+        line(label, validate(model, data))
+
+
 def train() -> dict:
     articles = load_articles(TRAINING_TEXT)
     triples = examples(articles, load_summaries(SUMMARIES))
@@ -615,10 +711,17 @@ def main() -> None:
     parser.add_argument("--qags", type=Path, help="a folder of QAGS *.jsonl files to check for shared sentences")
     parser.add_argument("--cv", action="store_true", help="5-fold cross-validation by article on our own data")
     parser.add_argument("--hallucinations", action="store_true", help="with --cv: add the model-error-like negatives")
+    parser.add_argument("--scan", action="store_true", help="aggregation and single model changes, read on validation")
+    parser.add_argument("--fused", action="store_true", help="with --cv or --scan: add the XSum-style fusions")
     args = parser.parse_args()
+    global HALLUCINATIONS, FUSED
+    if args.scan:
+        FUSED = FUSED or args.fused
+        scan()
+        return
     if args.cv:
-        global HALLUCINATIONS
         HALLUCINATIONS = HALLUCINATIONS or args.hallucinations
+        FUSED = FUSED or args.fused
         cross_validate()
         for name, value in validate({"features": list(trained.FEATURES), **train()}).items():
             print(f"validation {name:<22} Pearson {value:.3f}")

@@ -67,6 +67,18 @@ def test_date_not_in_evidence():
     assert [f.kind for f in result.flags] == ["date"]
 
 
+def test_may_and_march_are_dates_only_where_they_cannot_be_verbs():
+    def kinds(claim):
+        return [f.kind for f in check(claim).flags]
+
+    assert kinds("The government may cut fuel taxes by 5 percent next year.") == []  # the modal
+    assert "date" not in kinds("the opposition may not support the plan.")
+    assert "date" not in kinds("Protesters will march before parliament votes on the budget in March.")
+    for claim in ("Parliament will vote on the budget in May.", "parliament will vote on the budget in may.",
+                  "Parliament will vote on the budget on 5 may."):
+        assert "date" in kinds(claim), claim
+
+
 def test_coverage_lists_what_the_summary_misses():
     doc = parse_text(SOURCE, fmt="txt")
     result = compare_claims([Claim("The government will cut fuel taxes by 5 percent next year.", [])], [doc])

@@ -160,3 +160,19 @@ def test_hallucinated_claims_differ_from_the_source_sentence():
     assert made and all(claim != sentences[0] for claim in made)
     assert "The mayor of Kelmouth welcomed the decision of the council." in made  # subject of one, predicate of another
     assert any("Helen Marsh" in claim and "40 million" in claim for claim in made)  # a name from elsewhere
+
+
+def test_fused_claims_join_two_sentences_and_add_what_the_article_lacks():
+    script = training_script()
+    sentences = ["The council of Kelmouth voted on Wednesday to build a flood wall along the river.",
+                 "Helen Marsh said the decision was long overdue.",
+                 "Work on the wall will start in May."]
+    article = " ".join(sentences)
+    supported, unsupported = script.fused(sentences, 0, article, ["Minister Peter Hale spoke."],
+                                          __import__("random").Random(3))
+    assert len(supported) == 1 and (" and " in supported[0] or " as " in supported[0])
+    assert "Helen Marsh" in supported[0]  # a name keeps its capital where the second clause joins
+    assert unsupported and all(claim not in article for claim in unsupported)
+    words = set(article.lower().replace(".", "").split())
+    assert all(set(claim.lower().rstrip(".").split()) - words - set(supported[0].lower().rstrip(".").split())
+               for claim in unsupported)  # each adds a word neither the article nor the fusion has

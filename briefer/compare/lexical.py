@@ -120,7 +120,7 @@ def _flags(claim: Claim, tokens: list[str], index: SourceIndex, best: int | None
         if others:
             detail += f" (the evidence has {', '.join(others[:3])} instead)"
         flags.append(Flag(kind="number", detail=detail))
-    for word in dict.fromkeys(w for w in re.findall(r"[A-Za-z]+", claim.text) if w.lower() in _MONTHS):
+    for word in dict.fromkeys(_dates(claim.text)):
         if word.lower() not in window:
             flags.append(Flag(kind="date", detail=f"{word} is not in the evidence"))
     context = set(window)
@@ -148,6 +148,29 @@ def _flags(claim: Claim, tokens: list[str], index: SourceIndex, best: int | None
         if flag:
             flags.append(flag)
     return flags
+
+
+_AMBIGUOUS_MONTHS = frozenset({"may", "march"})  # also a modal verb, a verb and a noun
+_BEFORE_DATES = frozenset("in on since until till by of from early late mid last next this".split())
+
+
+def _dates(text: str) -> list[str]:
+    """The month and day names a claim relies on. "may" and "march" count only where they
+    can be nothing else: capitalised mid-sentence ("in May", "Theresa May"), or, in any
+    case, after a preposition of time or beside a number ("on may 2", "2 march")."""
+    words = re.findall(r"[A-Za-z]+|\d+", text)
+    found = []
+    for k, word in enumerate(words):
+        if word.lower() not in _MONTHS:
+            continue
+        if word.lower() in _AMBIGUOUS_MONTHS:
+            before = words[k - 1].lower() if k else ""
+            beside = [w for w in (words[k - 1] if k else "", words[k + 1] if k + 1 < len(words) else "") if w]
+            capitalised = word[0].isupper() and k > 0
+            if not (capitalised or before in _BEFORE_DATES or any(w[0].isdigit() for w in beside)):
+                continue
+        found.append(word)
+    return found
 
 
 _PRONOUNS = frozenset("he she they it we i his her their".split())
