@@ -51,7 +51,7 @@ _DATED_EVENT = re.compile(
     r"jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|next\s+(?:week|month|year))[\w ,.-]{0,20}?)(?=[,.;!?]|$)", re.I)
 _TIMING_RE = re.compile(
-    r"\b(soon|shortly|imminently|tomorrow|tonight|next\s+(?:week|month|year|weekend|monday|"
+    r"\b(soon|shortly|imminently|tomorrow|tonight|(?:(?:early|late|mid)[\s-]+)?next\s+(?:week|month|year|weekend|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
     r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months)|"
     r"(?:in|on|by|before|after|until)\s+(?:january|february|march|april|may|june|july|august|"
@@ -86,7 +86,7 @@ _DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
 
 # 'The parties agreed to', 'Future rounds of dialogue will', 'Both delegations will': a
 # common-noun subject, which names its actor as well as a proper name does
-_COMMON_SUBJECT = re.compile(r"^\s*(?P<np>(?:the|both|all|each|future|further|subsequent|next)\s+"
+_COMMON_SUBJECT = re.compile(r"^\s*(?P<np>(?:the|both|all|each|future|further|subsequent|next|their|our|its)\s+"
                              r"(?:[\w’'\-]+\s+){0,4}?(?:parties|sides|delegations|governments|countries|leaders|"
                              r"ministers|powers|rounds?|talks|negotiators|teams?|members|states|nations)"
                              r"(?:\s+of\s+[\w’'\-]+)?)\s*$", re.I)
@@ -115,7 +115,12 @@ def _opening_subject(text: str, lower: bool) -> str | None:
 def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
     prefix = re.sub(r",\s*(?:who|which)\b[^,]*,\s*$", " ", prefix)
     if re.search(r"\band\s*$", prefix) and sentence:
-        return _opening_subject(sentence, lower)  # '... expressed their thanks and agreed to ...'
+        # '... expressed their thanks and agreed to ...': the sentence's subject, a group's too
+        # ('The two leaders reiterated ... and committed to ...')
+        group = re.match(r"^\s*((?:[\w’'\-]+\s+){1,5}?)(?=[a-z]+ed\b)", sentence)
+        if group and (common := _COMMON_SUBJECT.match(group.group(1))) and not _VERBISH.search(common.group("np")):
+            return re.sub(r"^(?:the|their|our|its)\s+", "", common.group("np").strip(), flags=re.I)
+        return _opening_subject(sentence, lower)
     clause = re.sub(r"^.*\b(?:that|and|but)\s+", "", prefix)
     clause = re.sub(r"^.*,\s+", "", clause)
     left = re.match(r"^(.*\S)\s+and\s+" + re.escape(clause.strip()) + r"\s*$", prefix) if clause.strip() else None
@@ -124,7 +129,7 @@ def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
         partner = []  # 'The DRC and Rwanda agreed to ...': both act
     if (common := _COMMON_SUBJECT.match(clause)) and not _VERBISH.search(common.group("np")):
         np = common.group("np").strip()
-        return f"{' '.join(partner)} and {np}" if partner else re.sub(r"^the\s+", "", np, flags=re.I)
+        return f"{' '.join(partner)} and {np}" if partner else re.sub(r"^(?:the|their|our|its)\s+", "", np, flags=re.I)
     if (kind := GENERIC_BODY.fullmatch(clause.strip())) and not partner:
         return kind.group(1).capitalize()  # 'the union is taking a vote': a party named by its kind
     prefix = clause
