@@ -92,10 +92,16 @@ def compose_brief(notes: Notes) -> dict:
         bluf, bluf_ids = _with_sides(bluf, lead_ids, [s for s in ordered if s.positions], disputes)
     else:
         bluf_ids = lead_ids
-    outcome = next((a for a in notes.agreements if not set(a.evidence) & set(bluf_ids)), None)
-    if bluf_ids == lead_ids and len(lead_ids) < 3 and outcome and len(outcome.text.split()) <= 40:
-        # no side's stance to add (a meeting's readout): what the meeting produced
-        bluf, bluf_ids = f"{bluf} {_sentence_case(outcome.text)}", bluf_ids + outcome.evidence
+    # what a meeting produced: an agreement that says what (not 'made progress on a number of
+    # key issues') and stands alone (not 'They welcomed ...')
+    fresh = [a for a in notes.agreements if not set(a.evidence) & set(bluf_ids)
+             and not re.match(r"\W*(?:they|it|this|these|those)\b", a.text, re.I)]
+    outcome = next((a for a in fresh if len(a.text.split()) >= 12), fresh[0] if fresh else None)
+    if len(lead_ids) < 3 and len(bluf_ids) <= 2 and outcome and len(outcome.text.split()) <= 40:
+        # a meeting's readout: what the meeting produced (before where the sides stand)
+        lead = " ".join(_sentence_case(FILLER.sub("", strip_label(p.text, p.text.islower()))) for p in bluf_points)
+        bluf = f"{lead} {_sentence_case(outcome.text)}{bluf[len(lead):]}"
+        bluf_ids = lead_ids + outcome.evidence + [i for i in bluf_ids if i not in lead_ids]
     steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])
     quotes = sorted(notes.quotes, key=lambda q: abs(len(q.text.split()) - 18))
     for item in [p for side in ordered for p in side.positions] + [st for d in disputes for st in d.stances]:
