@@ -42,7 +42,7 @@ def test_a_syllabus_is_read_as_a_ruling(tmp_path):
     assert result.bluf.split(". The Court held: ")[1].endswith("is adopted. 88 F. 4th 310, reversed and remanded.")
     assert [(s.name, s.actors) for s in result.sides] == [
         ("Court", []), ("Courts below", ["District Court", "Court of Appeals for the Tenth Circuit"]),
-        ("Harlow", []), ("Meridian Water District", [])]
+        ("Harlow", []), ("Meridian Water District", []), ("Dissent", ["Nolan"])]
     below, argument = result.disputes
     assert below.issue == "The decision below"
     assert [(s.side, s.evidence) for s in below.stances] == [("Harlow", ["S2"]), ("Courts below", ["S4"])]
@@ -81,3 +81,29 @@ def test_a_lower_cased_caption_ending_in_et_al_is_the_title(tmp_path):
     doc = read_source(str(source))
     assert doc.title == "doe et al. v. roe et al."
     assert [s.text for s in doc.sentences] == ["the district court dismissed the suit.", "held: the suit may go on."]
+
+
+UNCAPTIONED = """No. 23–55. Argued October 2, 2024—Decided January 14, 2025
+
+Petitioners are retired teachers of the Oakvale school system who were paid their pensions late. The teachers sued several county treasurers, arguing that the delays violated the Due Process Clause. The treasurers later paid every pension and sought dismissal, arguing that the payments left nothing to decide. The parties agreed that the claim for back pay was moot, but disputed whether the claim for interest survived. The Court of Appeals held that the whole case was moot.
+
+Held: A claim for interest on a late payment survives the payment itself. Pp. 3–9.
+
+(a) Paying the principal does not pay the interest that ran while it was owed. The Court leaves for the District Court to decide how much interest is due. Pp. 3–9.
+
+Reversed and remanded.
+
+LEE, J., delivered the opinion of the Court, in which all other Justices joined except DIAZ, J., who filed a dissenting opinion. DIAZ, J., filed a dissenting opinion.
+"""
+
+
+def test_a_decision_without_caption_names_its_parties_as_the_text_calls_them(tmp_path):
+    result = _brief(tmp_path, UNCAPTIONED)
+    cited = result.citations
+    sides = {s.name: [cited[p.evidence[0]] for p in s.positions] for s in result.sides}
+    assert sides["Petitioners"] == [cited["S2"]]  # 'The teachers sued ...': the petitioners, by what they are
+    assert sides["Respondent"] == [cited["S3"]]  # 'The treasurers later paid ...': whom they sued
+    assert result.agreements[0].evidence == ["S4"]
+    assert result.agreements[0].text == "The parties agreed that the claim for back pay was moot."
+    assert [(s.actor, s.action) for s in result.next_steps][0] == ("District Court", "decide how much interest is due")
+    assert "Dissent" in sides

@@ -52,6 +52,19 @@ _GENERIC_PARTY = re.compile(r"^\W*(?:\(\w{1,3}\)\s+)?(?:(?:and|but|also),?\s+)?(
                             r"(amic(?:us|i)(?:\s+curiae)?|solicitor general|government|state|united states|"
                             r"petitioners?|respondents?)\b", re.I)
 _SMALL = frozenset("of the and for in on at to a an v. et al.".split())
+# 'Petitioners are former students of ...': what the text calls a party after that
+_IS_A = re.compile(r"^\W*(petitioners?|respondents?)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+                   r"([a-z]+s?)\s+(?:of|at|in|from|who|whose|with)\b", re.I)
+# 'Both Uzuegbunam and Bradford sued certain college officials charged with ...'
+_SUED = re.compile(r"\b(?:sued|brought suit against|filed suit against)\s+(?:the\s+|certain\s+|several\s+)?"
+                   r"((?:[a-z]+\s+)?[a-z]+s)\b")
+# 'The Court ... leaves for the District Court to determine whether ...'
+_LEFT_TO = re.compile(r"\bleaves?\s+(?:it\s+)?(?:for|to)\s+the\s+((?:[\w-]+\s+){0,3}?court)\s+(?:on remand\s+)?"
+                      r"to\s+(\w+\b[^.;]*)", re.I)
+_PARTIES_AGREED = re.compile(r"^\W*(?:the\s+parties|both\s+parties|the\s+two\s+sides)\s+(?:now\s+)?agree[ds]?\b"
+                             r"[^,;]*", re.I)
+_DISSENT = re.compile(r"^\W*([A-Z][A-Za-z’'-]+|[a-z][a-z’'-]+),\s+(?:c\.\s*)?j\.,\s+filed\s+a\s+dissenting\s+opinion",
+                      re.I)
 
 
 @dataclass
@@ -133,15 +146,20 @@ def ruling_notes(lines: list[Line], title: str | None = None) -> Notes:
     """Notes of a court decision: parties, holding, answered arguments, disposition, vote."""
     lower = is_lower_cased(lines)
     caption = _caption(title, lines)
-    petitioner, respondent = caption or (_named_after("petitioner", lines) or "Petitioner",
-                                         _named_after("respondent", lines) or "Respondent")
     everything = " ".join(line.text for line in lines) + " " + (title or "")
+    # no caption: the parties by their role, in the number the text gives it ('Petitioners are ...')
+    petitioner, respondent = caption or (
+        _named_after("petitioner", lines) or ("Petitioners" if re.search(r"\bpetitioners\b", everything, re.I)
+                                              else "Petitioner"),
+        _named_after("respondent", lines) or ("Respondents" if re.search(r"\brespondents\b", everything, re.I)
+                                              else "Respondent"))
     court = "Supreme Court" if re.search(r"\bcertiorari\b|\bsupreme court of the united states\b", everything, re.I) \
         else "Court"
     case = _Case(_cap(petitioner) if lower else petitioner, _cap(respondent) if lower else respondent, court)
     sides = {_key(case.petitioner): case.petitioner, _key(case.respondent): case.respondent,
              "petitioner": case.petitioner, "petitioners": case.petitioner,
              "respondent": case.respondent, "respondents": case.respondent}
+    aliases = _aliases(lines[:12], case)
     held_at = next(i for i, line in enumerate(lines) if _HOLDING.search(line.text))
     end = next((i for i in range(held_at + 1, len(lines)) if _disposition(lines[i].text)), len(lines))
     notes = Notes()
@@ -162,8 +180,11 @@ def ruling_notes(lines: list[Line], title: str | None = None) -> Notes:
             text = re.sub(r"^(\W*(?:(?:and|but|then|also),?\s+)?)it\b", lambda m: f"{m.group(1)}the {last_court}",
                           text, count=1, flags=re.I)
             below.append(case.say(last_court, BELOW, text[:1].upper() + text[1:], [line.id]))
-        elif (party := _party_of(text, sides)) and _ARGUES.search(text):
+        elif (party := _party_of(text, sides) or _alias_of(text, aliases)) and _ARGUES.search(text):
             case.say(party, party, text, [line.id])
+        if match := _PARTIES_AGREED.match(text):
+            # 'The parties agreed that the policy change rendered ... moot, but disputed ...'
+            notes.agreements.append(Point(text=match.group(0).strip() + ".", evidence=[line.id]))
     holding = lines[held_at]
     held_text = _HOLDING.sub("", holding.text, count=1).strip() if re.match(r"\s*held\s*:", holding.text, re.I) \
         else holding.text.strip()
@@ -221,15 +242,46 @@ def ruling_notes(lines: list[Line], title: str | None = None) -> Notes:
         votes = [line for line in lines[end + 1:] if _VOTE.search(line.text)]
         if votes:
             notes.agreements.append(Point(text=votes[0].text.strip(), evidence=[line.id for line in votes]))
+        for vote in votes:  # 'ROBERTS, C. J., filed a dissenting opinion.': the dissent is a side
+            if match := _DISSENT.match(vote.text):
+                case.say(_cap(match.group(1)), "Dissent", vote.text.strip(), [vote.id])
+    for line in lines[held_at:]:
+        if match := _LEFT_TO.search(line.text):
+            # '... and leaves for the District Court to determine whether Bradford has ...'
+            notes.next_steps.insert(0, NextStep(actor=_cap(match.group(1)) if lower else match.group(1)[:1].upper()
+                                                + match.group(1)[1:], action=match.group(2).strip(),
+                                                certainty="expected", evidence=[line.id]))
+            break
     notes.key_points = [Point(text=bluf, evidence=evidence)]
     notes.quotes = [Quote(speaker=court, text=held_text, evidence=[holding.id])]
     notes.positions = case.positions
     for party in (case.petitioner, case.respondent):  # a party that argues nothing here is still a party
         naming = [line.id for line in lines if re.search(rf"\b{re.escape(_key(party))}\b", line.text, re.I)]
-        if party not in ("Petitioner", "Respondent") and naming and not any(p.side == party for p in case.positions):
+        if party not in ("Petitioner", "Respondent", "Petitioners", "Respondents") and naming \
+                and not any(p.side == party for p in case.positions):
             notes.named.append(Point(text=party, evidence=naming[:3]))
     notes.actors = list(case.actors.values())
     return notes
+
+
+def _aliases(lines: list[Line], case: _Case) -> dict[str, str]:
+    """What the text calls each party ('the students', 'the college officials'), from
+    'Petitioners are former students of ...' and '... sued certain college officials ...'."""
+    found: dict[str, str] = {}
+    for line in lines:
+        if match := _IS_A.match(line.text):
+            party = case.petitioner if match.group(1).lower().startswith("petitioner") else case.respondent
+            found.setdefault(match.group(2).lower(), party)
+        if (match := _SUED.search(line.text)) and not any(w in found for w in match.group(1).split()):
+            for alias in {match.group(1).lower(), match.group(1).split()[-1].lower()}:  # 'county treasurers', 'treasurers'
+                found.setdefault(alias, case.respondent)
+    return found
+
+
+def _alias_of(text: str, aliases: dict[str, str]) -> str | None:
+    """The party a sentence opens with by its alias: 'The college officials ultimately ...'."""
+    head = " ".join(re.sub(r"^\W*(?:(?:and|but|also),?\s+)?(?:the\s+|both\s+)?", "", text, flags=re.I).lower().split()[:3])
+    return next((party for alias, party in aliases.items() if re.match(re.escape(alias) + r"\b", head)), None)
 
 
 def _party_of(text: str, sides: dict[str, str]) -> str | None:
