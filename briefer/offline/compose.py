@@ -30,7 +30,8 @@ def compose_brief(notes: Notes) -> dict:
     from ..schema import BriefDraft, Side
 
     bluf_points = notes.key_points[:1]
-    if bluf_points and len(bluf_points[0].text.split()) < 14 and len(notes.key_points) > 1:
+    if bluf_points and len(notes.key_points) > 1 and (len(bluf_points[0].text.split()) < 14 or all(
+            re.search(r"\bhereby\b", p.text, re.I) for p in notes.key_points[:2])):  # an act's two operative parts
         bluf_points = notes.key_points[:2]
     bluf = " ".join(_sentence_case(FILLER.sub("", strip_label(p.text, p.text.islower()))) for p in bluf_points) \
         or "No statements found."

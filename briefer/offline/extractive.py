@@ -148,8 +148,11 @@ def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict)
     return None
 
 
+_OPERATIVE = re.compile(r"\b(?:i|we)\s+(?:do\s+)?hereby\s+\w+", re.I)
 _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following|"
-                       r"following (?:joint )?statement (?:was|is|has been) (?:released|issued))\b", re.I)
+                       r"following (?:joint )?statement (?:was|is|has been) (?:released|issued)|"
+                       # 'The following is a Presidential Determination submitted to Congress ...:'
+                       r"following is (?:a|an|the)\b[^:;.]{0,120}:\s*$)", re.I)
 
 
 def _lists(lines: list[Line]) -> dict[str, list[Line]]:
@@ -410,6 +413,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     ranked = sorted([line for line in told[1:] if not _BARE_SUBJECT.match(
         FILLER.sub("", strip_label(line.text, lower)).strip())], key=lambda line: -centrality[line.id])
     lead = [told[0]] + ranked[:2]
+    acts = [line for line in told if _OPERATIVE.search(line.text)]
+    if author and acts:
+        # 'I hereby identify ...', 'I hereby designate ...': what an executive act does is its lead
+        lead = acts[:2] + [line for line in lead if line not in acts[:2]][:1]
     notes.key_points = [Point(text=line.text, evidence=[line.id]) for line in lead]
     # Notes are read again by later steps: keep each list to what a one-page brief can use,
     # the positions shared fairly between sides, the quotes that read as quotes first.
