@@ -179,6 +179,7 @@ def _turn_statement(text: str, lower: bool) -> str | None:
     """A transcript or statement sentence as a position, or None when it says too little
     (a question, a greeting, a few words)."""
     text = DATELINE.sub("", FILLER.sub("", strip_label(text, lower))).strip()
+    text = re.sub(r"^\((?:via |through )?(?:an )?interpret\w*\)\s+", "", text, flags=re.I)  # '(Via interpreter) ...'
     if text.endswith("?") or len(text.split()) < 8 or _GREETING.search(text) or _FRAGMENT.match(text) \
             or _WEB_CHROME.search(text) or re.search(r"(?:;|;\s+and|,)$", text) \
             or _HEDGE.search(text) and len(text.split()) < 25:

@@ -293,8 +293,13 @@ def collect_names(lines: list[Line], ctx: Context) -> None:
             name = m.group("name").strip()
             name = re.sub(r"(?:\s+(?:And|Said|Says|The|Remarks|Statement|Press|Briefing|Interview|Call|"
                           r"Meeting|Visit|Readout|Speech|Holds|Meets))+$", "", name)
+            if name.split() and name.split()[0].lower() in ROLE_WORDS:
+                # 'Foreign Minister Rubén Ramírez Lezcano' read from 'Foreign': the name goes on
+                longer = re.match(r"(?:[A-Z][\w’'\-]+\s?){2,5}", line.text[m.start("name"):])
+                name = longer.group(0).strip() if longer else name
             while name.split() and name.split()[0].lower() in ROLE_WORDS:  # 'Councilor Wang Yi'
                 name = name.split(" ", 1)[1] if " " in name else ""
+            name = " ".join(name.split()[:3])
             if len(name.split()) < 2:
                 continue
             ctx.full_names[name] += 1
