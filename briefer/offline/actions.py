@@ -95,6 +95,9 @@ def find_parties(lines: list[Line], lower: bool) -> Parties:
             name = match.group(1)
             if (lower or name.islower()) and not any(w in STOP for w in name.lower().split()[:-1]):
                 seen[name.lower()] = seen.get(name.lower(), 0) + 1  # 'the interim government'
+                if lower and (acronym := re.match(r"\s*\(([a-z]{2,6})\)", line.text[match.end():])):
+                    # 'the international criminal court (icc)': its short name, as written later
+                    found.setdefault(acronym.group(1), Party(acronym.group(1).upper(), acronym.group(1).upper()))
         if lower:
             continue
         for match in _BODY_OF.finditer(line.text):
