@@ -29,7 +29,7 @@ from ..schema import Notes
 from .extractive import extract_notes
 from .gazetteer import _trie_pattern, sides_in
 from .lexicon import SPEECH_VERBS, Line
-from .rulings import remands
+from .rulings import leaves_to, remands
 from .steps import CUE_WORDS, DATED_WORDS, may_state_step
 from .voices import transcript_label
 
@@ -151,7 +151,8 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
             counts[side] += 1
         if says and sides:
             counts[sides[0]] += 1  # a statement of that side, as a rule: its subject
-        if cues & (_STEP | _DATED) and may_state_step(text) or "emanded" in text and remands(text):  # remanded, Remanded
+        if cues & (_STEP | _DATED) and may_state_step(text) or "emanded" in text and remands(text) \
+                or leaves_to(text):  # remanded, Remanded; 'leaves for the District Court to ...'
             steps.append(line.id)
     if len([s for s in counts if s]) < 2 and not lower:
         # few sides of the gazetteer: who the statements are attributed to may be the sides

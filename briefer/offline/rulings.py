@@ -137,6 +137,11 @@ def remands(text: str) -> bool:
     return "remanded" in text.lower() and _disposition(text)
 
 
+def leaves_to(text: str) -> bool:
+    """'... leaves for the District Court to determine whether ...': a next step of a ruling."""
+    return "eave" in text and _LEFT_TO.search(text) is not None
+
+
 def _court_name(match: re.Match, lower: bool) -> str:
     name = re.sub(r"\s+", " ", match.group(1)).strip()
     return _cap(name) if lower or name.isupper() else name[:1].upper() + name[1:]
