@@ -553,3 +553,21 @@ def test_a_group_acting_as_one_is_common_ground_and_its_commitment_a_step():
     assert [a.evidence for a in notes.agreements] == [["S3"], ["S4"], ["S6"]]  # not views exchanged, not a rift
     assert [(s.actor, s.action, s.timing) for s in notes.next_steps] == [
         ("delegations", "hold a second round of talks", "in March")]
+
+
+def test_many_governments_releasing_a_statement_speak_as_one_and_commit_to_steps():
+    from briefer.offline.voices import document_voice
+
+    preamble = ("The following statement was released by the Governments of Canada, Chile, Ghana, Norway, "
+                "and the United Kingdom of Great Britain and Northern Ireland.")
+    texts = [preamble, "We call on all states to ratify the convention on cluster munitions.",
+             "We remain committed to working with all states to clear contaminated land."]
+    assert document_voice("Joint Statement on Cluster Munitions", texts) == "Canada and 4 others"
+    notes = extract_notes([Line(f"S{i}", t) for i, t in enumerate(texts, 1)], title="Joint Statement on Cluster Munitions")
+    assert {p.side for p in notes.positions} == {"Canada and 4 others"}
+    assert [(s.actor, s.action) for s in notes.next_steps] == [
+        ("Canada and 4 others", "working with all states to clear contaminated land")]
+    assert notes.named == []  # the issuers listed in the preamble are its voice, not parties named
+    # two governments releasing a statement each speak for themselves
+    assert document_voice(None, ["The following statement was released by the Governments of Chile and Peru.",
+                                 "We welcome the talks.", "We will meet again."]) is None

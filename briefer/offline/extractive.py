@@ -384,7 +384,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     holding = {p.actor for p in notes.positions} | {p.side for p in notes.positions if p.side}
     spoken = [name for a in notes.actors if a.name in holding or a.side in holding
               for name in (a.name, a.side or a.name, *a.aliases)]
-    notes.named = named_parties(lines, parties, spoken, lower)
+    # (not the governments a preamble lists as issuing the text: they are its voice)
+    notes.named = named_parties([line for line in lines if not _PREAMBLE.match(line.text)], parties, spoken, lower)
     hints = ([title] if title else []) + [lines[0].text]
     notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading] + ([title] if title else [])

@@ -265,7 +265,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
             actor = _subject_before(prefix, lower, line.text)
             if actor is None and speaker is not None:
                 # 'we will ...' in a statement or a transcript turn: the speaker commits
-                person = re.search(r"\b(we|i)(?:’|')?\s*$", prefix, re.I)
+                person = re.search(r"\b(we|i)(?:’|')?(?:\s+(?:remain|are|am|stand|also|fully))*\s*$", prefix, re.I)
                 if person or certainty != "scheduled":
                     actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
                         else speaker.name

@@ -84,6 +84,8 @@ _WE_THE = re.compile(r"^\W*we,\s+(?:the\s+)?(?:(?:participating|member)\s+(?:sta
                      r"(?:the\s+)?)?(?P<who>[^,]{3,80}),", re.I)
 
 
+_RELEASED_BY = re.compile(r"\b(?:released|issued)\s+by\s+the\s+(?:governments|foreign ministers|leaders|"
+                          r"representatives)\s+of\s+(.{10,}?)[.:]?\s*$", re.I)
 _VESTED = re.compile(r"\bvested in me as [^,]{2,80}?\bof (?:the )?([\w ]{3,40}?)(?:,|\.|\s+(?:including|and by)\b)", re.I)
 _ABOUT = r"\s+(?:on|regarding|about|concerning|following|at|in|for)\s+"
 
@@ -162,6 +164,14 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
         sides = sides_in(who)
         # 'Joint Statement of the Multilateral Sanctions Monitoring Team (MSMT) on ...': a body
         return sides[0] if sides else _body_name(who)
+    for text in texts[:2]:
+        # 'The text of the following statement was released by the Governments of the United
+        # States of America, Albania, Australia, ...': many governments speak as one
+        if "by the" in text.lower() and (match := _RELEASED_BY.search(text)):
+            # (commas part them: 'the United Kingdom of Great Britain and Northern Ireland' is one)
+            issuers = [part for part in re.split(r",\s*(?:and\s+)?", match.group(1)) if part.strip()]
+            if len(issuers) >= 3 and (first := sides_in(issuers[0])):
+                return f"{first[0]} and {len(issuers) - 1} others"
     for text in texts[:5]:  # 'Today, the Department of State announces ...'
         if (match := _ANNOUNCES.match(text)) and _INSTITUTION.search(match.group("org")):
             org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
