@@ -571,3 +571,21 @@ def test_many_governments_releasing_a_statement_speak_as_one_and_commit_to_steps
     # two governments releasing a statement each speak for themselves
     assert document_voice(None, ["The following statement was released by the Governments of Chile and Peru.",
                                  "We welcome the talks.", "We will meet again."]) is None
+
+
+def test_a_recorded_vote_makes_each_dissent_a_side_and_what_a_body_decided_leads():
+    notes = notes_for(
+        "Recent data show that water demand has grown steadily in the region this year.",
+        "The Board noted that reservoir levels remain below their ten-year average.",
+        "In light of these conditions, the Board voted to raise the drought surcharge by 5 percent.",
+        "The Board will review the surcharge again in the spring.",
+        "Voting for the action were Ana Ruiz, Chair; and Tom Berg.",
+        "Voting against this action were Lena Park, who preferred a 10 percent increase; and Omar Haddad, "
+        "who preferred no change.")
+    assert notes.key_points[0].evidence == ["S3"]
+    assert [(p.side, p.text) for p in notes.positions if p.evidence == ["S6"]] == [
+        ("Lena Park", "Voted against: Lena Park, who preferred a 10 percent increase."),
+        ("Omar Haddad", "Voted against: Omar Haddad, who preferred no change.")]
+    assert notes.disputes[0].issue == "The vote"
+    assert [s.side for s in notes.disputes[0].stances] == ["Lena Park", "Omar Haddad"]
+    assert [(s.actor, s.action) for s in notes.next_steps] == [("Board", "review the surcharge again in the spring")]

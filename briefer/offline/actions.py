@@ -48,7 +48,7 @@ _COMPANY = re.compile(r"\s(?:co\.?|inc\.?|corp\.?|corporation|companies)$", re.I
 _WORD = re.compile(r"[\w’'.\-&]+|[^\w\s]")
 # 'the union', 'the company': a notice to staff or a union's letter names its parties by
 # their kind alone, again and again (a state's organs are named with their state instead)
-GENERIC_BODY = re.compile(r"\bthe\s+(union|company|employer|management|board|district|university|hospital|"
+GENERIC_BODY = re.compile(r"\bthe\s+(union|company|employer|management|board|committee|commission|council|district|university|hospital|"
                           r"school|city|county|association|league)\b(?![’'\-])(?!\s+of\b)", re.I)
 
 

@@ -22,6 +22,7 @@ _CERTAINTY_ORDER = {"scheduled": 0, "expected": 1, "demanded": 2, "possible": 3}
 
 def _sentence_case(text: str) -> str:
     text = re.sub(r"^\((.*)\)$", r"\1", DATELINE.sub("", text).strip())  # '(The MOU was signed.)'
+    text = re.sub(r"^[-•*]\s+", "", text)  # a list item's bullet
     return text[:1].upper() + text[1:]
 
 

@@ -58,6 +58,7 @@ from .speakers import (
 from .statements import DATELINE, FILLER, compress_statement, find_quotes, quoted_spans
 from .steps import find_next_steps
 from .voices import document_voice, heading_voice, strip_label, transcript_label
+from .votes import dissents, split_vote
 
 # ---------------------------------------------------------------- the engine
 
@@ -148,6 +149,7 @@ def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict)
     return None
 
 
+_DECIDED = re.compile(r"\b(?:decided|voted(?: unanimously)?|resolved)\s+to\s+\w+", re.I)
 _OPERATIVE = re.compile(r"\b(?:i|we)\s+(?:do\s+)?hereby\s+\w+", re.I)
 _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following|"
                        r"following (?:joint )?statement (?:was|is|has been) (?:released|issued)|"
@@ -219,6 +221,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     interview = Interview(lines)  # a question, and what the answer to it says or will not say
     lists = _lists(lines)
     after_group = False  # the sentence before opened with 'The two leaders ...': its 'They' is them
+    voted_against: list[Position] = []  # dissents a vote record names
     listed = {item.id for items in lists.values() for item in items}
     for line in lines:
         label = transcript_label(line.text, lower)
@@ -235,6 +238,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             interview.question(line, strip_label(line.text, lower))
             continue  # a reporter's question is the press's, once it gets its answer
         spoken = strip_label(line.text, lower) if label else line.text
+        if against := dissents(line):  # 'Voting against this action were X, who preferred ...'
+            notes.positions += against
+            for dissent in against:
+                actors[dissent.actor] = Actor(name=dissent.actor, side=dissent.side, evidence=[line.id])
+            voted_against += against
+            continue
         if _PREAMBLE.match(spoken):
             asked.add(line.id)  # 'The following is the text of a joint statement ...': never the lead
             continue
@@ -393,6 +402,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         dispute.issue = label_issue(dispute.issue, texts)
     if plea := plea_dispute(notes.positions):
         notes.disputes.insert(0, plea)
+    if vote := split_vote(voted_against):
+        notes.disputes.insert(0, vote)
     taken = {i for d in notes.disputes for s in d.stances for i in s.evidence}
     for exchange in interview.disputes:
         if len(notes.disputes) < NOTE_LIMITS["disputes"] and not taken & {i for s in exchange.stances for i in s.evidence}:
@@ -415,9 +426,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     ranked = sorted([line for line in told[1:] if not _BARE_SUBJECT.match(
         FILLER.sub("", strip_label(line.text, lower)).strip())], key=lambda line: -centrality[line.id])
     lead = [told[0]] + ranked[:2]
-    acts = [line for line in told if _OPERATIVE.search(line.text)]
-    if author and acts:
-        # 'I hereby identify ...', 'I hereby designate ...': what an executive act does is its lead
+    # 'I hereby identify ...', 'I hereby designate ...': what an executive act does is its lead;
+    # 'the Committee decided to lower the target range ...': what a body decided
+    acts = [line for line in told if _OPERATIVE.search(line.text)] if author else []
+    acts = acts or [line for line in told[:12] if _DECIDED.search(line.text)
+                    and (subject_party(line.text, parties, lower) or sides_of.get(line.id))][:1]
+    if acts:
         lead = acts[:2] + [line for line in lead if line not in acts[:2]][:1]
     notes.key_points = [Point(text=line.text, evidence=[line.id]) for line in lead]
     # Notes are read again by later steps: keep each list to what a one-page brief can use,

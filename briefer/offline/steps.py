@@ -120,7 +120,9 @@ def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
         group = re.match(r"^\s*((?:[\w’'\-]+\s+){1,5}?)(?=[a-z]+ed\b)", sentence)
         if group and (common := _COMMON_SUBJECT.match(group.group(1))) and not _VERBISH.search(common.group("np")):
             return re.sub(r"^(?:the|their|our|its)\s+", "", common.group("np").strip(), flags=re.I)
-        return _opening_subject(sentence, lower)
+        subject = _opening_subject(sentence, lower)
+        kind = GENERIC_BODY.fullmatch(subject) if subject else None
+        return kind.group(1).capitalize() if kind else subject  # 'The Committee judges ... and will ...'
     clause = re.sub(r"^.*\b(?:that|and|but)\s+", "", prefix)
     clause = re.sub(r"^.*,\s+", "", clause)
     left = re.match(r"^(.*\S)\s+and\s+" + re.escape(clause.strip()) + r"\s*$", prefix) if clause.strip() else None
@@ -130,7 +132,7 @@ def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
     if (common := _COMMON_SUBJECT.match(clause)) and not _VERBISH.search(common.group("np")):
         np = common.group("np").strip()
         return f"{' '.join(partner)} and {np}" if partner else re.sub(r"^(?:the|their|our|its)\s+", "", np, flags=re.I)
-    if (kind := GENERIC_BODY.fullmatch(clause.strip())) and not partner:
+    if (kind := GENERIC_BODY.fullmatch(clause.strip()) or GENERIC_BODY.fullmatch(prefix.strip())) and not partner:
         return kind.group(1).capitalize()  # 'the union is taking a vote': a party named by its kind
     prefix = clause
     phrase = phrase_before(prefix, lower)
