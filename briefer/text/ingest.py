@@ -594,16 +594,9 @@ def parse_text(
             spans = known_spans[block] = split_sentences(block, lowercase=True if doc_lower else None)
         if not spans:
             continue
+        make = Sentence.make
         for start, end in spans:
-            sentences.append(
-                Sentence(
-                    id=f"{id_prefix}S{len(sentences) + 1}",
-                    text=block[start:end],
-                    paragraph=paragraph,
-                    section=section,
-                    heading=heading,
-                )
-            )
+            sentences.append(make(f"{id_prefix}S{len(sentences) + 1}", block[start:end], paragraph, section, heading))
         paragraph += 1
 
     if not sentences:
