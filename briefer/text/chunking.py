@@ -66,8 +66,17 @@ class Chunk:
         return render_lines(self.pieces)
 
 
+def _collapse(text: str) -> str:
+    """``" ".join(text.split())``, without splitting a text that has no whitespace but
+    single spaces between its words (most sentences): printable text holds no whitespace
+    other than the space."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def _line(sentence_id: str, text: str) -> str:
-    collapsed = " ".join(text.split())
+    collapsed = _collapse(text)
     return f"{sentence_id} {collapsed}" if collapsed else sentence_id
 
 
@@ -123,7 +132,7 @@ class _LineCosts:
         """Tokens of the line followed by a newline."""
         tokens = self.texts.get(raw_text)
         if tokens is None:
-            text = " ".join(raw_text.split())
+            text = _collapse(raw_text)
             tokens = self.texts[raw_text] = len(self.encode(f" {text}\n")) if text else -1
         if tokens < 0:  # a line with no text: its id alone
             return len(self.encode(f"{sentence_id}\n"))
@@ -133,7 +142,7 @@ class _LineCosts:
         """Exact tokens of the line at the end of a chunk (no newline after it)."""
         tokens = self.ends.get(raw_text)
         if tokens is None:
-            text = " ".join(raw_text.split())
+            text = _collapse(raw_text)
             tokens = self.ends[raw_text] = len(self.encode(f" {text}")) if text else 0
         return self.id_tokens(sentence_id) + tokens
 
