@@ -34,8 +34,8 @@ def compose_brief(notes: Notes) -> dict:
     if bluf_points and len(notes.key_points) > 1 and (len(bluf_points[0].text.split()) < 14 or all(
             re.search(r"\bhereby\b", p.text, re.I) for p in notes.key_points[:2])):  # an act's two operative parts
         bluf_points = notes.key_points[:2]
-    bluf = " ".join(_sentence_case(FILLER.sub("", strip_label(p.text, p.text.islower()))) for p in bluf_points) \
-        or "No statements found."
+    lead = " ".join(_sentence_case(FILLER.sub("", strip_label(p.text, p.text.islower()))) for p in bluf_points)
+    bluf = lead or "No statements found."
     sides: dict[str, Side] = {}
     counts: Counter = Counter()
     for pos in notes.positions:
@@ -101,8 +101,7 @@ def compose_brief(notes: Notes) -> dict:
     outcome = next((a for a in fresh if len(a.text.split()) >= 12), fresh[0] if fresh else None)
     if len(lead_ids) < 3 and len(bluf_ids) <= 2 and outcome and len(outcome.text.split()) <= 40:
         # a meeting's readout: what the meeting produced (before where the sides stand)
-        lead = " ".join(_sentence_case(FILLER.sub("", strip_label(p.text, p.text.islower()))) for p in bluf_points)
-        bluf = f"{lead} {_sentence_case(outcome.text)}{bluf[len(lead):]}"
+        bluf = f"{lead} {_sentence_case(outcome.text)}{bluf[len(lead):]}"  # the lead, the outcome, the stances
         bluf_ids = lead_ids + outcome.evidence + [i for i in bluf_ids if i not in lead_ids]
     steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])
     quotes = sorted(notes.quotes, key=lambda q: abs(len(q.text.split()) - 18))
