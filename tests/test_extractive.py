@@ -589,3 +589,27 @@ def test_a_recorded_vote_makes_each_dissent_a_side_and_what_a_body_decided_leads
     assert notes.disputes[0].issue == "The vote"
     assert [s.side for s in notes.disputes[0].stances] == ["Lena Park", "Omar Haddad"]
     assert [(s.actor, s.action) for s in notes.next_steps] == [("Board", "review the surcharge again in the spring")]
+
+
+def test_a_sentence_setting_two_sides_demands_against_each_other_is_a_dispute():
+    notes = notes_for(
+        "Mediators from Norway hosted a second round of talks in Oslo on Monday.",
+        "Colombia demanded the release of all hostages, while Venezuela demanded a halt to air strikes.")
+    assert [(d.issue, [(s.side, s.text, s.evidence) for s in d.stances]) for d in notes.disputes] == [
+        ("Hostages", [("Colombia", "Colombia demanded the release of all hostages", ["S2"]),
+                      ("Venezuela", "Venezuela demanded a halt to air strikes.", ["S2"])])]
+
+
+def test_an_unaffiliated_spokesman_speaks_for_the_side_just_quoted():
+    notes = notes_for(
+        "Hamas officials said the talks had stalled.",
+        "Spokesman Yusuf Barakat accused the mediators of bias.")
+    assert [(a.name, a.side) for a in notes.actors if a.name == "Yusuf Barakat"] == [("Yusuf Barakat", "Palestinians")]
+
+
+def test_concerns_raised_on_a_named_subject_are_a_charge_labelled_by_that_subject():
+    notes = notes_for(
+        "President Lula of Brazil met President Milei of Argentina in Brasília on Friday.",
+        "On trade barriers, Lula raised concerns about Argentina’s new import quotas.")
+    assert [(d.issue, [s.evidence for s in d.stances]) for d in notes.disputes] == [
+        ("Trade barriers: Lula against Argentina", [["S2"]])]

@@ -26,11 +26,14 @@ _AGREE_RE = re.compile(
     r"\b\w+ and (?:\w+\s+){1,4}agreed (?:that|to|on)|"
     # what talks produced: 'The talks led to the creation of ...', '... producing significant results'
     r"(?:talks|negotiations|dialogue|meetings?|summit)\s+(?:have\s+|has\s+)?(?:led to|produced|resulted in|yielded|"
-    r"delivered)|producing (?:significant |concrete |tangible )?(?:results|reforms|progress))\b", re.I)
+    r"delivered)|producing (?:significant |concrete |tangible )?(?:results|reforms|progress)|"
+    # 'Ceasefire talks ... appeared to have made some progress with agreement reported on easing ...'
+    r"(?:talks|negotiations|dialogue)\s+(?:\w+\s+){0,5}made\s+(?:some\s+|significant\s+|real\s+|good\s+|"
+    r"substantial\s+)?progress|(?:with|an?)\s+agreement\s+(?:reported\s+|reached\s+)?on\s+\w+ing)\b", re.I)
 
 
 _AGREE_WORDS = ("agree", "pledged", "committed", "vowed", "reached", "signed", "joint statement",
-                "led to", "produced", "resulted in", "yielded", "delivered", "producing")
+                "led to", "produced", "resulted in", "yielded", "delivered", "producing", "progress")
 
 
 _JOINT_VERB = re.compile(

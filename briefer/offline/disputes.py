@@ -157,24 +157,27 @@ def label_issue(topic: str, texts: list[str]) -> str:
     for text in texts:
         if text.isascii() and not any(form in text.lower() for form in forms):
             continue
-        tokens = re.findall(r"[\w’'\-]+", text)
-        lowered = [t.lower() for t in tokens]
-        # which tokens are the topic, worked out once per token rather than once per n-gram
-        is_topic = [canonical_token(w.replace("’s", "")) == topic or w.rstrip("s") == topic for w in lowered]
-        for n in (2, 3):
-            for i in range(len(tokens) - n + 1):
-                if not any(is_topic[i: i + n]):
-                    continue
-                gram = tokens[i: i + n]
-                low = lowered[i: i + n]
-                if low[0] in STOP or low[-1] in STOP or any(w in {"said", "and", "or"} for w in low) \
-                        or low[0] in TIME_WORDS or low[-1] in TIME_WORDS:
-                    continue
-                phrase = " ".join(gram)
-                grams[phrase] += 1
-                first_seen.setdefault(phrase, len(first_seen))
-    if not grams:
-        return topic[:1].upper() + topic[1:]
+        for piece in re.split(r"[,;:()“”\"]|\s[—–-]\s", text):  # a phrase never runs over a comma
+            tokens = re.findall(r"[\w’'\-]+", piece)
+            lowered = [t.lower() for t in tokens]
+            # which tokens are the topic, worked out once per token rather than once per n-gram
+            is_topic = [canonical_token(w.replace("’s", "")) == topic or w.rstrip("s") == topic for w in lowered]
+            for n in (2, 3):
+                for i in range(len(tokens) - n + 1):
+                    if not any(is_topic[i: i + n]):
+                        continue
+                    gram = tokens[i: i + n]
+                    low = lowered[i: i + n]
+                    if low[0] in STOP or low[-1] in STOP or any(w in {"said", "and", "or"} for w in low) \
+                            or low[0] in TIME_WORDS or low[-1] in TIME_WORDS:
+                        continue
+                    phrase = " ".join(gram)
+                    grams[phrase] += 1
+                    first_seen.setdefault(phrase, len(first_seen))
+    if not grams:  # the word as the text writes it ('hostages' for the topic 'hostage')
+        written = next((w for text in texts for w in re.findall(r"[\w’'\-]+", text)
+                        if w.lower().rstrip("s") == topic and w.islower()), topic)
+        return written[:1].upper() + written[1:]
     best = sorted(grams, key=lambda p: (-grams[p], len(p.split()), not p.lower().startswith(topic),
                                         first_seen[p]))[0]
     return best[:1].upper() + best[1:]
@@ -186,11 +189,18 @@ CHARGE_RE = re.compile(
     r"\b(?:accus\w*|violat\w*|breach\w*|fail(?:ed|s|ure)? to|refus\w*|threat\w*|illegal\w*|unlawful\w*|"
     r"obstruct\w*|lawsuit|sued|sues|sanction\w*|condemn\w*|blam\w*|deplor\w*|abus\w*|kill\w*|"
     r"neither|(?:has|have|had) not|hasn[’']t|haven[’']t|"
-    r"insists? on)\b", re.I)
+    r"insists? on|(?:raised|raises|expressed|expresses|voiced)\s+(?:\w+\s+){0,2}concerns?|unfair\w*|"
+    r"call(?:s|ed)? for restraint)\b", re.I)
 _ADDRESSED = re.compile(r"\b(?:urges?|urged|urging|call(?:s|ed)? on|ask(?:s|ed)?|request(?:s|ed)?|encourages?)\s+"
                         r"(?:\w+\s+){0,2}$", re.I)
 _COURT_CASE = re.compile(r"\b(?:pleaded|pled|pleads|charged|indicted|convicted|sentenced|arraigned)\b", re.I)
 _ORG_TAIL = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|llc|plc|group|holdings)\.?)+$", re.I)
+
+
+PER_PAIR = 2
+# a sentence that names its subject first: 'On Taiwan, ...', 'Regarding the tariffs, ...'
+_NAMED_TOPIC = re.compile(r"\W*(?:on|regarding|as for|as to|turning to|with regard to|with respect to)\s+"
+                          r"(?:the\s+(?:issue|question|subject|matter)\s+of\s+)?([^,;:]{2,40}?),\s", re.I)
 
 
 def one_sided_charges(positions: list[Position], targets: dict[str, str], disputes: list[Dispute], texts: list[str],
@@ -210,7 +220,7 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
         forms[target] |= {p for p in COUNTRIES.get(target, ()) if len(p) > 2 and "." not in p}
     weights: Counter | None = None  # the texts' word counts, made when a charge needs its topic
     found: list[Dispute] = []
-    charged: set[tuple[str, frozenset]] = set()
+    charged: Counter = Counter()  # (accuser, charged) -> charges taken
     # the earliest charge first: a text opens with its main one ('... filed a lawsuit against ...')
     for pos in sorted(positions, key=lambda p: [int(n) for n in re.findall(r"\d+", p.evidence[-1])]):
         own = _own_words(pos)
@@ -245,9 +255,11 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
                                                       abs(v[0] - charge.start())))]
         target = " and ".join(name.title() if name.islower() else name for _, name in chosen)  # lower-cased text
         key = (side, frozenset(charged_side for charged_side, spot in at.items() if spot in chosen))
-        if key in charged:
-            continue  # one charge per pair of parties: the most telling, which comes first
-        charged.add(key)
+        opens_with_charged = all(not re.sub(r"(?i)\bthe\b", "", own[: spot + 1000 * (spot < 0)]).strip()
+                                 for spot, _ in chosen)  # 'Zenith refused to ...': its own record
+        if charged[key] >= PER_PAIR or (charged[key] and opens_with_charged):
+            continue  # a few charges per pair of parties: the most telling, which come first
+        charged[key] += 1
         excluded = set(GENERIC_TOPIC_WORDS) | _SPEECH_WORDS | set(content_words(side)) | \
             {w for t in targets for w in content_words(t)} | side_words(side)  # a party is no subject
         words = [w for w in content_words(own) if w not in excluded and w not in TIME_WORDS]
@@ -255,7 +267,51 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
             continue
         weights = weights or Counter(w for text in texts for w in content_words(text))
         topic = max(words, key=lambda w: (weights[w], w))
-        found.append(Dispute(issue=f"{label_issue(topic, texts)}: {side} against {target}",
+        named_topic = _NAMED_TOPIC.match(own)  # 'On Taiwan, President Biden emphasized ...'
+        label = named_topic.group(1) if named_topic else label_issue(topic, texts)
+        found.append(Dispute(issue=f"{label[:1].upper()}{label[1:]}: {side} against {target}",
                              stances=[Stance(side=side, text=pos.text, evidence=list(pos.evidence))]))
         taken |= set(pos.evidence)
+    return found
+
+
+# 'A demanded X, while B demanded Y': a cut between two clauses that contrasts them
+_CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+(?:but\s+|while\s+|whereas\s+)?|,\s+but\s+", re.I)
+# what a side says or wants, near the start of its clause ('Israel demanded', 'the union wants')
+_STANCE_VERB = re.compile(
+    r"\b(?:demand\w*|want\w*|seek\w*|sought|insist\w*|prefer\w*|favou?r\w*|oppos\w*|reject\w*|"
+    r"call\w* for|push\w* for|propos\w*|argu\w*|says?|said|accus\w*|blam\w*|den(?:y|ies|ied)|refus\w*|"
+    r"maintain\w*|contend\w*|claim\w*)\b", re.I)
+
+
+def contrasted_stances(positions: list[Position], side_of, texts: list[str]) -> list[Dispute]:
+    """'Hamas demanded an end to the blockade, while Israel demanded a de-militarization of
+    Gaza': one sentence setting two sides' stances against each other is a dispute between
+    them, each clause the stance of the side it opens with. ``side_of`` gives the side a
+    clause opens with (None when it opens with none)."""
+    found: list[Dispute] = []
+    for pos in positions:
+        own = _own_words(pos)
+        cut = _CONTRAST.search(own)
+        if cut is None:
+            continue
+        first, second = own[: cut.start()].strip(), own[cut.end():].strip()
+        if not all(_STANCE_VERB.search(" ".join(clause.split()[:6])) for clause in (first, second)):
+            continue
+        first_side, second_side = side_of(first), side_of(second)
+        if not first_side or not second_side or first_side == second_side:
+            continue
+        # the subject: what the first clause wants, its object's head when no word is more frequent
+        subjects = set(content_words(" ".join(first.split()[:3]) + " " + " ".join(second.split()[:3])))
+        excluded = set(GENERIC_TOPIC_WORDS) | _SPEECH_WORDS | subjects | side_words(first_side) | side_words(second_side)
+        words = [w for w in content_words(first) if w not in excluded and w not in TIME_WORDS
+                 and not sides_in(w) and not _STANCE_VERB.fullmatch(w)]
+        if not words:
+            continue
+        weights = Counter(w for text in texts for w in content_words(text))
+        topic = max(reversed(words), key=lambda w: weights[w])
+        evidence = list(pos.evidence[-1:])
+        found.append(Dispute(issue=label_issue(topic, texts), stances=[
+            Stance(side=first_side, text=first, evidence=evidence),
+            Stance(side=second_side, text=second[:1].upper() + second[1:], evidence=evidence)]))
     return found

@@ -26,6 +26,7 @@ from .courts import (
 from .disputes import (
     CHARGE_RE,
     CONFLICT_RE,
+    contrasted_stances,
     find_disputes,
     label_issue,
     one_sided_charges,
@@ -135,6 +136,17 @@ _BARE_OBJECT = re.compile(r"\b(?:rejected|denied|dismissed|welcomed|condemned|cr
                           r"charges?|allegations?|reports?|moves?|decisions?|remarks?|comments?|proposals?|plans?|"
                           r"ideas?|demands?|offer|statement)\b|\b(?:rejected|denied|dismissed|welcomed)\s+(?:it|them)\b",
                           re.I)
+
+
+def _side_just_named(prev_speaker: Speaker | None, recent: list[Line]) -> str | None:
+    """The side the sentence before speaks for: its speaker's, when that speaker is the side
+    itself or a body of it ('Iran', 'Hamas officials'), else the one side it opens with
+    ('The Israeli military reported ...')."""
+    if prev_speaker:
+        return prev_speaker.side if prev_speaker.side and (
+            prev_speaker.name == prev_speaker.side or is_role(prev_speaker.name)) else None
+    opening = sides_in(" ".join(recent[-1].text.split()[:4])) if recent else []
+    return opening[0] if len(opening) == 1 else None
 
 
 def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict) -> Line | None:
@@ -292,11 +304,14 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             text = _turn_statement(spoken, lower)
             if turn and text:
                 own_words.add(line.id)
-        elif speaker and speaker.side is None and prev_speaker and prev_speaker.name == prev_speaker.side \
+        elif speaker and speaker.side is None and (just_named := _side_just_named(prev_speaker, recent)) \
                 and GOVERNMENT_ROLE.search(speaker.description):
-            # 'Iran says ... . Foreign Minister Zarif told reporters ...': the minister of the
-            # country just quoted (a change of side would name the new one: 'Russian Foreign Minister')
-            speaker = Speaker(speaker.name, speaker.description, prev_speaker.side)
+            # 'Iran says ... . Foreign Minister Zarif told reporters ...', 'Hamas officials denied
+            # ... . Spokesman Sami Abu Zuhri accused ...': the minister or spokesman of the side
+            # just named (a change of side would name the new one: 'Russian Foreign Minister')
+            speaker = Speaker(speaker.name, speaker.description, just_named)
+            if speaker.name != speaker.description:
+                ctx.name_sides.setdefault(speaker.name, speaker.side)
         elif speaker and speaker.side is None and prev_speaker and prev_speaker.side \
                 and set(content_words(speaker.description)) & set(content_words(prev_speaker.name)) - ROLE_WORDS:
             # '... South Korea’s Defense Ministry rejected ... . “...,” a defense ministry spokesman
@@ -400,6 +415,16 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading] + ([title] if title else [])
     for dispute in notes.disputes:
         dispute.issue = label_issue(dispute.issue, texts)
+    taken = {i for d in notes.disputes for s in d.stances for i in s.evidence}
+
+    def opening_side(clause: str) -> str | None:
+        if party := subject_party(clause, parties, lower):
+            return title_case(party.side, lower)
+        opening = sides_in(" ".join(clause.split()[:3]))
+        return opening[0] if len(opening) == 1 else None
+
+    notes.disputes[:0] = [d for d in contrasted_stances(notes.positions, opening_side, texts)
+                          if not taken & set(d.stances[0].evidence)][:1]
     if plea := plea_dispute(notes.positions):
         notes.disputes.insert(0, plea)
     if vote := split_vote(voted_against):
