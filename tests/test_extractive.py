@@ -613,3 +613,20 @@ def test_concerns_raised_on_a_named_subject_are_a_charge_labelled_by_that_subjec
         "On trade barriers, Lula raised concerns about Argentina’s new import quotas.")
     assert [(d.issue, [s.evidence for s in d.stances]) for d in notes.disputes] == [
         ("Trade barriers: Lula against Argentina", [["S2"]])]
+
+
+def test_a_council_statement_names_armed_groups_charges_a_call_to_withdraw_and_awaits_a_signing():
+    notes = notes_for(
+        "The following Security Council press statement was issued today by Council President Ana Silva (Brazil):",
+        "The members of the Security Council welcomed the ceasefire and looked forward to its signing by the "
+        "Azawad armed groups on 3 July 2026 in Geneva.",
+        "The members of the Security Council urged the Azawad and Ganda armed groups to "
+        "respect the ceasefire.",
+        "The members of the Security Council urged the Ganda armed groups to withdraw immediately their "
+        "forces from the town of Kessa.")
+    assert notes.key_points[0].evidence == ["S2"]  # the preamble is never the lead
+    assert [(s.actor, s.action, s.timing, s.date) for s in notes.next_steps] == [
+        ("Azawad armed groups", "signing", "on 3 July 2026", "2026-07-03")]
+    assert [(d.issue, [s.evidence for s in d.stances]) for d in notes.disputes] == [
+        ("Town of Kessa: United Nations against Ganda armed groups", [["S4"]])]
+    assert [p.text for p in notes.named] == ["Azawad armed groups", "Ganda armed groups"]

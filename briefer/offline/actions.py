@@ -35,10 +35,18 @@ _CAPITAL_NAME = re.compile(
     + "|".join(alt[:1].upper() + alt[1:] for alt in _BODIES.split("|")) + r"))(?![\w])"
     r"(?:\s*\((?P<acronym>[A-Z]{2,6})\))?")
 # 'Department of the Treasury', 'Ministry of Foreign Affairs', 'Court of Chancery': the body word first
-_BODY_HINT = re.compile(r"\b(?:" + _BODIES + r"|secretariat)(?![\w])")
+_BODY_HINT = re.compile(r"\b(?:" + _BODIES + r"|secretariat|groups|rebels|militias?|movements|factions)(?![\w])")
 _BODY_OF = re.compile(r"(?<![\w’'])(?:(?:The|the)\s+)?((?:Department|Ministry|Office|Bureau|Court|Council|Committee|"
                       r"Commission|Secretariat)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+(?:and\s+)?[A-Z][\w\-]*){0,3})"
                       r"(?![\w’'])(?!\s*[’']s)")
+# 'the Coordination and Plateforme armed groups', 'the Houthi rebels': named groups whose
+# kind is written in lower case, each of them a party ('Plateforme armed groups')
+_ARMED = re.compile(r"(?<![\w’'])(?:(?:The|the)\s+)?((?:[A-Z][\w’'\-]*\s+)(?:(?:and|or)\s+[A-Z][\w’'\-]*\s+)?)"
+                    r"((?:armed|rebel|militant|opposition)\s+(?:groups?|movements?|factions?|forces)|rebels|militias?)\b")
+_ARMED_LOWER = re.compile(r"\bthe\s+((?:[a-z][\w’'\-]*\s+)(?:(?:and|or)\s+[a-z][\w’'\-]*\s+)?)"
+                          r"((?:armed|rebel|militant)\s+(?:groups?|movements?|factions?|forces))\b")
+_NOT_A_NAME = frozenset("two three both all various other several many some local foreign rival main new "
+                        "remaining illegal non-state".split())
 _LOWER_NAME = re.compile(r"\bthe\s+((?:[a-z0-9][\w’'\-]*\s+){1,3}(?:" + _BODIES + r"))(?![\w])", re.I)
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:since|following|after|before|when|while|during|as|with|despite|although|under|in|on|at|"
@@ -98,8 +106,17 @@ def find_parties(lines: list[Line], lower: bool) -> Parties:
                 if lower and (acronym := re.match(r"\s*\(([a-z]{2,6})\)", line.text[match.end():])):
                     # 'the international criminal court (icc)': its short name, as written later
                     found.setdefault(acronym.group(1), Party(acronym.group(1).upper(), acronym.group(1).upper()))
-        if lower:
+        if lower:  # 'the coordination and plateforme armed groups': each name, once it is seen twice
+            for match in _ARMED_LOWER.finditer(line.text):
+                for name in re.split(r"\s+(?:and|or)\s+", match.group(1).strip()):
+                    if name not in STOP and name not in _NOT_A_NAME and not sides_in(name):
+                        seen[f"{name} {match.group(2)}"] = seen.get(f"{name} {match.group(2)}", 0) + 1
             continue
+        for match in _ARMED.finditer(line.text):
+            kind = match.group(2)
+            for name in re.split(r"\s+(?:and|or)\s+", match.group(1).strip()):
+                if name.lower() not in STOP and not sides_in(name):  # 'Syrian rebels' are Syria's, not a party
+                    found.setdefault(f"{name} {kind}".lower(), Party(f"{name} {kind}", f"{name} {kind}"))
         for match in _BODY_OF.finditer(line.text):
             name = match.group(1)
             found.setdefault(name.lower(), Party(name, _side_of(name)))

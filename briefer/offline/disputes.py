@@ -183,6 +183,12 @@ def label_issue(topic: str, texts: list[str]) -> str:
     return best[:1].upper() + best[1:]
 
 
+# 'urged the Plateforme armed groups to withdraw immediately their forces', 'demanded that
+# Russia cease ...': a call on a party to stop what it is doing charges it with doing it
+_STOP_VERBS = r"(?:immediately\s+)?(?:withdraw|cease|stop|halt|end|release|free|pull\s+back|pull\s+out|vacate)\b"
+_STOP_DEMAND = (r"\b(?:urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|call(?:s|ed|ing)?\s+(?:on|upon))\s+"
+                r"(?:that\s+)?(?:[\w’'\-]+\s+){1,6}?(?:to\s+)?" + _STOP_VERBS)
+_STOP_DEMAND_AFTER = re.compile(r"\W*(?:[\w’'\-]+\s+){0,4}?(?:to\s+)?" + _STOP_VERBS, re.I)
 # A charge one side lays against another: the dispute stands even when the other side's
 # answer is not in the text ('Albertsons filed a lawsuit against The Kroger Co. ...').
 CHARGE_RE = re.compile(
@@ -190,7 +196,7 @@ CHARGE_RE = re.compile(
     r"obstruct\w*|lawsuit|sued|sues|sanction\w*|condemn\w*|blam\w*|deplor\w*|abus\w*|kill\w*|"
     r"neither|(?:has|have|had) not|hasn[’']t|haven[’']t|"
     r"insists? on|(?:raised|raises|expressed|expresses|voiced)\s+(?:\w+\s+){0,2}concerns?|unfair\w*|"
-    r"call(?:s|ed)? for restraint)\b", re.I)
+    r"call(?:s|ed)? for restraint)\b|" + _STOP_DEMAND, re.I)
 _ADDRESSED = re.compile(r"\b(?:urges?|urged|urging|call(?:s|ed)? on|ask(?:s|ed)?|request(?:s|ed)?|encourages?)\s+"
                         r"(?:\w+\s+){0,2}$", re.I)
 _COURT_CASE = re.compile(r"\b(?:pleaded|pled|pleads|charged|indicted|convicted|sentenced|arraigned)\b", re.I)
@@ -238,9 +244,10 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
                 continue
             spots = [(m.start(), m.group(0)) for n in names
                      for m in re.finditer(r"(?<![\w])" + re.escape(n) + r"(?![\w])", own, re.I)
-                     if not _ADDRESSED.search(own[max(0, m.start() - 30): m.start()])]  # 'we urge the UN to ...'
+                     if not _ADDRESSED.search(own[max(0, m.start() - 30): m.start()])  # 'we urge the UN to ...'
+                     or _STOP_DEMAND_AFTER.match(own[m.end():])]  # '... urged Hamas to release ...
             if possessive := [(m.start() - 1000, m.group(1)) for n in names for m in re.finditer(
-                    r"(?<![\w])(" + re.escape(n) + r")[’']s?\s+(?:\w+\s+)?" + CHARGE_RE.pattern, own, re.I)]:
+                    r"(?<![\w])(" + re.escape(n) + r")[’']s?\s+(?:\w+\s+)?(?:" + CHARGE_RE.pattern + ")", own, re.I)]:
                 spots = possessive  # 'Kroger’s failure', 'the DPRK’s violations': it, before any other
             if spots:  # where it is named first, and its shortest name as the text writes it
                 spots += [at[targets[target]]] if targets[target] in at else []
@@ -262,11 +269,15 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
         charged[key] += 1
         excluded = set(GENERIC_TOPIC_WORDS) | _SPEECH_WORDS | set(content_words(side)) | \
             {w for t in targets for w in content_words(t)} | side_words(side)  # a party is no subject
-        words = [w for w in content_words(own) if w not in excluded and w not in TIME_WORDS]
+        # (not what a call demands: 'withdraw immediately' is the charge, not its subject)
+        words = [w for w in content_words(own) if w not in excluded and w not in TIME_WORDS
+                 and not re.fullmatch(_STOP_VERBS + r"|\w+ly", w)]
         if not words:
             continue
         weights = weights or Counter(w for text in texts for w in content_words(text))
-        topic = max(words, key=lambda w: (weights[w], w))
+        # the most frequent; on a tie, a name ('Ménaka') before a common word ('city')
+        topic = max(words, key=lambda w: (weights[w], re.search(r"(?<![\w])" + w[:1].upper() + re.escape(w[1:]), own)
+                                          is not None, w))
         named_topic = _NAMED_TOPIC.match(own)  # 'On Taiwan, President Biden emphasized ...'
         label = named_topic.group(1) if named_topic else label_issue(topic, texts)
         found.append(Dispute(issue=f"{label[:1].upper()}{label[1:]}: {side} against {target}",

@@ -164,7 +164,9 @@ def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict)
 _DECIDED = re.compile(r"\b(?:decided|voted(?: unanimously)?|resolved)\s+to\s+\w+", re.I)
 _OPERATIVE = re.compile(r"\b(?:i|we)\s+(?:do\s+)?hereby\s+\w+", re.I)
 _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following|"
-                       r"following (?:joint )?statement (?:was|is|has been) (?:released|issued)|"
+                       # 'The following Security Council press statement was issued today by ...:'
+                       r"following (?:[\w’'\-]+\s+){0,4}?(?:statement|communiqu[ée]|readout|declaration|remarks) "
+                       r"(?:was|were|is|are|has been|have been) (?:released|issued|made|delivered|read out)|"
                        # 'The following is a Presidential Determination submitted to Congress ...:'
                        r"following is (?:a|an|the)\b[^:;.]{0,120}:\s*$)", re.I)
 

@@ -88,7 +88,7 @@ talks relationship relations position positions matter need reason number first 
 important international major minister president secretary state states foreign also
 told called saying made make added thing things world according press reporters
 conference interview spokesperson spokesman department ministry sovereign strategic
-including regarding concerning concern concerns raised
+including regarding concerning concern concerns raised members member urged
 never always still even much many well back today yesterday saturday sunday monday
 like such just very really
 tuesday wednesday thursday friday always going think know want need thing lot sure
@@ -119,7 +119,7 @@ def is_lower_cased(lines: list[Line]) -> bool:
     return alpha > 0 and upper / alpha < 0.01
 
 
-_WORD_RE = re.compile(r"[a-z][a-z’'\-]*")
+_WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|[’'\-])*")  # letters of any script: 'ménaka', not 'naka'
 _APOSTROPHE_RE = re.compile(r"[’']")
 
 

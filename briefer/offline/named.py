@@ -30,6 +30,21 @@ def _words_in(name: str, text: str) -> bool:
     return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text, re.I) is not None
 
 
+# 'Coordination armed groups' is named in 'the Coordination and Plateforme armed groups' too
+_SHARED_KIND = re.compile(r"^(?P<head>.+?)\s+(?P<kind>(?:armed|rebel|militant|opposition)\s+(?:groups?|movements?|"
+                          r"factions?|forces)|rebels|militias?)$", re.I)
+
+
+def _named_in(name: str, text: str) -> bool:
+    if _words_in(name, text):
+        return True
+    if (shared := _SHARED_KIND.match(name)) is None or shared.group("head").lower() not in text.lower():
+        return False
+    head, kind, other = re.escape(shared.group("head")), re.escape(shared.group("kind")), r"[\w’'\-]+"
+    return re.search(rf"(?<![\w]){head}\s+(?:and|or)\s+{other}\s+{kind}(?![\w])|"
+                     rf"{other}\s+(?:and|or)\s+{head}\s+{kind}(?![\w])", text, re.I) is not None
+
+
 def overlaps(name: str, other: str) -> bool:
     """One name holds the other as whole words ('DRC and Rwanda', 'Rwanda'; not 'Sudan',
     'Sudanese Armed Forces')."""
@@ -45,7 +60,7 @@ def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lo
     mentions: dict[str, list[str]] = {}  # side or body -> sentence ids
     written: dict[str, Counter] = {}  # side or body -> its names as written
     for line in lines:
-        named_bodies = [(name, name) for name in bodies if _words_in(name, line.text)]
+        named_bodies = [(name, name) for name in bodies if _named_in(name, line.text)]
         # 'Sudanese' in 'Sudanese Armed Forces' names the army, not the state
         found = [(side, as_written) for side, as_written in side_mentions(line.text)
                  if not any(_words_in(as_written, body) for body, _ in named_bodies)] + named_bodies
@@ -63,6 +78,6 @@ def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lo
             continue  # a side already ('DRC and Rwanda' holds Rwanda), or part of one named
         # shown as the text names it: its own name if the text writes it, else its commonest
         name = key if any(_words_in(key, by_id[i]) for i in ids) else written[key].most_common(1)[0][0]
-        cited = [i for i in ids if _words_in(name, by_id[i])]
+        cited = [i for i in ids if _named_in(name, by_id[i])]
         named.append(Point(text=title_case(name, lower), evidence=cited[:3]))
     return named[:MOST_NAMED]

@@ -35,7 +35,7 @@ NEXT_CUES = [
 # Words without which no cue above can match (each cue holds one), and the nouns one of
 # which a dated event below needs: sentences with none are spared the searches.
 CUE_WORDS = ("will ll shall set plan plans planning intends agreed going scheduled due slated expected would soon "
-             "likely got committed pledged vowed").split()
+             "likely got committed pledged vowed forward").split()  # (forward: "looked forward to its signing by ...")
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline").split()
 _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
@@ -58,6 +58,8 @@ _TIMING_RE = re.compile(
     r"september|october|november|december)(?:\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?)?(?:,?\s+\d{4})?|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
     r"\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?(?:,?\s+\d{4})?|"
+    r"(?:(?:in|on|by|before|after|until)\s+)?\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december)(?:\s+\d{4})?|"  # '20 June', UN and European style
     r"(?:after|before|by|until|ahead of)\s+(?:the\s+)?[\w’'\- ]{2,40}?(?=[,.;]|$)|"
     r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
 
@@ -78,7 +80,7 @@ _TO_BE_HINT = re.compile(r"to\s+be\s")
 _MONTHS = {m: i for i, m in enumerate("january february march april may june july august "
                                       "september october november december".split(), 1)}
 _DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
-                      r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
+                      r")\s+(\d{1,2}),?\s+(\d{4})\b|\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
 
 
 # ---------------------------------------------------------------- next steps
@@ -163,6 +165,8 @@ def _iso_date(text: str) -> str | None:
         return None
     if match.group(1):
         return f"{match.group(1)}-{match.group(2)}-{match.group(3)}"
+    if match.group(7):  # '20 June 2015'
+        return f"{int(match.group(9)):04d}-{_MONTHS[match.group(8).lower()]:02d}-{int(match.group(7)):02d}"
     month = _MONTHS[match.group(4).lower()]
     return f"{int(match.group(6)):04d}-{month:02d}-{int(match.group(5)):02d}"
 
@@ -230,7 +234,35 @@ def may_state_step(text: str) -> bool:
         return True  # '..., with 32 new judges to be selected by December'
     if "ing" in low and _ARRANGED_HINT.search(low) and _ARRANGED.search(text):
         return True
+    if "forward to" in low and _AWAITED.search(text):
+        return True
     return _DATED_HINT.search(low) is not None and _DATED_EVENT.search(text) is not None
+
+
+# 'looked forward to its signing by the Coordination armed groups on 20 June': an event
+# the text awaits, done by the party after 'by', at the time it gives
+_AWAITED = re.compile(r"\blook(?:s|ed|ing)?\s+forward\s+to\s+(?:the\s+|(?P<its>its\s+|their\s+))?"
+                      r"(?P<what>[\w’'\-]+(?:\s+of\s+(?:the\s+)?[\w’'\- ]+?)?)\s+by\s+(?:the\s+)?"
+                      r"(?P<actor>[\w’'\- ]+?)\s+(?=(?:on|in|by|before|after|until|at)\s+|\d)", re.I)
+# the thing an 'its' stands for: the last capitalised name the clause before names
+_LAST_NAME = re.compile(r".*\b(?:the|to)\s+((?:[A-Z][\w’'\-]*)(?:\s+(?:(?:on|of|and|for|in)\s+)?[A-Z][\w’'\-]*)*)", re.S)
+
+
+def _awaited_step(line: Line, lower: bool) -> NextStep | None:
+    match = _AWAITED.search(line.text)
+    if match is None or any(a <= match.start() < b for a, b in quoted_spans(line.text)):
+        return None
+    when = _TIMING_RE.match(_ACTION_END.split(line.text[match.end():], 1)[0])
+    actor = match.group("actor").strip()
+    if when is None or actor.lower() in _NOT_ACTORS or actor.split()[0].lower() in PRONOUNS:
+        return None
+    what = match.group("what")
+    verbs = list(re.finditer(r"\b[a-z]{3,}ed\b", line.text[: match.start()]))
+    done_to = line.text[verbs[-1].end(): match.start()] if verbs else ""  # what the verb before acts on
+    if match.group("its") and " of " not in what and not lower and (named := _LAST_NAME.match(done_to)):
+        what = f"{what} of the {named.group(1)}"  # 'its signing': of the Agreement the clause names
+    return NextStep(actor=title_case(actor, lower), action=what, timing=when.group(0),
+                    date=_iso_date(line.text[match.start():]), certainty="expected", evidence=[line.id])
 
 
 def _arranged_step(line: Line, lower: bool) -> NextStep | None:
@@ -292,6 +324,8 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                                   evidence=[line.id]))
     if not steps and "ing" in low and _ARRANGED_HINT.search(low) and (arranged := _arranged_step(line, lower)):
         steps.append(arranged)
+    if not steps and "forward to" in low and (awaited := _awaited_step(line, lower)):
+        steps.append(awaited)
     if not steps and _DATED_HINT.search(low) and (match := _DATED_EVENT.search(line.text)):
         action, timing = _split_timing(match.group("action").strip())
         actor = re.sub(r"^the\s+", "", match.group("actor"), flags=re.I)
