@@ -630,3 +630,12 @@ def test_a_council_statement_names_armed_groups_charges_a_call_to_withdraw_and_a
     assert [(d.issue, [s.evidence for s in d.stances]) for d in notes.disputes] == [
         ("Town of Kessa: United Nations against Ganda armed groups", [["S4"]])]
     assert [p.text for p in notes.named] == ["Azawad armed groups", "Ganda armed groups"]
+
+
+def test_a_framing_line_yields_the_lead_to_todays_act_and_a_route_names_no_party():
+    notes = notes_for(
+        "Protecting our coastline from illegal fishing is a priority for this government.",
+        "Today, Chile sanctioned a Peru-based fleet that moved stolen catch from Ecuador to Panama.",
+        "The fleet's owners denied the charges.")
+    assert notes.key_points[0].evidence == ["S2"]
+    assert [s for d in notes.disputes for s in d.stances if s.side in ("Peru", "Ecuador", "Panama")] == []

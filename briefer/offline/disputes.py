@@ -204,6 +204,10 @@ _ORG_TAIL = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|
 
 
 PER_PAIR = 2
+# 'trafficking cocaine from South America to Mexico': a place things go to or come from
+_LOCATIVE = re.compile(r"\b(?:from|to|into|across|throughout|via|through)\s+(?:the\s+)?$", re.I)
+# 'an Ecuador-based network' names a place, not the state as a party
+_NOT_A_PLACE_OF = r"(?![\w]|-(?:based|born|made|registered|headquartered|flagged)\b)"
 # a sentence that names its subject first: 'On Taiwan, ...', 'Regarding the tariffs, ...'
 _NAMED_TOPIC = re.compile(r"\W*(?:on|regarding|as for|as to|turning to|with regard to|with respect to)\s+"
                           r"(?:the\s+(?:issue|question|subject|matter)\s+of\s+)?([^,;:]{2,40}?),\s", re.I)
@@ -243,8 +247,9 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
                     or any(n.lower() in side.lower() or side.lower() in n.lower() for n in names):
                 continue
             spots = [(m.start(), m.group(0)) for n in names
-                     for m in re.finditer(r"(?<![\w])" + re.escape(n) + r"(?![\w])", own, re.I)
-                     if not _ADDRESSED.search(own[max(0, m.start() - 30): m.start()])  # 'we urge the UN to ...'
+                     for m in re.finditer(r"(?<![\w])" + re.escape(n) + _NOT_A_PLACE_OF, own, re.I)
+                     if not _LOCATIVE.search(own[max(0, m.start() - 12): m.start()])  # 'from South America to Mexico'
+                     and not _ADDRESSED.search(own[max(0, m.start() - 30): m.start()])  # 'we urge the UN to ...'
                      or _STOP_DEMAND_AFTER.match(own[m.end():])]  # '... urged Hamas to release ...
             if possessive := [(m.start() - 1000, m.group(1)) for n in names for m in re.finditer(
                     r"(?<![\w])(" + re.escape(n) + r")[’']s?\s+(?:\w+\s+)?(?:" + CHARGE_RE.pattern + ")", own, re.I)]:

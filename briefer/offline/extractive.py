@@ -161,6 +161,11 @@ def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict)
     return None
 
 
+_DATED_ACT = re.compile(r"\W*(?:today|yesterday|this\s+(?:week|morning)|on\s+(?:monday|tuesday|wednesday|thursday|"
+                        r"friday|saturday|sunday))\b", re.I)
+_PAST = re.compile(r"\b(?!(?:united|limited|based|hundred|indeed|need|speed|red|armed|proposed|concerned|"
+                   r"detailed|advanced|alleged|so-called)\b)(?:[a-z]{3,}ed|met|held|took|made|sent|began|won|lost|struck|"
+                   r"spoke|said)\b", re.I)
 _DECIDED = re.compile(r"\b(?:decided|voted(?: unanimously)?|resolved)\s+to\s+\w+", re.I)
 _OPERATIVE = re.compile(r"\b(?:i|we)\s+(?:do\s+)?hereby\s+\w+", re.I)
 _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following|"
@@ -449,6 +454,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 and any(a.evidence == [line.id] for a in notes.agreements)]
         first = done[:1] + [notes.positions[0].evidence[0]]
         told = [line for sid in first for line in lines if line.id == sid] + [line for line in told if line.id not in first]
+    if len(told) > 1 and not _DATED_ACT.search(told[0].text) and not _PAST.search(told[0].text):
+        # 'Stopping the flow of drugs ... is one of our highest priorities. Today, the United
+        # States sanctioned ...': a framing line, then the news, which leads
+        news = next((line for line in told[1:3] if _DATED_ACT.match(line.text) and _PAST.search(line.text)), None)
+        if news:
+            told = [news] + [line for line in told if line is not news]
     # the lead's companions must stand alone: not 'That's not the way ...'
     ranked = sorted([line for line in told[1:] if not _BARE_SUBJECT.match(
         FILLER.sub("", strip_label(line.text, lower)).strip())], key=lambda line: -centrality[line.id])

@@ -88,7 +88,7 @@ talks relationship relations position positions matter need reason number first 
 important international major minister president secretary state states foreign also
 told called saying made make added thing things world according press reporters
 conference interview spokesperson spokesman department ministry sovereign strategic
-including regarding concerning concern concerns raised members member urged
+including regarding concerning concern concerns raised members member urged based
 never always still even much many well back today yesterday saturday sunday monday
 like such just very really
 tuesday wednesday thursday friday always going think know want need thing lot sure
