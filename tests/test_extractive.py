@@ -639,3 +639,21 @@ def test_a_framing_line_yields_the_lead_to_todays_act_and_a_route_names_no_party
         "The fleet's owners denied the charges.")
     assert notes.key_points[0].evidence == ["S2"]
     assert [s for d in notes.disputes for s in d.stances if s.side in ("Peru", "Ecuador", "Panama")] == []
+
+
+def test_a_readout_files_talks_continuing_tomorrow_as_a_step_and_continued_cooperation_as_common_ground():
+    notes = notes_for(
+        "Foreign Minister Amina Diallo of Senegal hosted a delegation from Gambia in Dakar on Monday.",
+        "The two sides also discussed continued cooperation on fisheries and border patrols.",
+        "The two sides discussed the border incident.",
+        "Consultations on border security continue tomorrow in Banjul.")
+    assert [a.evidence for a in notes.agreements] == [["S2"]]
+    assert [(s.actor, s.action, s.timing) for s in notes.next_steps] == [
+        ("Consultations on border security", "continue in Banjul", "tomorrow")]
+
+
+def test_a_government_speaking_of_itself_in_an_unsigned_statement_is_quoted():
+    notes = notes_for(
+        "Today, Canada sanctioned six shipping firms for carrying arms to the junta.",
+        "Canada will keep using all our tools to cut off the junta's supply lines.")
+    assert [(q.speaker, q.evidence) for q in notes.quotes] == [("Canada", ["S2"])]

@@ -55,7 +55,11 @@ _DIVIDED = re.compile(r"\b(?:disagree\w*|differ\w*|divergen\w*|clash\w*|disput\w
 _VERB_NEXT = r"\s+(?:also\s+|jointly\s+)?(?!(?:of|and|or|who|which|that|in|from|at|to)\b)[a-z]+\b"
 _OPENS_WITH_GROUP = re.compile(r"^\W*(?:[^,;:“”\"]{0,80},\s+)?" + _GROUP.pattern + _VERB_NEXT, re.I)
 _THEY = re.compile(r"^\W*(?:[^,;:“”\"]{0,80},\s+)?they" + _VERB_NEXT, re.I)
-_NOT_COMMON = re.compile(r"\b(?:exchanged (?:views|opinions)|discussed|held (?:a|an|talks))\b", re.I)
+# (but 'discussed continued cooperation on ...', 'discussed ways to deepen ...': a shared aim)
+_NOT_COMMON = re.compile(r"\b(?:exchanged (?:views|opinions)|discussed(?!\s+(?:(?:continued|further|closer|deeper|expanded|"
+                         r"enhanced|increased|new|future)\s+(?:\w+\s+){0,2}?(?:cooperation|collaboration|coordination|"
+                         r"partnership)|ways\s+to\s+(?:strengthen|deepen|expand|enhance|advance|increase|improve))\b)|"
+                         r"held (?:a|an|talks))\b", re.I)
 
 
 def done_together(text: str, after_group: bool) -> bool:

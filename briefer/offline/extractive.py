@@ -166,6 +166,7 @@ _DATED_ACT = re.compile(r"\W*(?:today|yesterday|this\s+(?:week|morning)|on\s+(?:
 _PAST = re.compile(r"\b(?!(?:united|limited|based|hundred|indeed|need|speed|red|armed|proposed|concerned|"
                    r"detailed|advanced|alleged|so-called)\b)(?:[a-z]{3,}ed|met|held|took|made|sent|began|won|lost|struck|"
                    r"spoke|said)\b", re.I)
+_RESOLVE = re.compile(r"\b(?:will|we[’']ll)\b(?!\s+see\b)", re.I)
 _DECIDED = re.compile(r"\b(?:decided|voted(?: unanimously)?|resolved)\s+to\s+\w+", re.I)
 _OPERATIVE = re.compile(r"\b(?:i|we)\s+(?:do\s+)?hereby\s+\w+", re.I)
 _PREAMBLE = re.compile(r"^\s*(?:the\s+)?(?:following is the (?:full )?text|text of the following|"
@@ -393,11 +394,18 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         # a transcript has no quote marks (but for what its speakers quote): its speakers'
         # sharpest short sentences are the quotes
         own_words |= {p.evidence[0] for p in interview.positions if p.actor != PRESS}  # refusals too
+        first_person: set[str] = set()
         if not labelled and author and len(sides_in(title or "")) < 2:
             # a statement in its author's first person: 'we urge the Security Council to ...'
             # (not one of two governments': its 'we' is more than the one named first)
-            own_words |= {p.evidence[-1] for p in notes.positions if p.actor == author
-                          and re.search(r"\b(?:we|our|us)\b", p.text, re.I)}
+            first_person = {p.evidence[-1] for p in notes.positions if p.actor == author
+                            and re.search(r"\b(?:we|our|us)\b", p.text, re.I)}
+        elif not labelled and not author:
+            # no named author, but a government speaking of itself: 'The United States will
+            # continue to use all our tools ...' (no quote marks: not a reporter's sentence)
+            first_person = {p.evidence[-1] for p in notes.positions if p.side and p.actor == p.side
+                            and re.search(r"\b(?:our|us)\b", p.text, re.I) and not quoted_spans(p.text)}
+        own_words |= first_person
         speaker_of = {p.evidence[-1]: p.actor for p in notes.positions if p.evidence[-1] in own_words}
         said = []
         for sid, actor in speaker_of.items():
@@ -406,8 +414,11 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             if len(core.split()) > 30 and (clause := _LEAD_CLAUSE.match(core)):
                 core = core[clause.end():]  # 'Considering the continued violations ..., we urge ...'
             # a refusal is a hedge too, and quotable all the same
+            # (an author's 'The United States will continue to use all our tools ...' is
+            # its resolve, quotable as a stance is)
             if 8 <= len(core.split()) <= 30 and not _BARE_SUBJECT.match(core) \
-                    and (REFUSAL.search(core) or _STANCE.search(core) and not _HEDGE.search(core)):
+                    and (REFUSAL.search(core) or (_STANCE.search(core) or sid in first_person and _RESOLVE.search(core))
+                         and not _HEDGE.search(core)):
                 said.append(Quote(speaker=actor, text=core, evidence=[sid]))
         said.sort(key=lambda q: -_sharpness(q.text))
         notes.quotes = said[:4] + notes.quotes

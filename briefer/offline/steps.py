@@ -37,19 +37,21 @@ NEXT_CUES = [
 CUE_WORDS = ("will ll shall set plan plans planning intends agreed going scheduled due slated expected would soon "
              "likely got committed pledged vowed forward").split()  # (forward: "looked forward to its signing by ...")
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
-               "visit trip session conference court strike deadline").split()
+               "visit trip session conference court strike deadline discussions consultations").split()
 _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
 _DATED_HINT = re.compile(r"\b(?:" + _trie_pattern(DATED_WORDS) + r")\b")
 # A dated event in the present tense: "when the talks resume November 20".
 _DATED_EVENT = re.compile(
     r"(?=[tnmshvecd])\b(?P<actor>(?:the\s+)?(?:talks|negotiations|meeting|meetings|summit|hearing|trial|sentencing|vote|"
-    r"election|elections|visit|trip|session|conference|court|strike|deadline))\s+"
-    r"(?P<action>(?:resume|resumes|begin|begins|start|starts|reconvene|reconvenes|open|opens|"
+    r"election|elections|visit|trip|session|conference|court|strike|deadline|discussions|consultations)"
+    # 'Discussions on military-to-military cooperation continue today at the Pentagon'
+    r"(?:\s+(?:on|about|over|with|between)\s+[\w’'\- ]{2,50}?)?)\s+"
+    r"(?P<action>(?:resume|resumes|begin|begins|start|starts|reconvene|reconvenes|open|opens|continue|continues|"
     r"take place|takes place|is set|are set|is scheduled|are scheduled|is due|are due|is expected|"
     r"are expected|is happening|ends|end)\b[^.;!?]*?\b(?:on\s+|in\s+|by\s+|for\s+)?"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.|monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|next\s+(?:week|month|year))[\w ,.-]{0,20}?)(?=[,.;!?]|$)", re.I)
+    r"sunday|next\s+(?:week|month|year)|today|tomorrow|tonight|later\s+this\s+week)[\w ,.-]{0,20}?)(?=[,.;!?]|$)", re.I)
 _TIMING_RE = re.compile(
     r"\b(soon|shortly|imminently|tomorrow|tonight|(?:(?:early|late|mid)[\s-]+)?next\s+(?:week|month|year|weekend|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
