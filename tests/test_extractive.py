@@ -657,3 +657,11 @@ def test_a_government_speaking_of_itself_in_an_unsigned_statement_is_quoted():
         "Today, Canada sanctioned six shipping firms for carrying arms to the junta.",
         "Canada will keep using all our tools to cut off the junta's supply lines.")
     assert [(q.speaker, q.evidence) for q in notes.quotes] == [("Canada", ["S2"])]
+
+
+def test_a_run_of_they_sentences_after_the_named_speaker_is_one_position():
+    notes = notes_for(
+        "The members of the Security Council recalled the need for the Government of Fiji to end the curfew.",
+        "They urged all parties to refrain from violence and to settle differences peacefully.",
+        "They stressed the importance of holding those responsible for the riots accountable.")
+    assert [p.evidence for p in notes.positions] == [["S1", "S2", "S3"]]

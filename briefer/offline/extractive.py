@@ -386,6 +386,17 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         pos.side = pos.side or actors[pos.actor].side
     merge_org_sides(notes.positions, list(actors.values()))
     carried = {(p.actor, p.evidence[0]) for p in notes.positions if len(p.evidence) > 1}
+    # 'X recalled ... They urged ...' [S7, S8], then 'They urged ... They stressed ...' [S8, S9]:
+    # one run of X's sentences, one item [S7, S8, S9] (the second alone opens with 'They')
+    ending: dict[tuple[str, str], Position] = {}
+    for pos in list(notes.positions):
+        run = ending.get((pos.actor, pos.evidence[0])) if len(pos.evidence) == 2 else None
+        if run is not None and len(run.evidence) < 3 and not labelled:  # (a transcript's turns ramble)
+            run.text = " ".join([run.text, *(line.text for line in lines if line.id == pos.evidence[1])])
+            run.evidence = run.evidence + pos.evidence[1:]
+            notes.positions.remove(pos)
+        elif len(pos.evidence) > 1:
+            ending[(pos.actor, pos.evidence[-1])] = pos
     notes.positions = [p for p in notes.positions if len(p.evidence) > 1 or (p.actor, p.evidence[0]) not in carried]
     # most telling first: a brief shows the head of each list
     notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]]))
