@@ -665,3 +665,11 @@ def test_a_run_of_they_sentences_after_the_named_speaker_is_one_position():
         "They urged all parties to refrain from violence and to settle differences peacefully.",
         "They stressed the importance of holding those responsible for the riots accountable.")
     assert [p.evidence for p in notes.positions] == [["S1", "S2", "S3"]]
+
+
+def test_this_after_another_speakers_quote_does_not_borrow_it():
+    notes = notes_for(
+        "“Today’s arrests show our resolve,” said Prosecutor Anna Berg.",
+        "“The cartel ran this scheme for years.”",
+        "“This operation is part of a wider effort against the cartel,” said Police Chief Tomas Lind.")
+    assert [p.evidence for p in notes.positions if p.actor == "Tomas Lind"] == [["S3"]]

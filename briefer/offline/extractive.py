@@ -149,12 +149,16 @@ def _side_just_named(prev_speaker: Speaker | None, recent: list[Line]) -> str | 
     return opening[0] if len(opening) == 1 else None
 
 
-def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict) -> Line | None:
-    """The sentence a statement leans on: the one before a bare 'it'; for '... rejected the
-    accusation', the other side's last charge or demand among the last three."""
+def _antecedent(text: str, speaker: Speaker, recent: list[Line], sides_of: dict,
+                previous_speaker: Speaker | None = None) -> Line | None:
+    """The sentence a statement leans on: the one before a bare 'it' (unless someone else
+    said it: '“This seizure is ...,” said Ramsey' after Monaco's quote is not Monaco's);
+    for '... rejected the accusation', the other side's last charge or demand among the last three."""
     previous = recent[-1] if recent else None
     if _BARE_SUBJECT.match(text):
-        return previous
+        quoted_other = previous is not None and previous.text.lstrip()[:1] in "“\"" and previous_speaker \
+            and previous_speaker.name != speaker.name
+        return None if quoted_other else previous
     if _BARE_OBJECT.search(text) and len(text.split()) < 16:
         return next((seen for seen in reversed(recent) if sides_of.get(seen.id) != speaker.side
                      and (_STANCE.search(seen.text) or CONFLICT_RE.search(seen.text))), previous)
@@ -346,7 +350,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 text = re.sub(r"^(?:He|She|he|she)\b", speaker.name, text)  # 'He was arraigned' -> 'Guzman Lopez was ...'
 
             evidence = [line.id]
-            antecedent = _antecedent(text, speaker, recent, sides_of)
+            antecedent = _antecedent(text, speaker, recent, sides_of, prev_speaker)
             context = FILLER.sub('', strip_label(antecedent.text, lower)).strip() if antecedent else ""
             if antecedent is not None and antecedent.id not in asked and len(context.split()) >= 5:
                 text = f"{context[:1].upper()}{context[1:]} {text}"
