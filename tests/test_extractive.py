@@ -673,3 +673,28 @@ def test_this_after_another_speakers_quote_does_not_borrow_it():
         "“The cartel ran this scheme for years.”",
         "“This operation is part of a wider effort against the cartel,” said Police Chief Tomas Lind.")
     assert [p.evidence for p in notes.positions if p.actor == "Tomas Lind"] == [["S3"]]
+
+
+def test_a_statement_without_quote_marks_quotes_its_own_voice_not_its_narration():
+    # a board's statement about itself, in the third person: its present stance is quotable
+    notes = notes_for(
+        "The Board decided to keep the levy at 4 percent.",
+        "The Board is firmly committed to keeping the harbour open to every vessel.",
+        "The Board will review the levy again in spring.")
+    assert [(q.speaker, q.text) for q in notes.quotes] == [
+        ("Board", "The Board is firmly committed to keeping the harbour open to every vessel.")]
+    # a report's narration is the writer's words: never put in its subject's mouth
+    report = notes_for(
+        "Ministers from Norland met their Sudria counterparts in Vienna on Monday.",
+        "Previously, Norland had insisted that Sudria stop its drilling as a precondition to talks.",
+        "Norland officials said the talks would continue.")
+    assert report.quotes == []
+
+
+def test_a_signatory_declaring_in_a_joint_text_is_quoted():
+    notes = notes_for(
+        "The Government of France and the Government of Spain signed the accord today.",
+        "The Government of France rejects any claim of a third party to fish in these waters.",
+        "The Government of Spain welcomes the readiness of France to share its patrol data.")
+    assert [(q.speaker, q.text) for q in notes.quotes] == [
+        ("France", "The Government of France rejects any claim of a third party to fish in these waters.")]

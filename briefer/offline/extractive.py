@@ -170,6 +170,16 @@ _DATED_ACT = re.compile(r"\W*(?:today|yesterday|this\s+(?:week|morning)|on\s+(?:
 _PAST = re.compile(r"\b(?!(?:united|limited|based|hundred|indeed|need|speed|red|armed|proposed|concerned|"
                    r"detailed|advanced|alleged|so-called)\b)(?:[a-z]{3,}ed|met|held|took|made|sent|began|won|lost|struck|"
                    r"spoke|said)\b", re.I)
+_REPORTED = re.compile(r"\b(?:said|says|told|according to|reported(?:ly)?)\b", re.I)
+# a stance stated now ('is strongly committed', 'supports', 'intends to'), not a past event narrated
+_PRESENT_STANCE = re.compile(r"\b(?:is|are|remains?|will|shall|must|cannot|intends|supports|declares|stresses|"
+                             r"underscores|reaffirms|welcomes|condemns|rejects|calls|urges|opposes|recognizes)\b", re.I)
+# 'President Biden underscored ...', 'Washington had insisted ...': a past event told, by the
+# text's writer, in words the subject never said as such
+_NARRATED = re.compile(r"^(?:(?!(?:is|are|remains?|will|shall|must|cannot)\b)\S+\s+){0,7}?(?:\w{3,}ed|had|was|were|did)\b",
+                       re.I)
+_DECLARES = re.compile(r"^(?:\S+\s+){1,6}?(?:declares|stresses|underscores|reaffirms|affirms|rejects|recognizes|"
+                       r"commits|condemns|insists)\b", re.I)
 _RESOLVE = re.compile(r"\b(?:will|we[’']ll)\b(?!\s+see\b)", re.I)
 _DECIDED = re.compile(r"\b(?:decided|voted(?: unanimously)?|resolved)\s+to\s+\w+", re.I)
 _OPERATIVE = re.compile(r"\b(?:i|we)\s+(?:do\s+)?hereby\s+\w+", re.I)
@@ -435,6 +445,27 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                     and (REFUSAL.search(core) or (_STANCE.search(core) or sid in first_person and _RESOLVE.search(core))
                          and not _HEDGE.search(core)):
                 said.append(Quote(speaker=actor, text=core, evidence=[sid]))
+        if not said and not labelled:
+            # a statement with no quote marks and no 'we': its author's sharpest stance, stated
+            # now, is its quote all the same ('The Committee is strongly committed to ...'), and
+            # so is a signatory's declaration ('The Government of Israel stresses that ...'); a
+            # report's 'Washington had insisted ...' or a readout's 'The President underscored
+            # ...' is its writer's words, never a quote
+            held = Counter(p.side for p in notes.positions if p.side)
+            # no author named: the side that holds most of the text's positions speaks for it
+            # ('The Committee decided ...', 'The Committee is strongly committed ...')
+            speaking = author or next((side for side, n in held.most_common(1) if 2 * n > len(notes.positions)), None)
+            for pos in notes.positions:
+                core = FILLER.sub("", by_id[pos.evidence[0]].text).strip()
+                if len(pos.evidence) > 1 or not 8 <= len(core.split()) <= 30 or quoted_spans(core) \
+                        or _REPORTED.search(core) or _HEDGE.search(core) or not _STANCE.search(core) \
+                        or re.search(r"\b(?:we|our|us)\b", core, re.I):  # (a 'we' is the branch above's)
+                    continue
+                if speaking in (pos.actor, pos.side) and _PRESENT_STANCE.search(core) and not _NARRATED.match(core):
+                    said.append(Quote(speaker=speaking, text=core, evidence=pos.evidence))
+                elif pos.side and (declared := _DECLARES.match(core)) and pos.side.lower() in declared.group().lower():
+                    said.append(Quote(speaker=pos.side, text=core, evidence=pos.evidence))
+            said = sorted(said, key=lambda q: -_sharpness(q.text))[:1]
         said.sort(key=lambda q: -_sharpness(q.text))
         notes.quotes = said[:4] + notes.quotes
     notes.actors = list(actors.values())
