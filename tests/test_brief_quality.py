@@ -60,6 +60,13 @@ BEFORE = {
     "state-us-nigeria-joint-working-group-cpc": (0.30, 0.30, 0.30),  # 3 of 10
     "un-sc-press-statement-haiti-2020": (0.30, 0.30, 0.30),  # 3 of 10
     "un-sc-press-statement-mali-2015": (0.33, 0.33, 0.33),  # 3 of 9
+    # the seventh batch (held out), at 2089477: the engine as it stood before it was scored
+    "doj-patrick-ho-fcpa-conviction-2018": (0.40, 0.40, 0.30),  # 4, 4, 3 of 10
+    "fed-discount-rate-minutes-august-2005": (0.00, 0.00, 0.00),  # 0 of 10
+    "voa-india-pakistan-talks-no-breakthrough-2004": (0.40, 0.70, 0.40),  # 4, 7, 4 of 10
+    "whitehouse-biden-xi-call-readout-april-2024": (0.54, 0.54, 0.45),  # 6, 6, 5 of 11
+    "whitehouse-press-briefing-kirby-netanyahu-call-2024": (0.26, 0.26, 0.26),  # 4 of 15
+    "whitehouse-us-iraq-joint-leaders-statement-2024": (0.15, 0.23, 0.30),  # 2, 3, 4 of 13
 }
 
 
