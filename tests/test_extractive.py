@@ -698,3 +698,22 @@ def test_a_signatory_declaring_in_a_joint_text_is_quoted():
         "The Government of Spain welcomes the readiness of France to share its patrol data.")
     assert [(q.speaker, q.text) for q in notes.quotes] == [
         ("France", "The Government of France rejects any claim of a third party to fish in these waters.")]
+
+
+def test_minutes_a_bodys_members_act_as_the_body_and_its_decisions_are_agreed():
+    notes = notes_for(
+        "Subject to approval by the Board of Trustees, the members of the Harbour Authority of Lindau had voted "
+        "on May 3 to raise the mooring fee to 40 euros.",
+        "The directors of the Port Companies of Ravel, Osten, and Brix had voted on May 4 to keep the fee.",
+        "At today's meeting, no support was expressed for changing the fee, and the existing fee was maintained.",
+        "The Board approved renewal of the pilotage contracts for two years.")
+    assert [(p.side, p.evidence) for p in notes.positions] == [
+        ("Harbour Authority of Lindau", ["S1"]), ("Port Companies", ["S2"])]
+    assert [a.evidence for a in notes.agreements] == [["S3"], ["S4"]]
+
+
+def test_a_decision_proposed_or_refused_is_not_agreed():
+    from briefer.offline.agreements import is_decision
+    assert is_decision("The council voted to adopt the budget.")
+    assert not is_decision("The union asked the Board to approve the contract.")
+    assert not is_decision("The Board has not approved the merger.")

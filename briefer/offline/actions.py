@@ -51,7 +51,8 @@ _LOWER_NAME = re.compile(r"\bthe\s+((?:[a-z0-9][\w’'\-]*\s+){1,3}(?:" + _BODIE
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:since|following|after|before|when|while|during|as|with|despite|although|under|in|on|at|"
     r"over|through|earlier|later|today|yesterday|last|this|meanwhile|however|additionally|moreover|"
-    r"separately|also|since then|in addition|concurrent(?:ly)?|along|together|in line)\b[^,;:]{0,90},\s*)+", re.I)
+    r"separately|also|since then|in addition|concurrent(?:ly)?|along|together|in line|subject to|pending|upon)\b"
+    r"[^,;:]{0,90},\s*)+", re.I)
 _COMPANY = re.compile(r"\s(?:co\.?|inc\.?|corp\.?|corporation|companies)$", re.I)
 _WORD = re.compile(r"[\w’'.\-&]+|[^\w\s]")
 # 'the union', 'the company': a notice to staff or a union's letter names its parties by
@@ -155,6 +156,33 @@ def subject_party(text: str, parties: list[Party], lower: bool) -> Party | None:
     return None
 
 
+_MEMBERS = {"directors", "members", "governors", "representatives", "delegates", "delegation", "delegations",
+            "officials", "ministers", "leaders", "envoys", "negotiators", "trustees", "shareholders"}
+
+
+def _body_named(words: list[str], lower: bool) -> Party | None:
+    """'the Federal Reserve Bank of Atlanta had voted': the capitalised name a body is given,
+    known to the text or not, up to its verb."""
+    if lower:
+        return None  # (no capitals to tell a name's end by)
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    name: list[str] = []
+    for word in words:
+        if _capitalised(word) or word in {"of", "and", "for", "&"} and name:
+            name.append(word)
+        else:
+            break
+    while name and name[-1] in {"of", "and", "for", "&"}:
+        name.pop()
+    if len(name) < len(words) and words[len(name)] == "," and "of" in name:
+        name = name[:name.index("of")]  # 'the Federal Reserve Banks of Boston, Cleveland, ...': the banks
+    if len(name) < 2 or len(name) == len(words) or name[-1].endswith(("’s", "'s")):
+        return None
+    full = " ".join(name)
+    return Party(full, _side_of(full))
+
+
 def _opening_party(clause: str, parties: list[Party], lower: bool) -> Party | None:
     clause = _LEAD_IN.sub("", clause, count=1)
     words = [m.group() for m in islice(_WORD.finditer(clause), 8)]  # the first 8 only
@@ -168,6 +196,12 @@ def _opening_party(clause: str, parties: list[Party], lower: bool) -> Party | No
         return lower or not _capitalised(words[k])  # else a longer name goes on
 
     by_name = parties.by_name if isinstance(parties, Parties) else {p.name.lower(): p for p in parties}
+    if len(words) > 3 and words[0].lower() in _MEMBERS and words[1].lower() == "of":
+        # 'The directors of the Federal Reserve Bank of Atlanta had voted ...', 'the members of
+        # the Council agreed ...': those who act for a body act as that body
+        rest = re.split(r"\bof\s+", clause, maxsplit=1, flags=re.I)[-1]
+        return _opening_party(rest, parties, lower) \
+            or _body_named([m.group() for m in islice(_WORD.finditer(rest), 10)], lower)
     for k in range(min(6, len(words) - 1), 0, -1):  # the longest name the text knows
         if (party := by_name.get(" ".join(words[:k]).lower())) and ends_subject(k):
             return party

@@ -103,10 +103,31 @@ def _is_joint_commitment(text: str) -> bool:
     return bool(_COLLECTIVE.match(subject)) or (" and " in subject and len(sides_in(subject)) >= 2)
 
 
+# What a deliberating body settled: 'The Board approved renewal of ...', 'the existing rate
+# was maintained', 'The council voted to adopt ...': the decision the meeting produced
+_DECIDED_BY_BODY = re.compile(
+    r"(?:^|[,;]\s+)(?:the\s+)?(?:[\w’'.\-]+\s+){0,4}?(?:board|committee|council|commission|assembly|parliament|"
+    r"senate|cabinet|governors|directors|shareholders|members|panel|meeting)\s+(?:\w+ly\s+)?"
+    r"(?:approved|adopted|ratified|endorsed|renewed|voted\s+to\s+(?:approve|adopt|ratify|endorse|renew|maintain))\b|"
+    r"\b(?:was|were|has\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:approved|adopted|ratified|endorsed|renewed|maintained)"
+    r"(?!\s+(?:by|that)\b)", re.I)
+_DECIDED_WORDS = ("approved", "adopted", "ratified", "endorsed", "renewed", "maintained", "voted to")
+
+
+def is_decision(text: str) -> bool:
+    """A body's decision, not a proposal to make one ('asked the Board to approve ...')."""
+    low = text.lower()
+    if not any(word in low for word in _DECIDED_WORDS) or not (match := _DECIDED_BY_BODY.search(text)):
+        return False
+    before = " ".join(re.findall(r"[\w’']+", text[: match.start()])[-5:] + [match.group(0)])
+    return not NEGATION_RE.search(before)  # ('no sentiment was expressed ..., and the rate was maintained')
+
+
 def is_agreement(text: str) -> bool:
     """An agreement reached, not one missed: no negation in the five words before it
-    ('failed to reach an agreement', 'did not agree'); or parties committing together."""
-    if _is_joint_commitment(text):
+    ('failed to reach an agreement', 'did not agree'); or parties committing together;
+    or what a deliberating body decided."""
+    if _is_joint_commitment(text) or is_decision(text):
         return True
     low = text.lower()
     if not any(word in low for word in _AGREE_WORDS):
