@@ -717,3 +717,11 @@ def test_a_decision_proposed_or_refused_is_not_agreed():
     assert is_decision("The council voted to adopt the budget.")
     assert not is_decision("The union asked the Board to approve the contract.")
     assert not is_decision("The Board has not approved the merger.")
+
+
+def test_a_name_in_apposition_holds_the_office_and_its_side():
+    notes = notes_for(
+        "Today, the President of Finland, Anna Berg, welcomed the Prime Minister of the Republic of Chile, "
+        "Karim Al-Rashid, to Helsinki.",
+        "Prime Minister Rashid stressed that the sea lanes must stay open to trade.")
+    assert ("Karim Al-Rashid", "Chile") in [(p.actor, p.side) for p in notes.positions]

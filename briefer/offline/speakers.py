@@ -111,12 +111,21 @@ def title_case(text: str, lower: bool) -> str:
                     for w in text.split())
 
 
+def _name_parts(full: str) -> list[str]:
+    """The words a person may be called by: 'Mohammed Shia’a Al-Sudani' is 'Sudani' too."""
+    words = full.lower().split()
+    return words + [w.split("-", 1)[1] for w in words if _ARTICLE_PREFIX.match(w)]
+
+
+_ARTICLE_PREFIX = re.compile(r"(?:al|el|ad|as|ash|at|az|an|ar|abu|bin|ibn)-\w", re.I)
+
+
 def _resolve_name(name: str, ctx: Context) -> str:
     """'Wang' -> 'Wang Yi' when a longer known name carries it (the most mentioned wins)."""
     if " " in name:
         return name
     matches = [(count, full) for full, count in ctx.full_names.items()
-               if name.lower() in full.lower().split() and full.lower() != name.lower()]
+               if name.lower() in _name_parts(full) and full.lower() != name.lower()]
     if not matches:
         return name
     matches.sort(key=lambda m: (-m[0], m[1]))
@@ -284,6 +293,11 @@ def _mentions_hint(text: str) -> bool:
     return any(_BLANK_CAPITAL.match(text, m.end()) for m in _ROLE_LOW.finditer(low))
 
 
+_APPOSITION = re.compile(r"\b(?P<role>(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)\s+of\s+(?:the\s+)?"
+                         r"(?P<place>[A-Z][\w’'.\-]*(?:\s+(?:(?:of|and|the)\s+)*[A-Z][\w’'.\-]*){0,4}?),\s+"
+                         r"(?P<name>[A-Z][\w’'.\-]+(?:\s+[A-Z][\w’'.\-]+){1,3}),")
+
+
 def collect_names(lines: list[Line], ctx: Context) -> None:
     """First pass: full names after role words, and the side their description gives."""
     for line in lines:
@@ -308,6 +322,16 @@ def collect_names(lines: list[Line], ctx: Context) -> None:
             side = side or (sides_in(after.group(1)) or [None])[0] if after else side
             if side and name not in ctx.name_sides:
                 ctx.name_sides[name] = side
+    for line in lines:
+        # 'the Prime Minister of the Republic of Iraq, Mohammed Shia’a Al-Sudani, ...': the
+        # name in apposition holds the office, and the office's country is its side
+        if " of " not in line.text or ctx.lower:
+            continue
+        for m in _APPOSITION.finditer(line.text):
+            if m.group("role").split()[-1].lower() in ROLE_WORDS and len(sides := sides_in(m.group("place"))) == 1:
+                name = " ".join(m.group("name").split()[:4])
+                ctx.full_names[name] += 1
+                ctx.name_sides.setdefault(name, sides[0])
     for line in lines:  # speakers' own full names ('..., says sarah flower')
         for match in verb_matches(line.text):
             before = _speaker_phrase(line.text, match, ctx.lower)
