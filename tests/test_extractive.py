@@ -725,3 +725,13 @@ def test_a_name_in_apposition_holds_the_office_and_its_side():
         "Karim Al-Rashid, to Helsinki.",
         "Prime Minister Rashid stressed that the sea lanes must stay open to trade.")
     assert ("Karim Al-Rashid", "Chile") in [(p.actor, p.side) for p in notes.positions]
+
+
+def test_two_sides_leaders_as_one_subject_are_common_ground():
+    notes = notes_for(
+        "Today, the President of Finland, Anna Berg, welcomed the Prime Minister of the Republic of Chile, "
+        "Karim Al-Rashid, to Helsinki.",
+        "President Berg and Prime Minister Rashid renewed their commitment to a free trade corridor.",
+        "President Berg stressed that the sea lanes must stay open to trade.")
+    assert [a.evidence for a in notes.agreements] == [["S2"]]
+    assert ["S2"] not in [p.evidence for p in notes.positions]

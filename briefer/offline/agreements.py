@@ -47,7 +47,7 @@ _COLLECTIVE = re.compile(r"^(?:the|both|all)\s+(?:(?:two|three|four|five|several
 
 _GROUP = re.compile(r"(?:(?:the|both|all)\s+)?(?:(?:two|three|four|five|several|participating|member|signatory)\s+)?"
                     r"(?:sides|parties|leaders|ministers|delegations|signatories|participants)", re.I)
-_DIVIDED = re.compile(r"\b(?:disagree\w*|differ\w*|divergen\w*|clash\w*|disput\w*|at odds|failed|no agreement|"
+DIVIDED = re.compile(r"\b(?:disagree\w*|differ\w*|divergen\w*|clash\w*|disput\w*|at odds|failed|no agreement|"
                       r"not agree\w*|accus\w*|blam\w*)", re.I)
 
 
@@ -66,7 +66,7 @@ def done_together(text: str, after_group: bool) -> bool:
     """'The two leaders made progress on ...', then 'They welcomed the resumption of ...':
     what a group acting as one did is common ground (not where they part, not a talk held)."""
     opens = _OPENS_WITH_GROUP.match(text) or (after_group and _THEY.match(text))
-    return bool(opens) and not _DIVIDED.search(text) and not _NOT_COMMON.search(text)
+    return bool(opens) and not DIVIDED.search(text) and not _NOT_COMMON.search(text)
 
 
 def opens_with_group(text: str) -> bool:
@@ -76,7 +76,7 @@ def opens_with_group(text: str) -> bool:
 def said_together(speaker: str, text: str) -> bool:
     """'The two leaders reiterated ...', 'The Parties expressed their gratitude ...': what a
     group speaking as one says is common ground, unless it says where they part."""
-    return _GROUP.fullmatch(speaker.strip()) is not None and not _DIVIDED.search(text)
+    return _GROUP.fullmatch(speaker.strip()) is not None and not DIVIDED.search(text)
 
 
 # Words one of which every alternative of _JOINT_VERB holds (lower-cased, blanks as in it):

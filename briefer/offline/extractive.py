@@ -14,7 +14,7 @@ from collections import Counter
 
 from ..schema import Actor, Notes, Point, Position, Quote
 from .actions import PARTY, charged_as_subject, find_parties, subject_party
-from .agreements import done_together, is_agreement, opens_with_group, said_together
+from .agreements import DIVIDED, done_together, is_agreement, opens_with_group, said_together
 from .courts import (
     CHARGED,
     CHARGED_WORDS,
@@ -53,6 +53,7 @@ from .speakers import (
     is_role,
     label_speaker,
     merge_org_sides,
+    pair_as_one,
     phrase_before,
     title_case,
 )
@@ -348,7 +349,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
         agreed = is_agreement(spoken) or speaker is not None and said_together(speaker.name, spoken) \
-            or done_together(spoken, after_group)
+            or done_together(spoken, after_group) or pair_as_one(spoken, ctx) and not DIVIDED.search(spoken)
         after_group = opens_with_group(spoken) or after_group and agreed and spoken.lower().lstrip().startswith("they")
         if turn and speaker is turn:
             interview.answer(line, spoken, speaker, text if text and not _says_little(spoken) and not agreed else None)

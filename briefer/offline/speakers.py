@@ -134,6 +134,27 @@ def _resolve_name(name: str, ctx: Context) -> str:
     return full
 
 
+def side_of_name(phrase: str, ctx: Context) -> str | None:
+    """The side of 'President Biden', 'Prime Minister Sudani' or 'Iraq', as the text tells it."""
+    if len(sides := sides_in(phrase)) == 1:
+        return sides[0]
+    words = phrase.split()
+    return ctx.name_sides.get(_resolve_name(words[-1], ctx)) if words else None
+
+
+_PAIR = re.compile(r"^\W*(?:[^,;:“”\"]{0,60},\s+)?(?P<a>(?:[A-Z][\w’'.\-]+\s+){1,4}?)and\s+"
+                   r"(?P<b>(?:[A-Z][\w’'.\-]+\s+){1,4}?)(?:also\s+|further\s+|jointly\s+|today\s+)?[a-z]+ed\b")
+
+
+def pair_as_one(text: str, ctx: Context) -> bool:
+    """'President Biden and Prime Minister Sudani renewed their commitment ...': two sides'
+    leaders as one subject, doing one thing together."""
+    if ctx.lower or " and " not in text or not (match := _PAIR.match(text)):
+        return False
+    a, b = side_of_name(match.group("a").strip(), ctx), side_of_name(match.group("b").strip(), ctx)
+    return a is not None and b is not None and a != b
+
+
 _GENERIC = re.compile(r"\b(?:some|any|every|each|no|another)\s*$", re.I)
 
 
