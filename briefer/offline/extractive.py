@@ -446,6 +446,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                     and (REFUSAL.search(core) or (_STANCE.search(core) or sid in first_person and _RESOLVE.search(core))
                          and not _HEDGE.search(core)):
                 said.append(Quote(speaker=actor, text=core, evidence=[sid]))
+        shown = 4
         if not said and not labelled:
             # a statement with no quote marks and no 'we': its author's sharpest stance, stated
             # now, is its quote all the same ('The Committee is strongly committed to ...'), and
@@ -466,9 +467,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                     said.append(Quote(speaker=speaking, text=core, evidence=pos.evidence))
                 elif pos.side and (declared := _DECLARES.match(core)) and pos.side.lower() in declared.group().lower():
                     said.append(Quote(speaker=pos.side, text=core, evidence=pos.evidence))
-            said = sorted(said, key=lambda q: -_sharpness(q.text))[:1]
+            shown = 1  # (the one sharpest: a statement's own lines are its positions already)
         said.sort(key=lambda q: -_sharpness(q.text))
-        notes.quotes = said[:4] + notes.quotes
+        notes.quotes = said[:shown] + notes.quotes
     notes.actors = list(actors.values())
     holding = {p.actor for p in notes.positions} | {p.side for p in notes.positions if p.side}
     spoken = [name for a in notes.actors if a.name in holding or a.side in holding
