@@ -735,3 +735,13 @@ def test_two_sides_leaders_as_one_subject_are_common_ground():
         "President Berg stressed that the sea lanes must stay open to trade.")
     assert [a.evidence for a in notes.agreements] == [["S2"]]
     assert ["S2"] not in [p.evidence for p in notes.positions]
+
+
+def test_a_contracted_going_to_and_a_belief_frame_still_give_a_step_and_its_week():
+    from briefer.offline.speakers import Speaker
+    from briefer.offline.steps import find_next_steps
+    minister = Speaker("Ana Costa", "Minister", "Portugal")
+    steps = find_next_steps(Line("S1", "In the meantime, we’re going to keep the ports closed to their ships."), False, minister)
+    assert [(s.actor, s.action) for s in steps] == [("Portugal", "keep the ports closed to their ships")]
+    steps = find_next_steps(Line("S2", "I think their first formal talks will begin the second week of March."), False, minister)
+    assert [(s.actor, s.action, s.timing) for s in steps] == [("first formal talks", "begin", "the second week of March")]

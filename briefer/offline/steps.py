@@ -22,7 +22,8 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
 # third cue's seven alternatives at every position cost ~3x).
 NEXT_CUES = [
     (re.compile(r"(?=[iaw])\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
-    (re.compile(r"(?=[wsiapcv])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
+    (re.compile(r"(?<=\w)[’'](?:re|s|m)\s+going\s+to\b|"  # 'we’re going to continue to ...'
+                r"(?=[wsiapcv])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
                 r"is planning to|are planning to|is going to|are going to|"
                 # 'committed to work towards ...', not 'committed to the ceasefire' (a stance)
                 r"(?:committed|pledged|vowed) to(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b))\b"
@@ -62,6 +63,8 @@ _TIMING_RE = re.compile(
     r"\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?(?:,?\s+\d{4})?|"
     r"(?:(?:in|on|by|before|after|until)\s+)?\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:january|february|march|april|may|june|"
     r"july|august|september|october|november|december)(?:\s+\d{4})?|"  # '20 June', UN and European style
+    r"(?:(?:in|during|by)\s+)?(?:the\s+)?(?:first|second|third|fourth|last|final|early|late)\s+(?:week|weeks|days|half)\s+"
+    r"of\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next\s+month)|"
     r"(?:after|before|by|until|ahead of)\s+(?:the\s+)?[\w’'\- ]{2,40}?(?=[,.;]|$)|"
     r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
 
@@ -128,6 +131,8 @@ def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
         kind = GENERIC_BODY.fullmatch(subject) if subject else None
         return kind.group(1).capitalize() if kind else subject  # 'The Committee judges ... and will ...'
     clause = re.sub(r"^.*\b(?:that|and|but)\s+", "", prefix)
+    # 'I think their first official talks will begin ...': the belief frames the subject
+    clause = re.sub(r"^\s*(?:i|we)\s+(?:think|believe|expect|hope|understand|anticipate)\s+", "", clause, flags=re.I)
     clause = re.sub(r"^.*,\s+", "", clause)
     left = re.match(r"^(.*\S)\s+and\s+" + re.escape(clause.strip()) + r"\s*$", prefix) if clause.strip() else None
     partner = phrase_before(left.group(1), lower) if left else []
