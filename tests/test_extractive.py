@@ -745,3 +745,28 @@ def test_a_contracted_going_to_and_a_belief_frame_still_give_a_step_and_its_week
     assert [(s.actor, s.action) for s in steps] == [("Portugal", "keep the ports closed to their ships")]
     steps = find_next_steps(Line("S2", "I think their first formal talks will begin the second week of March."), False, minister)
     assert [(s.actor, s.action, s.timing) for s in steps] == [("first formal talks", "begin", "the second week of March")]
+
+
+def test_a_person_introduced_without_speaking_is_the_next_he_says():
+    notes = notes_for(
+        "Ministers of Chile and Peru held two days of talks in Lima.",
+        "Chile's Foreign Minister Ana Rojas was leading the Chilean delegation.",
+        "He says both sides have agreed to meet again in June.",
+        "“The gap between us on the border is wide, but it can be narrowed,” he said.")
+    assert ("Ana Rojas", "Chile", ["S4"]) in [(p.actor, p.side, p.evidence) for p in notes.positions]
+    assert [a.text for a in notes.agreements] == ["Ana Rojas says both sides have agreed to meet again in June."]
+
+
+def test_an_official_of_a_department_speaks_for_it():
+    notes = notes_for("The firm was fined $2 million today, announced Assistant Attorney General "
+                      "Maria Ortiz of the Justice Department’s Antitrust Division.")
+    assert [(a.name, a.side) for a in notes.actors] == [("Maria Ortiz", "Justice Department")]
+
+
+def test_a_passive_step_keeps_its_date_not_the_judge():
+    from briefer.offline.steps import find_next_steps
+    steps = find_next_steps(Line("S1", "Lund is scheduled to be sentenced before Judge Moss on June 3, 2027, "
+                                       "at 9:30 a.m."), False, None)
+    assert [(s.actor, s.action, s.timing, s.date) for s in steps] == [
+        ("Lund", "be sentenced before Judge Moss", "on June 3, 2027", "2027-06-03")]
+    assert find_next_steps(Line("S2", "The talks will be difficult."), False, None) == []

@@ -427,6 +427,15 @@ def test_txt_no_title_when_first_paragraph_is_body():
     assert doc.sentences[1].heading == "Sub heading"
 
 
+def test_txt_a_title_cased_subtitle_is_a_heading_a_long_plain_line_is_not():
+    subtitle = "Agreed to Pay the Fines of Three Ports, Two Airlines and the Rail Operator of Fernland"
+    doc = parse_text(f"Shipper Fined\n\n{subtitle}\n\nThe court fined the shipper today.", fmt="txt")
+    assert [(s.text, s.heading) for s in doc.sentences] == [("The court fined the shipper today.", subtitle)]
+    plain = "the shipper agreed to pay the fines of three ports and two airlines and the rail operator"
+    doc = parse_text(f"Shipper Fined\n\n{plain}\n\nThe court fined the shipper today.", fmt="txt")
+    assert doc.sentences[0].text == plain
+
+
 def test_txt_long_line_is_not_heading():
     line = " ".join(["word"] * 33)  # a headline may run to 32 words (joint statements' do)
     doc = parse_text(f"{line}\n\nBody.", fmt="txt")

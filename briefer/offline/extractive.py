@@ -50,6 +50,7 @@ from .speakers import (
     Speaker,
     collect_names,
     find_speaker,
+    introduced_person,
     is_role,
     label_speaker,
     merge_org_sides,
@@ -348,6 +349,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             actor.side = actor.side or speaker.side
             if line.id not in actor.evidence:
                 actor.evidence.append(line.id)
+        elif introduced := introduced_person(spoken, ctx):
+            ctx.last_person = introduced  # ('X was leading the delegation. He says ...': X says it)
         agreed = is_agreement(spoken) or speaker is not None and said_together(speaker.name, spoken) \
             or done_together(spoken, after_group) or pair_as_one(spoken, ctx) and not DIVIDED.search(spoken)
         after_group = opens_with_group(spoken) or after_group and agreed and spoken.lower().lstrip().startswith("they")
@@ -383,6 +386,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         notes.next_steps.extend(find_next_steps(line, lower, speaker))
         if agreed:
             done = re.sub(r"^\((.*)\)$", r"\1", compress_statement(spoken).strip())  # '(The MOU was signed.)'
+            if speaker is not None and speaker is ctx.last_person:  # 'He says both sides have agreed ...'
+                done = re.sub(r"^(?:He|She|he|she)(?= (?:" + SPEECH_VERBS.replace(" ", r"\s") + r")\b)", speaker.name, done)
             notes.agreements.append(Point(text=done, evidence=[line.id]))
         prev_speaker = speaker or (prev_speaker if quote_speaker else None)
         recent = (recent + [line])[-3:]

@@ -68,7 +68,7 @@ council committee commission embassy military army navy force forces media newsp
 king queen prince emperor pope bishop ceo founder executive manager coach captain
 delegation team member members residents witnesses witness researchers scientists
 """.split())
-MODIFIERS = set("senior top former deputy acting interim chief foreign local military "
+MODIFIERS = set("senior top former deputy acting interim chief foreign local military assistant associate principal "
                 "defence defense national federal regional state-run official".split())
 STOP = set("""
 a an the and or but if then so of to in on at by for with from as that this these those

@@ -69,10 +69,14 @@ def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lo
             if line.id not in ids:
                 ids.append(line.id)
             written.setdefault(key, Counter())[as_written] += 1
+    # a heading or subtitle that names a party counts as one more mention ('Schemed to Bribe
+    # the President of Chad, President and Foreign Minister of Uganda'), though it is not cited
+    headed = Counter(side for heading in dict.fromkeys(line.heading for line in lines if line.heading)
+                     for side in {side for side, _ in side_mentions(heading)})
     by_id = {line.id: line.text for line in lines}
     named: list[Point] = []
     for key, ids in sorted(mentions.items(), key=lambda kv: -len(kv[1])):
-        if len(ids) < 2:
+        if len(ids) + headed[key] < 2:
             continue  # named once: a venue ('in Munich, Germany'), an aside
         if any(overlaps(key, s) for s in spoken) or any(overlaps(key, p.text) for p in named):
             continue  # a side already ('DRC and Rwanda' holds Rwanda), or part of one named

@@ -216,6 +216,11 @@ def _is_person_name(tokens: list[str], lower: bool) -> bool:
         and not t.lower().endswith(("’s", "'s")) for t in tokens)
 
 
+_OF_BODY = re.compile(r",?\s+of\s+(?:the\s+)?((?:[A-Z][\w.\-]*\s){0,4}?(?:Department|Ministry|Office|Agency|"
+                      r"Commission|Bureau|Division|Administration|Company|Corporation|Government))\b(?![’'\w]*\s+of\b)")
+_STATE_BODY = re.compile(r"\b(?:Ministry|Government)\b")
+
+
 def _org_side(description: str) -> str | None:
     """'union president' -> 'Union', "the hospital's chief executive" -> 'Hospital'."""
     tokens = description.split()
@@ -280,6 +285,12 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             side = ANALYSTS  # 'Korea expert Bruce Bennett': a commentator, not a party
         if side is None and description != name:
             side = _org_side(description)
+        if side is None and name != description and (at := text.find(name)) >= 0 \
+                and (body := _OF_BODY.match(text, at + len(name))):
+            # 'Assistant Attorney General Brian A. Benczkowski of the Justice Department’s
+            # Criminal Division': the body he is of
+            states = sides_in(body.group(1)) if _STATE_BODY.search(body.group(1)) else []
+            side = states[0] if states else body.group(1)  # ('the Czech Foreign Ministry': the Czech Republic)
         if side and name != description:
             ctx.name_sides.setdefault(name, side)
         head = (description.split() or [""])[-1].lower()
@@ -319,22 +330,40 @@ _APPOSITION = re.compile(r"\b(?P<role>(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)\s+of\s
                          r"(?P<name>[A-Z][\w’'.\-]+(?:\s+[A-Z][\w’'.\-]+){1,3}),")
 
 
+def _mention_name(m: re.Match, text: str) -> str:
+    """The full name of a '<role> <Name>' mention: 'Foreign Secretary Shyam Saran' -> 'Shyam Saran'."""
+    name = m.group("name").strip()
+    name = re.sub(r"(?:\s+(?:And|Said|Says|The|Remarks|Statement|Press|Briefing|Interview|Call|"
+                  r"Meeting|Visit|Readout|Speech|Holds|Meets))+$", "", name)
+    if name.split() and name.split()[0].lower() in ROLE_WORDS:
+        # 'Foreign Minister Rubén Ramírez Lezcano' read from 'Foreign': the name goes on
+        longer = re.match(r"(?:[A-Z][\w’'\-]+\s?){2,5}", text[m.start("name"):])
+        name = longer.group(0).strip() if longer else name
+    while name.split() and name.split()[0].lower() in ROLE_WORDS:  # 'Councilor Wang Yi'
+        name = name.split(" ", 1)[1] if " " in name else ""
+    return " ".join(name.split()[:3])
+
+
+def introduced_person(text: str, ctx: Context) -> Speaker | None:
+    """'Pakistan's Foreign Secretary Riaz Khokar was leading the delegation.': a person a
+    sentence opens on, though he says nothing in it; the next 'he says' is his."""
+    if ctx.lower or not _mentions_hint(text):
+        return None
+    m = _MENTION_RE.search(text)
+    if m is None or m.start() > 80 or len(name := _mention_name(m, text).split()) < 2:
+        return None
+    name = " ".join(name)
+    side = ctx.name_sides.get(name) or (sides_in(text[max(0, m.start() - 20): m.start("name")]) or [None])[0]
+    return Speaker(name, m.group("desc").strip(), side)
+
+
 def collect_names(lines: list[Line], ctx: Context) -> None:
     """First pass: full names after role words, and the side their description gives."""
     for line in lines:
         if not _mentions_hint(line.text):
             continue
         for m in _MENTION_RE.finditer(line.text):
-            name = m.group("name").strip()
-            name = re.sub(r"(?:\s+(?:And|Said|Says|The|Remarks|Statement|Press|Briefing|Interview|Call|"
-                          r"Meeting|Visit|Readout|Speech|Holds|Meets))+$", "", name)
-            if name.split() and name.split()[0].lower() in ROLE_WORDS:
-                # 'Foreign Minister Rubén Ramírez Lezcano' read from 'Foreign': the name goes on
-                longer = re.match(r"(?:[A-Z][\w’'\-]+\s?){2,5}", line.text[m.start("name"):])
-                name = longer.group(0).strip() if longer else name
-            while name.split() and name.split()[0].lower() in ROLE_WORDS:  # 'Councilor Wang Yi'
-                name = name.split(" ", 1)[1] if " " in name else ""
-            name = " ".join(name.split()[:3])
+            name = _mention_name(m, line.text)
             if len(name.split()) < 2:
                 continue
             ctx.full_names[name] += 1

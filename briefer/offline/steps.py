@@ -161,9 +161,18 @@ def _split_timing(action: str) -> tuple[str, str | None]:
     match = _TIMING_RE.search(action)
     if not match:
         return action, None
+    if not _DATE_WORD.match(match.group(0).split(" ", 1)[-1]):
+        # 'before Judge Preska on March 14, 2019': the date is the time, not the judge
+        later = (_TIMING_RE.match(action, at.start() - 3) or _TIMING_RE.match(action, at.start())
+                 for at in _DATE_WORD.finditer(action, match.start() + 4))  # ('on ' March 14)
+        match = next((m for m in later if m and _DATE_WORD.match(m.group(0).split(" ", 1)[-1])), match)
     timing = match.group(0).strip()
     rest = (action[: match.start()] + action[match.end():]).strip(" ,")
     return re.sub(r"\s{2,}", " ", rest) or action, timing
+
+
+_DATE_WORD = re.compile(r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+                        r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 
 def _iso_date(text: str) -> str | None:
@@ -183,7 +192,10 @@ _DOCUMENTS = frozenset("framework agreement statement memorandum mou annex docum
                        "report resolution treaty accord roadmap".split())
 _NOT_ACTORS = frozenset("there it this that what which who these those everything nothing something".split())
 # 'will always be', 'will see', 'will not': no action anyone committed to
-_NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|get|happen|remain|continue to be|"
+_NOT_AN_ACTION = re.compile(r"(?:be\b(?!\s+(?:sentenced|arraigned|tried|extradited|released|signed|held|submitted|"
+                            r"published|announced|launched|convened|presented|delivered|implemented|finali[sz]ed|"
+                            r"completed|issued|debated|voted|reviewed|decided|heard)\b)|always|never|also|not|see|get|"
+                            r"happen|remain|continue to be|"
                             # 'will have to ...' is no plan, 'will have meetings with the Quad' is one
                             r"have\b(?!\s+(?:also\s+)?(?:(?:a|an|the|our|more)\s+)?(?:[\w-]+\s+){0,2}?"
                             r"(?:meetings?|talks|calls?|visits?|summits?|conversations?|discussions?|sessions?)\b)|"
@@ -191,7 +203,7 @@ _NOT_AN_ACTION = re.compile(r"(?:be|always|never|also|not|see|get|happen|remain|
                             r"(?:start|begin|speak|respond|continue)\s+in\s+\w+\s*$", re.I)  # 'start in English'
 
 
-_ACTION_END = re.compile(r"[;!?]|(?<!\b[A-Z]\.[A-Z])\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
+_ACTION_END = re.compile(r"[;!?]|(?<!\b[A-Z]\.[A-Z])(?<!\b[ap]\.m)\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
                          r"|,\s*[”\"]")
 
 

@@ -324,7 +324,20 @@ def _heading_like(par: str, first: bool = False) -> bool:
         return True  # 'uzuegbunam et al. v. preczewski et al.': a caption, lower-cased too
     if words <= 12 and _in_capitals(par):
         return True  # 'UZUEGBUNAM ET AL. v. PRECZEWSKI ET AL.': a caption, its full stop an abbreviation's
-    return words <= (32 if first else 12) and _ENDS_SENTENCE.search(par) is None
+    if _ENDS_SENTENCE.search(par) is not None:
+        return False
+    # 'Schemed to Bribe the President of Chad, President and Foreign Minister of Uganda': a
+    # subtitle in title case runs longer than a plain heading
+    return words <= (32 if first else 12) or words <= 24 and _title_cased(par)
+
+
+_SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with v. vs.".split())
+
+
+def _title_cased(par: str) -> bool:
+    """Every word but the small ones ('of', 'the') capitalised, as a headline is."""
+    words = [w for w in par.split() if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
+    return len(words) >= 4 and all(w[:1].isupper() for w in words)
 
 
 _CAPTION_SMALL = frozenset("v. vs. v of and the for et al.".split())
