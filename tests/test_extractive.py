@@ -770,3 +770,14 @@ def test_a_passive_step_keeps_its_date_not_the_judge():
     assert [(s.actor, s.action, s.timing, s.date) for s in steps] == [
         ("Lund", "be sentenced before Judge Moss", "on June 3, 2027", "2027-06-03")]
     assert find_next_steps(Line("S2", "The talks will be difficult."), False, None) == []
+
+
+def test_a_text_the_rules_read_little_of_still_gets_its_central_sentences_as_positions():
+    notes = notes_for(
+        "Deputy Attorney General Jane Cole of the Justice Department announced today that Mark Hale "
+        "pleaded guilty to wire fraud.",
+        "The investigation uncovered payments to the defendant for fishing boats that were never built.",
+        "The plea was entered this morning before Judge Ann Moss of the District Court.",
+        "Who paid for the boats?")
+    assert [(p.side, p.evidence) for p in notes.positions] == [
+        ("Justice Department", ["S1"]), ("Justice Department", ["S2"]), ("Justice Department", ["S3"])]

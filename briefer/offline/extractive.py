@@ -538,6 +538,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     notes.key_points = [Point(text=line.text, evidence=[line.id]) for line in lead]
     # Notes are read again by later steps: keep each list to what a one-page brief can use,
     # the positions shared fairly between sides, the quotes that read as quotes first.
+    _backfill_positions(notes, lines, centrality, parties, author, asked | listed, lower)
     notes.positions = _round_robin(notes.positions, NOTE_LIMITS["positions"])
     notes.quotes.sort(key=lambda q: (not (lower or q.text[:1].isupper()),  # whole utterances first
                                      not 8 <= len(q.text.split()) <= 40, -centrality[q.evidence[0]]))
@@ -545,6 +546,36 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     for name, cap in NOTE_LIMITS.items():
         setattr(notes, name, getattr(notes, name)[:cap])
     return notes
+
+
+_ENCOUNTER = re.compile(r"\b(?:met|meets|meeting|spoke|speaks|visited|arrived|travell?ed|welcomed|hosted)\b", re.I)
+BACKFILL_TO = 6  # positions a brief should have before the engine's rules are trusted to have found all
+
+
+def _backfill_positions(notes: Notes, lines: list[Line], centrality: dict, parties, author: str | None,
+                        skip: set[str], lower: bool) -> None:
+    """A text the rules read little of (minutes, a fact sheet, a statement in the third
+    person) still has its central sentences: each one nothing else cites, whose subject is a
+    party (or, in a text with one voice, that voice's), becomes that party's position."""
+    if len(notes.positions) >= BACKFILL_TO:
+        return
+    used = skip | {i for item in [*notes.positions, *notes.agreements] for i in item.evidence} \
+        | {i for d in notes.disputes for s in d.stances for i in s.evidence}
+    held = Counter(p.side for p in notes.positions if p.side)
+    voice = author or (held.most_common(1)[0][0] if len(held) == 1 else None)
+    for line in sorted(lines, key=lambda line: -centrality[line.id]):
+        if len(notes.positions) >= BACKFILL_TO:
+            break
+        text = FILLER.sub("", line.text).strip()
+        if line.id in used or len(text.split()) < 8 or text.endswith("?") or _BARE_SUBJECT.match(text) \
+                or _PREAMBLE.match(text) or _WEB_CHROME.search(text) \
+                or _ENCOUNTER.search(text) and not _STANCE.search(text):  # ('X met his counterpart'): no stance
+            continue
+        party = subject_party(text, parties, lower)
+        side = title_case(party.side, lower) if party else voice
+        if side:
+            notes.positions.append(Position(actor=title_case(party.name, lower) if party else side, side=side,
+                                            text=text[:1].upper() + text[1:], evidence=[line.id]))
 
 
 def _varied_steps(steps: list) -> list:
