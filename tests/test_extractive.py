@@ -781,3 +781,28 @@ def test_a_text_the_rules_read_little_of_still_gets_its_central_sentences_as_pos
         "Who paid for the boats?")
     assert [(p.side, p.evidence) for p in notes.positions] == [
         ("Justice Department", ["S1"]), ("Justice Department", ["S2"]), ("Justice Department", ["S3"])]
+
+
+def test_many_governments_speak_as_the_list_that_releases_their_statement():
+    from briefer.offline.voices import document_voice
+    texts = ["The text of the following statement was released by the Governments of the United States of America, "
+             "Chile, Peru, and Panama.",
+             "We, the Heads of State participating in the Pacific Pact, jointly declare our intention to act."]
+    assert document_voice("Joint Statement on the Pacific", texts) == "United States and 3 others"
+
+
+def test_we_intend_to_is_a_step_and_a_long_one_ends_where_its_purpose_begins():
+    from briefer.offline.speakers import Speaker
+    from briefer.offline.steps import find_next_steps
+    voice = Speaker("Pacific Pact", "Pacific Pact", "Pacific Pact")
+    text = ("To that end, we intend to send a joint letter to the Secretary General of the Organization of American "
+            "States requesting an extraordinary session of the Permanent Council to decide on the creation of a "
+            "standing committee under Article 6 of the Inter-American Treaty of Reciprocal Assistance.")
+    assert [(s.actor, s.action) for s in find_next_steps(Line("S1", text), False, voice)] == [
+        ("Pacific Pact", "send a joint letter to the Secretary General of the Organization of American States")]
+
+
+def test_participating_states_intending_together_is_common_ground():
+    from briefer.offline.agreements import is_agreement
+    assert is_agreement("Participating states also intend to deepen cooperation on investment.")
+    assert is_agreement("To this end, we jointly declare our intention to undertake the following actions.")

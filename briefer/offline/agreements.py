@@ -20,6 +20,8 @@ _AGREE_RE = re.compile(
     r"reached (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|consensus|understanding|accord)|"
     r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"
     r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement|"
+    # 'we jointly declare our intention to ...': issuers committing as one
+    r"jointly (?:declare|decide|commit|resolve|pledge|affirm)\w*|"
     # '(The Memorandum of Understanding was signed.)': a transcript's note of the act
     r"(?:agreement|deal|accord|treaty|memorandum|declaration|understanding|mou)s? (?:was|were|has been|have been) signed|"
     r"(?:it was|it has been|have|has|both sides|they|leaders|ministers)\s+agreed|"
@@ -32,7 +34,7 @@ _AGREE_RE = re.compile(
     r"substantial\s+)?progress|(?:with|an?)\s+agreement\s+(?:reported\s+|reached\s+)?on\s+\w+ing)\b", re.I)
 
 
-_AGREE_WORDS = ("agree", "pledged", "committed", "vowed", "reached", "signed", "joint statement",
+_AGREE_WORDS = ("agree", "pledged", "committed", "vowed", "reached", "signed", "joint statement", "jointly",
                 "led to", "produced", "resulted in", "yielded", "delivered", "producing", "progress")
 
 
@@ -40,9 +42,11 @@ _JOINT_VERB = re.compile(
     r"\s+(?:(?:also|jointly|again|today|fully)\s+)?(?:reaffirm\w*|remain(?:s)? committed|are committed|commit\w*|"
     r"agree\w*|pledg\w*|vow\w*|welcome\w*|maintain\w*|are taking|have taken|will continue|continue to|"
     r"underscore\w*|support\w*|call on|urge\w*|intend to|plan to|look forward)\b", re.I)
-_COLLECTIVE = re.compile(r"^(?:the|both|all)\s+(?:(?:two|three|four|five|several|participating|member|signatory|"
+_COLLECTIVE = re.compile(r"^(?:(?:the|both|all)\s+(?:(?:two|three|four|five|several|participating|member|signatory|"
                          r"neighbou?ring)\s+)?(?:sides|states|countries|parties|"
-                         r"governments|leaders|ministers|nations|delegations|signatories|participants)$", re.I)
+                         r"governments|leaders|ministers|nations|delegations|signatories|participants)|"
+                         # 'Participating states also intend to ...': no article needed
+                         r"(?:participating|member|signatory)\s+(?:states|countries|governments|parties))$", re.I)
 
 
 _GROUP = re.compile(r"(?:(?:the|both|all)\s+)?(?:(?:two|three|four|five|several|participating|member|signatory)\s+)?"

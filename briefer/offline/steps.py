@@ -23,7 +23,7 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
 NEXT_CUES = [
     (re.compile(r"(?=[iaw])\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
     (re.compile(r"(?<=\w)[’'](?:re|s|m)\s+going\s+to\b|"  # 'we’re going to continue to ...'
-                r"(?=[wsiapcv])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|agreed to|"
+                r"(?=[wsiapcv])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|intend to|agreed to|"
                 r"is planning to|are planning to|is going to|are going to|"
                 # 'committed to work towards ...', not 'committed to the ceasefire' (a stance)
                 r"(?:committed|pledged|vowed) to(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b))\b"
@@ -35,8 +35,8 @@ NEXT_CUES = [
 ]
 # Words without which no cue above can match (each cue holds one), and the nouns one of
 # which a dated event below needs: sentences with none are spared the searches.
-CUE_WORDS = ("will ll shall set plan plans planning intends agreed going scheduled due slated expected would soon "
-             "likely got committed pledged vowed forward").split()  # (forward: "looked forward to its signing by ...")
+CUE_WORDS = ("will ll shall set plan plans planning intends intend agreed going scheduled due slated expected would "
+             "soon likely got committed pledged vowed forward").split()  # (forward: "looked forward to its signing by ...")
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline discussions consultations").split()
 _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
@@ -207,8 +207,16 @@ _ACTION_END = re.compile(r"[;!?]|(?<!\b[A-Z]\.[A-Z])(?<!\b[ap]\.m)\.(?:\s|$)|,\s
                          r"|,\s*[”\"]")
 
 
+# where a long action's own words end and its purpose or detail begins ('co-sign a formal
+# request to the OAS Permanent Council | requesting a meeting of consultation to decide ...')
+_ACTION_DETAIL = re.compile(r"\s+(?:requesting|seeking|asking|which|who|in order to|so that|including|to decide|"
+                            r"to discuss|to consider|aimed at|with a view to)\b")
+
+
 def _action_after(text: str, match: re.Match) -> str:
     action = _ACTION_END.split(text[match.end():], 1)[0].strip()
+    if len(action.split()) > 30 and (detail := _ACTION_DETAIL.search(action)) and len(action[:detail.start()].split()) >= 4:
+        action = action[:detail.start()]
     action = re.sub(r"^(?:also|then|now|again|soon)\s+", "", action, flags=re.I)  # 'we’ll also have meetings'
     return re.sub(r"^be\s+(?=\w+ing\b)", "", action)
 
@@ -222,7 +230,8 @@ _NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
 # a whole word: a cue is searched for only where _CUE_HINT found one of its words (the
 # searches try their alternatives at every position; most cued sentences need one of three).
 _CUE_NEEDS = [frozenset("scheduled due slated".split()),
-              frozenset("will ll shall set plans plan intends agreed planning going committed pledged vowed".split()),
+              frozenset("will ll shall set plans plan intends intend agreed planning going committed pledged "
+                        "vowed".split()),
               frozenset("expected would soon got likely".split())]
 
 

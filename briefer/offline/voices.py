@@ -144,9 +144,6 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
         # United States, ... I hereby ...': an executive act, in its author's first person
         if "vested in me" in text.lower() and (match := _VESTED.search(text)) and (sides := sides_in(match.group(1))):
             return sides[0]
-    for text in texts[:3]:  # 'We, the participating states of the MSMT, have released ...'
-        if match := _WE_THE.match(text):
-            return _body_name(match.group("who"))
     if title and (meeting := _MEETING_OF.match(title.strip())):
         # 'Joint Statement on the Sixth Meeting of the Joint Security Coordination Mechanism
         # for ...': the body that met speaks (its members, together)
@@ -172,6 +169,9 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
             issuers = [part for part in re.split(r",\s*(?:and\s+)?", match.group(1)) if part.strip()]
             if len(issuers) >= 3 and (first := sides_in(issuers[0])):
                 return f"{first[0]} and {len(issuers) - 1} others"
+    for text in texts[:3]:  # 'We, the participating states of the MSMT, have released ...'
+        if match := _WE_THE.match(text):
+            return _body_name(match.group("who"))
     for text in texts[:5]:  # 'Today, the Department of State announces ...'
         if (match := _ANNOUNCES.match(text)) and _INSTITUTION.search(match.group("org")):
             org = re.sub(r"^the\s+", "", match.group("org"), flags=re.I).strip()
