@@ -806,3 +806,11 @@ def test_participating_states_intending_together_is_common_ground():
     from briefer.offline.agreements import is_agreement
     assert is_agreement("Participating states also intend to deepen cooperation on investment.")
     assert is_agreement("To this end, we jointly declare our intention to undertake the following actions.")
+
+
+def test_a_delegate_named_with_his_country_in_brackets_speaks_for_it():
+    notes = notes_for(
+        "The Council today adopted a resolution demanding an end to the blockade.",
+        "Before the vote, Ana Pereira (Brazil) said that her country opposes any use of force at sea.")
+    assert [(p.actor, p.side, p.evidence) for p in notes.positions] == [("Ana Pereira", "Brazil", ["S2"])]
+    assert [a.evidence for a in notes.agreements] == [["S1"]]  # what the Council decided

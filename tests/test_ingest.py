@@ -431,6 +431,9 @@ def test_txt_a_title_cased_subtitle_is_a_heading_a_long_plain_line_is_not():
     subtitle = "Agreed to Pay the Fines of Three Ports, Two Airlines and the Rail Operator of Fernland"
     doc = parse_text(f"Shipper Fined\n\n{subtitle}\n\nThe court fined the shipper today.", fmt="txt")
     assert [(s.text, s.heading) for s in doc.sentences] == [("The court fined the shipper today.", subtitle)]
+    headline = "Ports, Airlines Reject Two Claims By the Shipper, including One Linking Fines to Storm Damage"
+    doc = parse_text(f"Shipper Fined\n\n{headline}\n\nThe court fined the shipper today.", fmt="txt")
+    assert doc.sentences[0].heading == headline
     plain = "the shipper agreed to pay the fines of three ports and two airlines and the rail operator"
     doc = parse_text(f"Shipper Fined\n\n{plain}\n\nThe court fined the shipper today.", fmt="txt")
     assert doc.sentences[0].text == plain

@@ -111,7 +111,7 @@ def _is_joint_commitment(text: str) -> bool:
 # was maintained', 'The council voted to adopt ...': the decision the meeting produced
 _DECIDED_BY_BODY = re.compile(
     r"(?:^|[,;]\s+)(?:the\s+)?(?:[\w’'.\-]+\s+){0,4}?(?:board|committee|council|commission|assembly|parliament|"
-    r"senate|cabinet|governors|directors|shareholders|members|panel|meeting)\s+(?:\w+ly\s+)?"
+    r"senate|cabinet|governors|directors|shareholders|members|panel|meeting)\s+(?:(?:\w+ly|today|yesterday|also)\s+)?"
     r"(?:approved|adopted|ratified|endorsed|renewed|voted\s+to\s+(?:approve|adopt|ratify|endorse|renew|maintain))\b|"
     r"\b(?:was|were|has\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:approved|adopted|ratified|endorsed|renewed|maintained)"
     r"(?!\s+(?:by|that)\b)", re.I)

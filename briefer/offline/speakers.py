@@ -243,6 +243,10 @@ _COMMENTATOR = re.compile(r"\b(?:experts?|analysts?|professors?|researchers?|sch
 _NOBODY_IN_PARTICULAR = frozenset("what which whichever whatever no any".split())
 
 
+_DELEGATE = re.compile(r"(?:^|[,;]\s+|\s)(?P<name>[A-Z][\w’'.\-]+(?:\s+[A-Z][\w’'.\-]+){1,3})\s+"
+                       r"\((?P<who>[A-Z][^()]{1,40})\)(?:,\s+[^,]{1,60},)?$")
+
+
 def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
     """The speaker of an attributed statement in ``text`` and where its verb stands."""
     quoted = quoted_spans(text)
@@ -259,6 +263,12 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             continue  # 'thanks to the arrest of ...': a cause, nobody thanking
         if match.group(1).lower() == "reported" and not re.match(r"\s*(?:that|,)", text[match.end():]):
             continue  # 'X and Y reported on this story': a byline, not a statement
+        if delegate := _DELEGATE.search(text[: match.start()].rstrip()):
+            # 'Vassily A. Nebenzia (Russian Federation) said ...': a delegate, named with the
+            # country he speaks for, as the UN's meeting coverage writes it
+            side = (sides_in(delegate.group("who")) or [delegate.group("who").strip()])[0]
+            ctx.name_sides.setdefault(delegate.group("name"), side)
+            return Speaker(delegate.group("name"), delegate.group("who").strip(), side), match.start()
         before = _speaker_phrase(text, match, ctx.lower)
         if not before:
             continue

@@ -337,7 +337,8 @@ _SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to
 def _title_cased(par: str) -> bool:
     """Every word but the small ones ('of', 'the') capitalised, as a headline is."""
     words = [w for w in par.split() if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
-    return len(words) >= 4 and all(w[:1].isupper() for w in words)
+    # (a headline may keep one participle small: '..., including One Linking Attacks to ...')
+    return len(words) >= 4 and sum(not w[:1].isupper() for w in words) <= (1 if len(words) >= 8 else 0)
 
 
 _CAPTION_SMALL = frozenset("v. vs. v of and the for et al.".split())
