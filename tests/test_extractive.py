@@ -814,3 +814,13 @@ def test_a_delegate_named_with_his_country_in_brackets_speaks_for_it():
         "Before the vote, Ana Pereira (Brazil) said that her country opposes any use of force at sea.")
     assert [(p.actor, p.side, p.evidence) for p in notes.positions] == [("Ana Pereira", "Brazil", ["S2"])]
     assert [a.evidence for a in notes.agreements] == [["S1"]]  # what the Council decided
+
+
+def test_a_transcripts_early_answers_rank_before_its_later_asides():
+    lines = ["MS. LEE: The ceasefire agreement must hold, and both sides must withdraw their forces by Friday."]
+    lines += [f"MS. LEE: Question {i} is about something else entirely, and the answer wanders on for a while."
+              for i in range(2, 12)]
+    lines += ["MS. LEE: The ceasefire agreement must hold, and the 40 monitors must report by Friday on both sides."]
+    notes = notes_for(*lines)
+    first = [p.evidence[0] for p in notes.positions]
+    assert first.index("S1") < first.index("S12")  # the same weight of words: the earlier answer first

@@ -419,7 +419,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             ending[(pos.actor, pos.evidence[-1])] = pos
     notes.positions = [p for p in notes.positions if len(p.evidence) > 1 or (p.actor, p.evidence[0]) not in carried]
     # most telling first: a brief shows the head of each list
-    notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]]))
+    # a transcript's first answers are on what the briefing is about; its later ones wander
+    order = {line.id: i / len(lines) for i, line in enumerate(lines)} if labelled else {}
+    notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]])
+                         - 0.6 * (1 - order.get(p.evidence[0], 1)))
     by_id = {line.id: line for line in lines}
     if labelled or not notes.quotes:
         # a transcript has no quote marks (but for what its speakers quote): its speakers'
