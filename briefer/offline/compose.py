@@ -46,8 +46,8 @@ def compose_brief(notes: Notes) -> dict:
             side.actors.append(pos.actor)
         if not any(p.evidence == pos.evidence for p in side.positions):
             side.positions.append(Point(text=pos.text, evidence=pos.evidence))
-    # the parties first, most positions first; experts and commentators after them
-    ordered = sorted(sides.values(), key=lambda s: (s.name == ANALYSTS, -counts[s.name]))
+    # the parties first, most positions first; the reporters asking, experts and commentators after them
+    ordered = sorted(sides.values(), key=lambda s: (s.name == ANALYSTS, s.name == PRESS, -counts[s.name]))
     ordered = [s for s in ordered if s.name != ANALYSTS][:5] + [s for s in ordered if s.name == ANALYSTS]
     # the notes' own disputes that two sides hold (read with each sentence's context), then
     # those the merged positions show
