@@ -73,6 +73,12 @@ BEFORE = {
     "un-sc-meeting-red-sea-houthis-resolution-2722-2024": (0.16, 0.16, 0.16),  # 2 of 12
     "voa-verizon-workers-end-strike-without-contract-2011": (0.50, 0.50, 0.50),  # 5 of 10
     "whitehouse-biden-sunak-joint-press-conference-2023": (0.42, 0.42, 0.42),  # 6 of 14
+    # the ninth batch (held out), at 2089477 (87 of 183 at 68c95ce, before anyone read them)
+    "state-readout-rubio-marcos-manila-2026": (0.27, 0.27, 0.27),  # 3 of 11
+    "state-us-serbia-strategic-dialogue-joint-statement-2026": (0.66, 0.66, 0.66),  # 8 of 12
+    "voa-rubio-netanyahu-hamas-eradicated-2025": (0.69, 0.46, 0.69),  # 9, 6, 9 of 13
+    "whitehouse-kirby-gaggle-unsc-gaza-abstention-2024": (0.33, 0.33, 0.33),  # 4 of 12
+    "whitehouse-trump-zelenskyy-call-statement-2025": (0.30, 0.53, 0.38),  # 4, 7, 5 of 13
 }
 
 
