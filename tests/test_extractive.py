@@ -824,3 +824,14 @@ def test_a_transcripts_early_answers_rank_before_its_later_asides():
     notes = notes_for(*lines)
     first = [p.evidence[0] for p in notes.positions]
     assert first.index("S1") < first.index("S12")  # the same weight of words: the earlier answer first
+
+
+def test_a_step_after_also_or_affirmed_their_intent_has_the_group_as_actor():
+    from briefer.offline.steps import find_next_steps
+    steps = find_next_steps(Line("S1", "The two sides also committed to fund the port authority."), False, None)
+    assert [(s.actor, s.action) for s in steps] == [("two sides", "fund the port authority")]
+    steps = find_next_steps(Line("S2", "The ministers further affirmed their intent to convene later this year "
+                                       "the Joint Harbour Dialogue."), False, None)
+    assert [(s.actor, s.action, s.timing) for s in steps] == [("ministers", "convene the Joint Harbour Dialogue",
+                                                                "later this year")]
+    assert find_next_steps(Line("S3", "The ministers expressed their hope for peace."), False, None) == []

@@ -23,7 +23,8 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
 NEXT_CUES = [
     (re.compile(r"(?=[iaw])\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
     (re.compile(r"(?<=\w)[’'](?:re|s|m)\s+going\s+to\b|"  # 'we’re going to continue to ...'
-                r"(?=[wsiapcv])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|intend to|agreed to|"
+                r"(?=[wsiapcvtho])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|intend to|agreed to|"
+                r"(?:their|its|his|her|our)\s+(?:intent|intention)\s+to|"  # 'affirmed their intent to convene ...'
                 r"is planning to|are planning to|is going to|are going to|"
                 # 'committed to work towards ...', not 'committed to the ceasefire' (a stance)
                 r"(?:committed|pledged|vowed) to(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b))\b"
@@ -35,8 +36,8 @@ NEXT_CUES = [
 ]
 # Words without which no cue above can match (each cue holds one), and the nouns one of
 # which a dated event below needs: sentences with none are spared the searches.
-CUE_WORDS = ("will ll shall set plan plans planning intends intend agreed going scheduled due slated expected would "
-             "soon likely got committed pledged vowed forward").split()  # (forward: "looked forward to its signing by ...")
+CUE_WORDS = ("will ll shall set plan plans planning intends intend intent intention agreed going scheduled due slated "
+             "expected would soon likely got committed pledged vowed forward").split()  # (forward: "looked forward to its signing by ...")
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline discussions consultations").split()
 _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
@@ -119,8 +120,16 @@ def _opening_subject(text: str, lower: bool) -> str | None:
     return " ".join(phrase) if phrase and phrase[0].lower() not in PRONOUNS | {"but", "and"} else None
 
 
+# 'The two sides also committed to ...', 'The leaders further affirmed their intent to ...':
+# the words between a subject and its cue, which name no one
+_BETWEEN = re.compile(r"(?:\s+(?:also|further|jointly|again|today|now|formally|publicly))*"
+                      r"(?:\s+(?:affirmed|reaffirmed|expressed|declared|announced|confirmed|stated|stressed)"
+                      r"(?:\s+(?:their|its|his|her|our))?)?\s*$", re.I)
+
+
 def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
     prefix = re.sub(r",\s*(?:who|which)\b[^,]*,\s*$", " ", prefix)
+    prefix = _BETWEEN.sub(" ", prefix, count=1) if _BETWEEN.search(prefix).group().strip() else prefix
     if re.search(r"\band\s*$", prefix) and sentence:
         # '... expressed their thanks and agreed to ...': the sentence's subject, a group's too
         # ('The two leaders reiterated ... and committed to ...')
@@ -230,8 +239,8 @@ _NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
 # a whole word: a cue is searched for only where _CUE_HINT found one of its words (the
 # searches try their alternatives at every position; most cued sentences need one of three).
 _CUE_NEEDS = [frozenset("scheduled due slated".split()),
-              frozenset("will ll shall set plans plan intends intend agreed planning going committed pledged "
-                        "vowed".split()),
+              frozenset("will ll shall set plans plan intends intend intent intention agreed planning going "
+                        "committed pledged vowed".split()),
               frozenset("expected would soon got likely".split())]
 
 
