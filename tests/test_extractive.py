@@ -835,3 +835,12 @@ def test_a_step_after_also_or_affirmed_their_intent_has_the_group_as_actor():
     assert [(s.actor, s.action, s.timing) for s in steps] == [("ministers", "convene the Joint Harbour Dialogue",
                                                                 "later this year")]
     assert find_next_steps(Line("S3", "The ministers expressed their hope for peace."), False, None) == []
+
+
+def test_a_body_named_again_by_its_kind_alone_is_named_twice():
+    from briefer.offline.actions import Party
+    from briefer.offline.named import named_parties
+    lines = [Line("S1", "The Harbour Council adopted the dredging plan on Monday."),
+             Line("S2", "Critics said the Council had ignored the fishermen.")]
+    assert [(p.text, p.evidence) for p in named_parties(lines, [Party("Harbour Council", "Harbour Council")], [],
+                                                         False)] == [("Harbour Council", ["S1"])]

@@ -21,6 +21,8 @@ from .speakers import title_case
 
 MOST_NAMED = 3  # a page has room for a few more sides, not a roll-call
 _COMPANY = re.compile(r",?\s+(?:co|inc|corp|corporation|ltd|llc|plc)\.?$", re.I)
+# a body named again by its kind alone: 'the Security Council ...', then 'the Council ...'
+_SHORT_FORM = re.compile(r"\s(?:Council|Board|Committee|Commission|Assembly)$")
 _VENUE = re.compile(r"^(?:court|tribunal)\b|\b(?:court|tribunal|register)$", re.I)
 
 
@@ -60,7 +62,9 @@ def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lo
     mentions: dict[str, list[str]] = {}  # side or body -> sentence ids
     written: dict[str, Counter] = {}  # side or body -> its names as written
     for line in lines:
-        named_bodies = [(name, name) for name in bodies if _named_in(name, line.text)]
+        # 'the Security Council adopted ...', then 'the Council failed to adopt ...': the same body
+        named_bodies = [(name, name) for name in bodies if _named_in(name, line.text)
+                        or _SHORT_FORM.search(name) and _named_in("the " + name.rsplit(" ", 1)[1], line.text)]
         # 'Sudanese' in 'Sudanese Armed Forces' names the army, not the state
         found = [(side, as_written) for side, as_written in side_mentions(line.text)
                  if not any(_words_in(as_written, body) for body, _ in named_bodies)] + named_bodies
@@ -71,7 +75,7 @@ def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lo
             written.setdefault(key, Counter())[as_written] += 1
     # a heading or subtitle that names a party counts as one more mention ('Schemed to Bribe
     # the President of Chad, President and Foreign Minister of Uganda'), though it is not cited
-    headed = Counter(side for heading in dict.fromkeys(line.heading for line in lines if line.heading)
+    headed = Counter(side for heading in dict.fromkeys(line.heading for line in lines) if heading
                      for side in {side for side, _ in side_mentions(heading)})
     by_id = {line.id: line.text for line in lines}
     named: list[Point] = []
