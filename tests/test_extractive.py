@@ -715,6 +715,7 @@ def test_minutes_a_bodys_members_act_as_the_body_and_its_decisions_are_agreed():
 def test_a_decision_proposed_or_refused_is_not_agreed():
     from briefer.offline.agreements import is_decision
     assert is_decision("The council voted to adopt the budget.")
+    assert is_decision("The Board of Governors voted unanimously to lower the rate to 3.65 percent.")
     assert not is_decision("The union asked the Board to approve the contract.")
     assert not is_decision("The Board has not approved the merger.")
 

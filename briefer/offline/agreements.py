@@ -112,10 +112,10 @@ def _is_joint_commitment(text: str) -> bool:
 _DECIDED_BY_BODY = re.compile(
     r"(?:^|[,;]\s+)(?:the\s+)?(?:[\w’'.\-]+\s+){0,4}?(?:board|committee|council|commission|assembly|parliament|"
     r"senate|cabinet|governors|directors|shareholders|members|panel|meeting)\s+(?:(?:\w+ly|today|yesterday|also)\s+)?"
-    r"(?:approved|adopted|ratified|endorsed|renewed|voted\s+to\s+(?:approve|adopt|ratify|endorse|renew|maintain))\b|"
+    r"(?:approved|adopted|ratified|endorsed|renewed|voted\s+(?:unanimously\s+)?to\s+\w+)\b|"
     r"\b(?:was|were|has\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:approved|adopted|ratified|endorsed|renewed|maintained)"
     r"(?!\s+(?:by|that)\b)", re.I)
-_DECIDED_WORDS = ("approved", "adopted", "ratified", "endorsed", "renewed", "maintained", "voted to")
+_DECIDED_WORDS = ("approved", "adopted", "ratified", "endorsed", "renewed", "maintained", "voted ")
 
 
 def is_decision(text: str) -> bool:
