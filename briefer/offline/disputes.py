@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..schema import Dispute, Position, Stance
 from ..text.ingest import split_sentences
@@ -17,6 +18,7 @@ from .lexicon import (
     STOP,
     TIME_WORDS,
     content_words,
+    regex,
 )
 from .speakers import ANALYSTS
 from .steps import NEXT_CUES
@@ -213,6 +215,28 @@ _NAMED_TOPIC = re.compile(r"\W*(?:on|regarding|as for|as to|turning to|with rega
                           r"(?:the\s+(?:issue|question|subject|matter)\s+of\s+)?([^,;:]{2,40}?),\s", re.I)
 
 
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern:
+    """A party's name as a whole word, not as a place ('an Ecuador-based network'); compiled
+    once per name (a text's names outnumber the re module's own cache)."""
+    return re.compile(r"(?<![\w])" + re.escape(name) + _NOT_A_PLACE_OF, re.I)
+
+
+_POSSESSIVE = re.compile(r"[’']s?\s+")
+_ONE_WORD = re.compile(r"\w+\s+")
+
+
+def _charged_after(text: str, end: int) -> bool:
+    """'Kroger’s failure', 'the DPRK’s continued violations': a possessive of the name that
+    ends at ``end``, then a charge word (one word may stand between)."""
+    if not (mark := _POSSESSIVE.match(text, end)):
+        return False
+    if CHARGE_RE.match(text, mark.end()):
+        return True
+    word = _ONE_WORD.match(text, mark.end())
+    return word is not None and CHARGE_RE.match(text, word.end()) is not None
+
+
 def one_sided_charges(positions: list[Position], targets: dict[str, str], disputes: list[Dispute], texts: list[str],
                       limit: int = 2) -> list[Dispute]:
     """Charges against a party that no two-sided dispute answers: one stance each,
@@ -246,13 +270,12 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
             if accusers_own or frozenset({side, targets[target]}) in paired \
                     or any(n.lower() in side.lower() or side.lower() in n.lower() for n in names):
                 continue
-            spots = [(m.start(), m.group(0)) for n in names
-                     for m in re.finditer(r"(?<![\w])" + re.escape(n) + _NOT_A_PLACE_OF, own, re.I)
+            named = [m for n in names for m in _name_pattern(n).finditer(own)]
+            spots = [(m.start(), m.group(0)) for m in named
                      if not _LOCATIVE.search(own[max(0, m.start() - 12): m.start()])  # 'from South America to Mexico'
                      and not _ADDRESSED.search(own[max(0, m.start() - 30): m.start()])  # 'we urge the UN to ...'
                      or _STOP_DEMAND_AFTER.match(own[m.end():])]  # '... urged Hamas to release ...
-            if possessive := [(m.start() - 1000, m.group(1)) for n in names for m in re.finditer(
-                    r"(?<![\w])(" + re.escape(n) + r")[’']s?\s+(?:\w+\s+)?(?:" + CHARGE_RE.pattern + ")", own, re.I)]:
+            if possessive := [(m.start() - 1000, m.group(0)) for m in named if _charged_after(own, m.end())]:
                 spots = possessive  # 'Kroger’s failure', 'the DPRK’s violations': it, before any other
             if spots:  # where it is named first, and its shortest name as the text writes it
                 spots += [at[targets[target]]] if targets[target] in at else []
@@ -281,7 +304,7 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
             continue
         weights = weights or Counter(w for text in texts for w in content_words(text))
         # the most frequent; on a tie, a name ('Ménaka') before a common word ('city')
-        topic = max(words, key=lambda w: (weights[w], re.search(r"(?<![\w])" + w[:1].upper() + re.escape(w[1:]), own)
+        topic = max(words, key=lambda w: (weights[w], regex(r"(?<![\w])" + w[:1].upper() + re.escape(w[1:])).search(own)
                                           is not None, w))
         named_topic = _NAMED_TOPIC.match(own)  # 'On Taiwan, President Biden emphasized ...'
         label = named_topic.group(1) if named_topic else label_issue(topic, texts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .gazetteer import _trie_pattern, canonical_token, per_brief_memo
 
@@ -41,6 +42,13 @@ _VERB_LOW = re.compile(VERB_RE.pattern)
 
 
 _VERBS_SEEN: dict[str, list[re.Match]] = per_brief_memo()  # collect_names and find_speaker read a sentence each
+
+
+@lru_cache(maxsize=8192)
+def regex(pattern: str, flags: int = 0) -> re.Pattern:
+    """``re.compile`` for patterns built from a text's own names and words: a brief's worth
+    of them outnumbers the re module's cache (512), which then compiles them again."""
+    return re.compile(pattern, flags)
 
 
 def verb_matches(text: str) -> list[re.Match]:

@@ -16,7 +16,7 @@ from collections import Counter
 from ..schema import Point
 from .actions import Party
 from .gazetteer import side_mentions
-from .lexicon import Line
+from .lexicon import Line, regex
 from .speakers import title_case
 
 MOST_NAMED = 3  # a page has room for a few more sides, not a roll-call
@@ -29,7 +29,7 @@ _VENUE = re.compile(r"^(?:court|tribunal)\b|\b(?:court|tribunal|register)$", re.
 def _words_in(name: str, text: str) -> bool:
     if name.isascii() and text.isascii() and name.lower() not in text.lower():
         return False  # (ASCII: re.IGNORECASE matches no more than the lower-cased text holds)
-    return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text, re.I) is not None
+    return regex(r"(?<![\w])" + re.escape(name) + r"(?![\w])", re.I).search(text) is not None
 
 
 # 'Coordination armed groups' is named in 'the Coordination and Plateforme armed groups' too

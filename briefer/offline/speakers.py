@@ -18,6 +18,7 @@ from .lexicon import (
     TIME_WORDS,
     TOKEN_RE,
     Line,
+    regex,
     verb_matches,
 )
 from .statements import quoted_spans
@@ -173,6 +174,9 @@ def _person_from(prefix: str, org: list[str], lower: bool) -> list[str] | None:
     return person if len(person) >= 2 and _is_person_name(person[-2:], lower) else None
 
 
+_NON_STATE_WORDS = "|".join(sorted(NON_STATE))
+
+
 def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
     """Tokens naming who speaks through the verb at ``match`` ([] when none)."""
     prefix = text[: match.start()].rstrip()
@@ -180,8 +184,9 @@ def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
     before = phrase_before(prefix, lower)
     if before and is_generic(prefix, before):
         return []  # 'because some source told you ...': nobody in particular
-    if before and (group := re.search(r"\b((?:[a-z]+\s+){0,2}(?:" + "|".join(sorted(NON_STATE)) + r")(?:\s+[a-z]+)?)\s+"
-                                      r"(?:in|of|from)\s+(?:the\s+)?" + re.escape(" ".join(before)) + r"(?:\s+(?:has|have|had))?$", prefix)):
+    if before and (group := regex(r"\b((?:[a-z]+\s+){0,2}(?:" + _NON_STATE_WORDS + r")(?:\s+[a-z]+)?)\s+"
+                                  r"(?:in|of|from)\s+(?:the\s+)?" + re.escape(" ".join(before))
+                                  + r"(?:\s+(?:has|have|had))?$").search(prefix)):
         return group.group(1).split()  # 'the main rebel coalition in Syria has said': the coalition
     if before and (person := _person_from(prefix, before, lower)):
         return person
@@ -263,7 +268,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             continue  # 'thanks to the arrest of ...': a cause, nobody thanking
         if match.group(1).lower() == "reported" and not re.match(r"\s*(?:that|,)", text[match.end():]):
             continue  # 'X and Y reported on this story': a byline, not a statement
-        if delegate := _DELEGATE.search(text[: match.start()].rstrip()):
+        prefix = text[: match.start()].rstrip()
+        if ")" in prefix[-70:] and (delegate := _DELEGATE.search(prefix)):
             # 'Vassily A. Nebenzia (Russian Federation) said ...': a delegate, named with the
             # country he speaks for, as the UN's meeting coverage writes it
             side = (sides_in(delegate.group("who")) or [delegate.group("who").strip()])[0]
@@ -272,8 +278,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
         before = _speaker_phrase(text, match, ctx.lower)
         if not before:
             continue
-        if before[0].lower() in _NOBODY_IN_PARTICULAR or re.search(
-                r"\b(?:what|which|whichever|whatever|no|any)\s+" + re.escape(before[0]) + r"\b", text, re.I):
+        if before[0].lower() in _NOBODY_IN_PARTICULAR or regex(
+                r"\b(?:what|which|whichever|whatever|no|any)\s+" + re.escape(before[0]) + r"\b", re.I).search(text):
             continue  # 'I don’t know what official told you that': nobody in particular
         if before == [before[0]] and re.sub(r"[’'](?:d|ll|m|ve)$", "", before[0].lower()) in PRONOUNS:
             # ('I’d say ...': the speaker whose words these are)

@@ -8,7 +8,7 @@ import re
 from ..schema import NextStep
 from .actions import GENERIC_BODY
 from .gazetteer import _trie_pattern, sides_in
-from .lexicon import PRONOUNS, STOP, Line
+from .lexicon import PRONOUNS, STOP, Line, regex
 from .speakers import Speaker, is_generic, phrase_before, title_case
 from .statements import quoted_spans
 
@@ -143,7 +143,7 @@ def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
     # 'I think their first official talks will begin ...': the belief frames the subject
     clause = re.sub(r"^\s*(?:i|we)\s+(?:think|believe|expect|hope|understand|anticipate)\s+", "", clause, flags=re.I)
     clause = re.sub(r"^.*,\s+", "", clause)
-    left = re.match(r"^(.*\S)\s+and\s+" + re.escape(clause.strip()) + r"\s*$", prefix) if clause.strip() else None
+    left = regex(r"^(.*\S)\s+and\s+" + re.escape(clause.strip()) + r"\s*$").match(prefix) if clause.strip() else None
     partner = phrase_before(left.group(1), lower) if left else []
     if not partner or partner[0] in PRONOUNS or not left.group(1).endswith(" ".join(partner)):
         partner = []  # 'The DRC and Rwanda agreed to ...': both act
