@@ -845,3 +845,8 @@ def test_a_body_named_again_by_its_kind_alone_is_named_twice():
              Line("S2", "Critics said the Council had ignored the fishermen.")]
     assert [(p.text, p.evidence) for p in named_parties(lines, [Party("Harbour Council", "Harbour Council")], [],
                                                          False)] == [("Harbour Council", ["S1"])]
+
+
+def test_a_monitoring_group_named_after_a_country_is_not_that_state():
+    notes = notes_for("The Britain-based Syrian Observatory for Human Rights said most of those killed were civilians.")
+    assert [a.side for a in notes.actors] != ["Syria"]

@@ -162,4 +162,5 @@ def content_words(text: str) -> list[str]:
 
 # a country's adjective before these names its opponents or its people, not its state
 NON_STATE = frozenset("""rebel rebels opposition insurgent insurgents militant militants militia militias
-dissident dissidents separatist separatists activists protesters protestors exiles refugees""".split())
+dissident dissidents separatist separatists activists protesters protestors exiles refugees
+observatory watchdog watchdogs monitors""".split())
