@@ -368,9 +368,8 @@ def introduced_person(text: str, ctx: Context) -> Speaker | None:
     m = _MENTION_RE.search(text)
     if m is None or m.start() > 80 or len(name := _mention_name(m, text).split()) < 2:
         return None
-    name = " ".join(name)
-    side = ctx.name_sides.get(name) or (sides_in(text[max(0, m.start() - 20): m.start("name")]) or [None])[0]
-    return Speaker(name, m.group("desc").strip(), side)
+    name = " ".join(name)  # (collect_names read its side already, from the same mention)
+    return Speaker(name, m.group("desc").strip(), ctx.name_sides.get(name))
 
 
 def collect_names(lines: list[Line], ctx: Context) -> None:
