@@ -519,7 +519,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         # ('(The Memorandum of Understanding was signed.)'), then its most telling answer
         done = [line.id for line in lines if line.text.startswith("(") and line.text.rstrip().endswith(")")
                 and any(a.evidence == [line.id] for a in notes.agreements)]
-        answer = next((p for p in notes.positions if p.actor != PRESS), notes.positions[0])  # (not a question)
+        # (its most telling answer wherever it stands: the early-answer preference orders the
+        # positions shown, not what the briefing was about; never a question)
+        answer = max((p for p in notes.positions if p.actor != PRESS), default=notes.positions[0],
+                     key=lambda p: _telling(p.text, centrality[p.evidence[0]]))
         first = done[:1] + [next((i for i in answer.evidence if i not in asked), answer.evidence[-1])]
         told = [line for sid in first for line in lines if line.id == sid] + [line for line in told if line.id not in first]
     if len(told) > 1 and not _DATED_ACT.search(told[0].text) and not _PAST.search(told[0].text):
