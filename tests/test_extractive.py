@@ -850,3 +850,11 @@ def test_a_body_named_again_by_its_kind_alone_is_named_twice():
 def test_a_monitoring_group_named_after_a_country_is_not_that_state():
     notes = notes_for("The Britain-based Syrian Observatory for Human Rights said most of those killed were civilians.")
     assert [a.side for a in notes.actors] != ["Syria"]
+
+
+def test_a_defendant_found_guilty_is_named_among_the_sides():
+    notes = notes_for(
+        "A federal jury today convicted the owner of a shipping firm on four counts, announced U.S. Attorney Jane Cole.",
+        "Marta Ilse Berg, aka “M. Berg,” 61, of Oslo, Norway, was found guilty today after a two-week trial.",
+        "“Berg paid bribes to win port contracts,” said U.S. Attorney Cole.")
+    assert ("Marta Ilse Berg", ["S2"]) in [(p.text, p.evidence) for p in notes.named]

@@ -182,6 +182,8 @@ _NARRATED = re.compile(r"^(?:(?!(?:is|are|remains?|will|shall|must|cannot)\b)\S+
                        re.I)
 _DECLARES = re.compile(r"^(?:\S+\s+){1,6}?(?:declares|stresses|underscores|reaffirms|affirms|rejects|recognizes|"
                        r"commits|condemns|insists)\b", re.I)
+_FOUND_GUILTY = re.compile(r"\b(?:was|were|has been|have been)\s+found\s+guilty\b", re.I)
+_NAMED_FIRST = re.compile(r"^((?:[A-Z][\w’'\-]+\.?\s){1,3}[A-Z][\w’'\-]+),")
 _RESOLVE = re.compile(r"\b(?:will|we[’']ll)\b(?!\s+see\b)", re.I)
 _DECIDED = re.compile(r"\b(?:decided|voted(?: unanimously)?|resolved)\s+to\s+\w+", re.I)
 _OPERATIVE = re.compile(r"\b(?:i|we)\s+(?:do\s+)?hereby\s+\w+", re.I)
@@ -258,6 +260,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     lists = _lists(lines)
     after_group = False  # the sentence before opened with 'The two leaders ...': its 'They' is them
     voted_against: list[Position] = []  # dissents a vote record names
+    defendants: dict[str, str] = {}  # name -> the sentence that charges him
     listed = {item.id for items in lists.values() for item in items}
     for line in lines:
         label = transcript_label(line.text, lower)
@@ -311,6 +314,13 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             defendant = phrase_before(spoken[: charge.start()], lower) if charge else []
             if defendant and defendant[0].lower() not in PRONOUNS and not sides_in(" ".join(defendant)):
                 ctx.last_person = Speaker(title_case(" ".join(defendant), lower), "defendant", None)
+                defendants.setdefault(ctx.last_person.name, line.id)
+        elif speaker is None and not lower and "guilty" in low and (found := _FOUND_GUILTY.search(spoken)) \
+                and (named := _NAMED_FIRST.match(spoken[: found.start()])):
+            # 'Chi Ping Patrick Ho, aka ..., 69, of Hong Kong, China, was found guilty ...': a jury's
+            # verdict names the defendant (the name the sentence opens with, not the place before the verb)
+            ctx.last_person = Speaker(named.group(1), "defendant", None)
+            defendants.setdefault(named.group(1), line.id)
         text = compress_statement(spoken) if speaker else None
         party = subject_party(spoken, parties, lower) if speaker is None and not turn else None
         if speaker is None and (turn or voice or party):
@@ -484,6 +494,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
               for name in (a.name, a.side or a.name, *a.aliases)]
     # (not the governments a preamble lists as issuing the text: they are its voice)
     notes.named = named_parties([line for line in lines if not _PREAMBLE.match(line.text)], parties, spoken, lower)
+    # a defendant the prosecution's account names is a party, whether or not he speaks
+    notes.named[:0] = [Point(text=name, evidence=[sid]) for name, sid in defendants.items()
+                       if not any(name in s or s in name for s in spoken)]
     hints = ([title] if title else []) + [lines[0].text]
     notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading] + ([title] if title else [])
