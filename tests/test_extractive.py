@@ -858,3 +858,9 @@ def test_a_defendant_found_guilty_is_named_among_the_sides():
         "Marta Ilse Berg, aka “M. Berg,” 61, of Oslo, Norway, was found guilty today after a two-week trial.",
         "“Berg paid bribes to win port contracts,” said U.S. Attorney Cole.")
     assert ("Marta Ilse Berg", ["S2"]) in [(p.text, p.evidence) for p in notes.named]
+
+
+def test_an_interpreters_note_opens_no_statement():
+    from briefer.offline.statements import FILLER
+    assert FILLER.sub("", "(Via interpreter) In French, what I mean is that the border stays open.") == \
+        "the border stays open."
