@@ -771,6 +771,11 @@ def test_a_passive_step_keeps_its_date_not_the_judge():
     assert [(s.actor, s.action, s.timing, s.date) for s in steps] == [
         ("Lund", "be sentenced before Judge Moss", "on June 3, 2027", "2027-06-03")]
     assert find_next_steps(Line("S2", "The talks will be difficult."), False, None) == []
+    # broken speech is no action: 'I believe we're going to — that that support will be real'
+    from briefer.offline.speakers import Speaker
+    president = Speaker("Anna Berg", "President", "Finland")
+    assert find_next_steps(Line("S3", "I believe that we’re going to — that that support will be real."), False,
+                           president) == []
 
 
 def test_a_text_the_rules_read_little_of_still_gets_its_central_sentences_as_positions():

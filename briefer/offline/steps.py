@@ -201,7 +201,7 @@ _DOCUMENTS = frozenset("framework agreement statement memorandum mou annex docum
                        "report resolution treaty accord roadmap".split())
 _NOT_ACTORS = frozenset("there it this that what which who these those everything nothing something".split())
 # 'will always be', 'will see', 'will not': no action anyone committed to
-_NOT_AN_ACTION = re.compile(r"(?:be\b(?!\s+(?:sentenced|arraigned|tried|extradited|released|signed|held|submitted|"
+_NOT_AN_ACTION = re.compile(r"[—–\-]|(?:be\b(?!\s+(?:sentenced|arraigned|tried|extradited|released|signed|held|submitted|"
                             r"published|announced|launched|convened|presented|delivered|implemented|finali[sz]ed|"
                             r"completed|issued|debated|voted|reviewed|decided|heard)\b)|always|never|also|not|see|get|"
                             r"happen|remain|continue to be|"
