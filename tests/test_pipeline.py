@@ -223,3 +223,12 @@ def test_word_budget_drops_whole_items(example_path):
         for p in side.positions:
             assert normalize(p.text) in full_texts  # whole items, never cut
     assert small.bluf == full.bluf
+
+
+def test_the_reporters_questions_go_before_a_partys_second_point_when_a_brief_is_too_long():
+    from briefer.briefs.budget import drop_order
+    from briefer.schema import BriefDraft, Point, Side
+    draft = BriefDraft(bluf="Talks ended.", bluf_evidence=["S1"], sides=[
+        Side(name="United States", positions=[Point(text=f"Point {i}.", evidence=[f"S{i}"]) for i in range(2, 4)]),
+        Side(name="Press", positions=[Point(text="What about tariffs?", evidence=["S9"])])])
+    assert drop_order(draft)[0].label() == "position (Press): What about tariffs?"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..offline.interviews import PRESS
 from ..schema import BriefDraft
 
 # section -> weight; a section's k-th item (0-based) has priority weight / (1 + k)
@@ -86,9 +87,11 @@ def drop_order(draft) -> list[Droppable]:
         candidates.append((WEIGHTS["named"] / (1 + rank), order, Droppable("named", draft.sides, side)))
         order += 1
     for side_index, side in enumerate(draft.sides):
+        # (the reporters' questions are the answers' context: the first to go, as a side named is)
+        weight = WEIGHTS["named"] if side.name == PRESS else WEIGHTS["positions"]
         for rank, item in enumerate(side.positions):
             # a side's first position outranks every side's second one
-            priority = WEIGHTS["positions"] / (1 + rank) - side_index * 1e-3
+            priority = weight / (1 + rank) - side_index * 1e-3
             candidates.append((priority, order, Droppable("positions", side.positions, item, side.name)))
             order += 1
     for section in ("disputes", "next_steps", "agreements", "quotes"):
