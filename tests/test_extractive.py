@@ -869,3 +869,8 @@ def test_an_interpreters_note_opens_no_statement():
     from briefer.offline.statements import FILLER
     assert FILLER.sub("", "(Via interpreter) In French, what I mean is that the border stays open.") == \
         "the border stays open."
+
+
+def test_members_of_the_security_council_speaking_apart_are_states_not_the_un():
+    notes = notes_for("Other Security Council members rejected Russia's draft resolution on the border.")
+    assert "United Nations" not in {a.side for a in notes.actors}

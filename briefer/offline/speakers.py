@@ -295,6 +295,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
         name = _resolve_name(name, ctx)
         side = (sides_in(description) or [None])[0] if description != name else None
         side = side or ctx.name_sides.get(name) or (sides_in(name) or [None])[0]
+        if side == "United Nations" and re.search(r"\bmembers?\b", f"{description} {name}", re.I):
+            side = None  # 'Other Security Council members rejected ...': states, not the UN itself
         if side and NON_STATE & set(re.findall(r"[a-z]+", f"{description} {name}".lower())):
             side = None  # 'the main rebel coalition in Syria': the state's opponents, not the state
         if side is None and _COMMENTATOR.search(description):
