@@ -129,7 +129,8 @@ _BETWEEN = re.compile(r"(?:\s+(?:also|further|jointly|again|today|now|formally|p
 
 def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
     prefix = re.sub(r",\s*(?:who|which)\b[^,]*,\s*$", " ", prefix)
-    prefix = _BETWEEN.sub(" ", prefix, count=1) if _BETWEEN.search(prefix).group().strip() else prefix
+    if (between := _BETWEEN.search(prefix)).group().strip():
+        prefix = prefix[: between.start()] + " "
     if re.search(r"\band\s*$", prefix) and sentence:
         # '... expressed their thanks and agreed to ...': the sentence's subject, a group's too
         # ('The two leaders reiterated ... and committed to ...')
@@ -180,8 +181,8 @@ def _split_timing(action: str) -> tuple[str, str | None]:
     return re.sub(r"\s{2,}", " ", rest) or action, timing
 
 
-_DATE_WORD = re.compile(r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-                        r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_DATE_WORD = re.compile(r"\d|\b(?:" + "|".join(_MONTHS) + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+                        re.I)
 
 
 def _iso_date(text: str) -> str | None:
