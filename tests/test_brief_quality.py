@@ -52,7 +52,9 @@ BEFORE = {
     "state-joint-statement-ballistic-missile-launch-notifications": (0.09, 0.09, 0.09),  # 1 of 11
     "state-us-japan-rok-trilateral-foreign-ministers-meeting": (0.53, 0.53, 0.53),  # 7 of 13
     "voa-israel-hamas-cairo-talks-break-down": (0.75, 0.75, 0.75),  # 9 of 12
-    "whitehouse-kirby-briefing-black-sea-grain-deal": (0.53, 0.53, 0.53),  # 8 of 15
+    # 7 of 15 (lower-cased 6): its Israel side had come from a reporter's 'Q' question read
+    # as Israel's words, and a step lost to the word budget once questions are questions
+    "whitehouse-kirby-briefing-black-sea-grain-deal": (0.46, 0.40, 0.46),
     # the sixth batch (held out), at d72b4c8: the engine as it stood before it was scored
     "kremlin-putin-zhang-dejiang-meeting-2016": (0.42, 0.28, 0.42),  # 3, 2, 3 of 7
     "state-ecuador-cocaine-network-sanctions": (0.20, 0.20, 0.20),  # 2 of 10
@@ -72,7 +74,9 @@ BEFORE = {
     "state-shield-of-the-americas-joint-statement-2026": (0.08, 0.08, 0.08),  # 1 of 12
     "un-sc-meeting-red-sea-houthis-resolution-2722-2024": (0.16, 0.16, 0.16),  # 2 of 12
     "voa-verizon-workers-end-strike-without-contract-2011": (0.50, 0.50, 0.50),  # 5 of 10
-    "whitehouse-biden-sunak-joint-press-conference-2023": (0.42, 0.42, 0.42),  # 6 of 14
+    # 5 of 14: the sixth, a "next step" at the summit, was a reporter's question ('And does
+    # it need to be sorted out before the Vilnius summit?'), which is no step (issue 11)
+    "whitehouse-biden-sunak-joint-press-conference-2023": (0.35, 0.35, 0.35),
     # the ninth batch (held out), at 2089477 (87 of 183 at 68c95ce, before anyone read them)
     "state-readout-rubio-marcos-manila-2026": (0.27, 0.27, 0.27),  # 3 of 11
     "state-us-serbia-strategic-dialogue-joint-statement-2026": (0.66, 0.66, 0.66),  # 8 of 12

@@ -153,6 +153,49 @@ def test_transcript_turns_belong_to_their_labelled_speaker_and_questions_to_the_
     assert [q.text for q in notes.quotes] == ["The straits must stay open to every ship that sails through them, free of tolls."]
 
 
+def test_the_white_house_q_with_no_colon_is_a_reporters_question_not_the_speakers_words():
+    # the White House writes 'Q    Thank you, Mr. President.' (the ingest keeps the gap; the
+    # engine may see it collapsed to one space)
+    for gap in ("    ", " "):
+        notes = extract_notes([
+            Line("S1", "PRESIDENT OKAFOR:  Thank you all for coming."),
+            Line("S2", "We will open the new grain corridor to all ships next month."),
+            Line("S3", f"Q{gap}Thank you, Mr. President."),
+            Line("S4", "Do you think that the Senate will agree to the funding before the summit in Vilnius?"),
+            Line("S5", "PRESIDENT OKAFOR:  No, not sure."),
+            Line("S6", "The funding is needed for the corridor and we will keep asking for it."),
+        ], title="Remarks by President Okafor in a Press Conference")
+        assert notes.key_points[0].evidence not in (["S3"], ["S4"])  # a question never leads
+        assert {tuple(p.evidence) for p in notes.positions if p.side == "Press"} == {("S4",)}
+        assert all(p.side == "Press" for p in notes.positions if {"S3", "S4"} & set(p.evidence))
+        assert not [s for s in notes.next_steps if {"S3", "S4"} & set(s.evidence)]  # a question is no step
+        assert [[(t.side, t.evidence) for t in d.stances] for d in notes.disputes] == [
+            [("Okafor", ["S5"]), ("Press", ["S4"])]]
+
+
+def test_a_q_that_opens_an_ordinary_sentence_is_no_label():
+    from briefer.offline.voices import transcript_label
+
+    assert transcript_label("Q    Will you go?", lower=False) == ("Q", True)
+    assert transcript_label("q  will you go?", lower=True) == ("q", True)
+    assert transcript_label("Q: Will you go?", lower=False) == ("Q", True)
+    assert transcript_label("Q fever cases rose in the north.", lower=False) is None
+    assert transcript_label("Quite so, he said.", lower=False) is None
+
+
+def test_the_press_has_one_place_among_the_positions_and_fills_only_what_the_sides_leave():
+    from briefer.offline.extractive import _round_robin
+    from briefer.schema import Position
+
+    def pos(side, n):
+        return Position(actor=side, side=side, text=f"{side} point {n}.", evidence=[f"S{n}"])
+
+    positions = [pos("Press", 1), pos("Press", 2), pos("France", 3), pos("France", 4), pos("France", 5),
+                 pos("Mali", 6), pos("Press", 7)]
+    assert [p.evidence[0] for p in _round_robin(positions, 5)] == ["S1", "S3", "S4", "S5", "S6"]
+    assert [p.evidence[0] for p in _round_robin(positions, 6)] == ["S1", "S2", "S3", "S4", "S5", "S6"]
+
+
 def test_readout_sections_speak_for_the_government_they_are_labelled_with():
     notes = notes_for("The conversation included the discussion of safe zones to achieve lasting peace.",
                       heading="Moscow:")

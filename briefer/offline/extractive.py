@@ -626,10 +626,15 @@ def _round_robin(positions: list[Position], cap: int) -> list[Position]:
     queues: dict[str, list[Position]] = {}
     for pos in positions:
         queues.setdefault(pos.side or pos.actor, []).append(pos)
-    chosen: list[Position] = []
-    while len(chosen) < cap:
+    # the press asks, the sides answer: its most telling question has a place, the others
+    # fill only the places the sides leave
+    press = queues.pop(PRESS, [])
+    chosen: list[Position] = press[:1]
+    press = press[1:]
+    while len(chosen) < cap and any(queues.values()):
         for queue in queues.values():
             if queue and len(chosen) < cap:
                 chosen.append(queue.pop(0))
+    chosen += press[:cap - len(chosen)]
     keep = {id(p) for p in chosen}
     return [p for p in positions if id(p) in keep]

@@ -138,7 +138,7 @@ def find_candidates(lines: list[Line], title: str | None = None) -> Candidates:
     cue_words = _CUE_RE.findall
     for n, line in enumerate(lines):
         text = line.text
-        label = transcript_label(text, lower) if ":" in text[:48] else None
+        label = transcript_label(text, lower) if ":" in text[:48] or text[:2] in ("Q ", "q ") else None
         if label:
             in_question, turn = label[1], not label[1]
             speaker = label[0]

@@ -18,8 +18,10 @@ from .actions import GENERIC_BODY
 from .gazetteer import sides_in
 
 QUESTIONERS = frozenset("question q reporter reporters moderator audience participant journalist questioner".split())
-_LABEL = re.compile(r"^\s*(?P<label>[A-Z][A-Z.’'\- ]{0,40}[A-Z.]|Q|(?:Mr|Ms|Mrs|Dr)\.? [A-Z][a-z]+)\s*:\s+(?=\S)")
-_LOWER_LABEL = re.compile(r"^\s*(?P<label>[a-z][a-z.’'\- ]{0,30}[a-z.])\s*:\s+(?=\S)")
+# the White House writes a question 'Q    Thank you, Mr. President.': no colon, a wide gap
+_LABEL = re.compile(r"^\s*(?:(?P<label>[A-Z][A-Z.’'\- ]{0,40}[A-Z.]|Q|(?:Mr|Ms|Mrs|Dr)\.? [A-Z][a-z]+)\s*:\s+(?=\S)"
+                    r"|(?P<q>Q)\s+(?=[A-Z“\"]))")
+_LOWER_LABEL = re.compile(r"^\s*(?:(?P<label>[a-z][a-z.’'\- ]{0,30}[a-z.])\s*:\s+(?=\S)|(?P<q>q)\s+(?=\S))")
 _NOT_IN_LABEL = frozenset("""said says told asked added continued wrote noted he she they it we i you this that
 there here the a an and but or note update editor photo image video source read more""".split())
 _DATELINE_ORG = re.compile(
@@ -41,7 +43,7 @@ def transcript_label(text: str, lower: bool) -> tuple[str, bool] | None:
     match = _LABEL.match(text) or (_LOWER_LABEL.match(text) if lower else None)
     if not match:
         return None
-    label = match.group("label").strip().rstrip(".")
+    label = (match.group("label") or match.group("q")).strip().rstrip(".")
     words = re.findall(r"[\w’']+", label.lower())
     if not words or len(words) > 4 or any(w in _NOT_IN_LABEL for w in words):
         return None
