@@ -24,6 +24,10 @@ def notes_for(*texts, heading=None):
     ("let us know", []),
     ("the Kremlin and Kyiv", ["Russia", "Ukraine"]),
     ("South Korea", ["South Korea"]),
+    # an armed movement is its own side, not the state it is in
+    ("Lebanon committed to disarm Hizballah", ["Lebanon", "Hezbollah"]),
+    ("Houthi forces fired on ships off Yemen", ["Houthis", "Yemen"]),
+    ("Hamas and the Palestinian Authority", ["Hamas", "Palestinians"]),
 ])
 def test_sides_from_words(text, sides):
     assert sides_in(text) == sides
@@ -379,6 +383,23 @@ def test_a_charge_names_the_party_nearest_it_and_neither_nor_names_both():
         "Acme Stores against Zenith", "Acme Stores against Northern Front and Southern Army"]
 
 
+def test_a_stance_shown_under_disputes_is_not_repeated_as_a_position_of_a_side_with_another(tmp_path):
+    source = tmp_path / "fishing.txt"
+    source.write_text(
+        "Fishing talks between Chile and Peru broke down in Lima on Tuesday.\n\n"
+        "Chile demanded an end to the seizure of its trawlers, while Peru demanded a ban on night fishing "
+        "in the border waters.\n\n"
+        "Peruvian officials denied that any trawler had been seized unlawfully.\n\n"
+        "Chilean minister Ana Rojas said the fleet would stay in port until the trawlers are returned.\n\n"
+        "Peru's fisheries minister Luis Soto said the ban protects stocks that both countries depend on.\n",
+        encoding="utf-8")
+    result = brief([source], backend="mock", notice=lambda message: None)
+    assert [[(s.side, s.evidence) for s in d.stances] for d in result.disputes] == [
+        [("Chile", ["S2"]), ("Peru", ["S3"])]]
+    assert [(side.name, [p.evidence for p in side.positions]) for side in result.sides] == [
+        ("Chile", [["S4"]]), ("Peru", [["S5"]])]
+
+
 def test_a_press_conference_bottom_line_gives_what_the_speaker_would_not_say(tmp_path):
     source = tmp_path / "remarks.txt"
     source.write_text(
@@ -647,7 +668,7 @@ def test_an_unaffiliated_spokesman_speaks_for_the_side_just_quoted():
     notes = notes_for(
         "Hamas officials said the talks had stalled.",
         "Spokesman Yusuf Barakat accused the mediators of bias.")
-    assert [(a.name, a.side) for a in notes.actors if a.name == "Yusuf Barakat"] == [("Yusuf Barakat", "Palestinians")]
+    assert [(a.name, a.side) for a in notes.actors if a.name == "Yusuf Barakat"] == [("Yusuf Barakat", "Hamas")]
 
 
 def test_concerns_raised_on_a_named_subject_are_a_charge_labelled_by_that_subject():

@@ -74,9 +74,9 @@ def compose_brief(notes: Notes) -> dict:
             shown |= {i for s in charge.stances for i in s.evidence}
     in_disputes = {tuple(s.evidence) for d in disputes for s in d.stances}
     for side in ordered:
-        # a stance shown under Disputes need not be repeated, if the side keeps two points
+        # a stance shown under Disputes need not be repeated, if the side keeps a point
         rest = [p for p in side.positions if tuple(p.evidence) not in in_disputes]
-        if len(rest) >= 2:
+        if rest:
             side.positions = rest
         side.actors = [a for a in side.actors
                        if re.sub(r"^the\s+", "", a, flags=re.I).lower() != side.name.lower()]
