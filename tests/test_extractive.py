@@ -96,6 +96,25 @@ def test_quotes_need_four_words():
     # what is to be done by a date, whoever does it
     ("The assembly passed a law on the court, with 32 new judges to be selected by December.",
      ("32 new judges", "to be selected", "by December", "scheduled")),
+    # news English for an arrangement, promises and undertakings, preparations
+    ("Foreign Minister Ana Rojas is to travel to Lima on Monday for talks on the fishing dispute.",
+     ("Foreign Minister Ana Rojas", "travel to Lima for talks on the fishing dispute", "on Monday", "scheduled")),
+    ("The two presidents are to meet again in March.", ("two presidents", "meet again", "in March", "scheduled")),
+    ("Chile promised to return the seized trawlers by Friday.",
+     ("Chile", "return the seized trawlers", "by Friday", "scheduled")),
+    ("Both sides undertook to exchange prisoners before the end of the year.",
+     ("Both sides", "exchange prisoners", "before the end of the year", "scheduled")),
+    ("Peruvian officials said they are preparing to resume exports next month.",
+     ("Peruvian officials", "resume exports", "next month", "expected")),
+    # directives, deadlines, decisions about the future, entry into force
+    ("The court ordered the company to pay damages within 60 days.",
+     ("Company", "pay damages", "within 60 days", "expected")),
+    ("Peru has until June 30 to respond to the proposal.", ("Peru", "respond to the proposal", "until June 30", "expected")),
+    ("The ministers decided to hold the next round of talks in Santiago in May.",
+     ("Ministers", "hold the next round of talks in Santiago", "in May", "expected")),
+    ("The ceasefire will come into force at midnight on Sunday.",
+     ("Ceasefire", "come into force at midnight", "on Sunday", "expected")),
+    ("The law takes effect on January 1, 2027.", ("Law", "take effect", "on January 1, 2027", "expected")),
 ])
 def test_next_step_cues(sentence, step):
     notes = notes_for(sentence)
@@ -107,6 +126,15 @@ def test_next_step_cues(sentence, step):
     "Officials said China is considering providing lethal aid.",  # a worry
     "There will always be irritants between the two countries.",
     "We will see how the meeting goes.",
+    # 'is to' after an aim or a blame is no arrangement; a decision with no time ahead is done
+    "The aim is to reduce tension along the border.",
+    "The goal of the talks is to agree on quotas.",
+    "Our job as leaders is to keep the sea lanes open.",
+    "Chile is to blame for the collapse, Peru said.",
+    "The worst is to come.",
+    "The Committee decided to lower the target range by 1/4 percentage point.",
+    "The agreement, co-chaired by the U.S. Secretary of State, decided to expand cooperation.",
+    "It takes effect immediately.",
 ])
 def test_demands_worries_and_asides_are_not_next_steps(sentence):
     assert notes_for(sentence).next_steps == []

@@ -23,21 +23,28 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
 NEXT_CUES = [
     (re.compile(r"(?=[iaw])\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
     (re.compile(r"(?<=\w)[’'](?:re|s|m)\s+going\s+to\b|"  # 'we’re going to continue to ...'
-                r"(?=[wsiapcvtho])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|intend to|agreed to|"
+                r"(?=[wsiapcvthour])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|intend to|agreed to|"
                 r"(?:their|its|his|her|our)\s+(?:intent|intention)\s+to|"  # 'affirmed their intent to convene ...'
                 r"is planning to|are planning to|is going to|are going to|"
                 # 'committed to work towards ...', not 'committed to the ceasefire' (a stance)
-                r"(?:committed|pledged|vowed) to(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b))\b"
+                r"(?:committed|pledged|vowed|promised|undert(?:ook|akes?)|resolved) to"
+                r"(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b))\b"
                 r"|(?<=\w)[’']ll\b", re.I), "scheduled"),
     (re.compile(r"(?=[iawh’'])(?:\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
+                r"\b(?:is|are)\s+preparing\s+to\b|"
                 r"(?:\b(?:have|has)|[’']ve)\s+got\s+to\b|"  # 'We've got to stop in Portugal'
                 r"\bis likely to\b|\bare likely to\b|\bwould(?= (?:" + PLAN_VERBS + r")\b))", re.I),
      "expected"),
+    # 'The minister is to travel to Lima on Monday': news English for an arrangement (not
+    # 'the aim is to ...', a subject that names no one: see _ABSTRACT_SUBJECT)
+    (re.compile(r"(?=[ia])\b(?:is|are)\s+to\s+(?!(?:be|blame|come|say|do|thank|credit)\b)(?=[a-z]{2,}\b)", re.I),
+     "scheduled"),
 ]
 # Words without which no cue above can match (each cue holds one), and the nouns one of
 # which a dated event below needs: sentences with none are spared the searches.
 CUE_WORDS = ("will ll shall set plan plans planning intends intend intent intention agreed going scheduled due slated "
-             "expected would soon likely got committed pledged vowed forward").split()  # (forward: "looked forward to its signing by ...")
+             "expected would soon likely got committed pledged vowed promised undertook undertake undertakes resolved "
+             "preparing forward").split() + ["is to", "are to"]  # (forward: "looked forward to its signing by ...")
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline discussions consultations").split()
 _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
@@ -96,7 +103,8 @@ _DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(" + "|".join(_MONTHS) +
 # common-noun subject, which names its actor as well as a proper name does
 _COMMON_SUBJECT = re.compile(r"^\s*(?P<np>(?:the|both|all|each|future|further|subsequent|next|their|our|its)\s+"
                              r"(?:[\w’'\-]+\s+){0,4}?(?:parties|sides|delegations|governments|countries|leaders|"
-                             r"ministers|powers|rounds?|talks|negotiators|teams?|members|states|nations)"
+                             r"ministers|presidents|envoys|mediators|signatories|allies|partners|powers|rounds?|talks|"
+                             r"negotiators|teams?|members|states|nations)"
                              r"(?:\s+of\s+[\w’'\-]+)?)\s*$", re.I)
 _VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|said|says)\b|\w{3,}ed\b", re.I)
 
@@ -200,6 +208,10 @@ def _iso_date(text: str) -> str | None:
 # 'This Framework will set out the measures ...': what a text says it does, nobody's act
 _DOCUMENTS = frozenset("framework agreement statement memorandum mou annex document text declaration plan "
                        "report resolution treaty accord roadmap".split())
+# 'The aim is to ...': subjects of 'is to' that say what is wanted, not who will act
+_ABSTRACT_SUBJECT = frozenset("aim aims goal goals purpose objective objectives idea plan priority priorities task "
+                              "point hope intention challenge answer solution way step problem question focus mission "
+                              "mandate role job key thing need option alternative".split())
 _NOT_ACTORS = frozenset("there it this that what which who these those everything nothing something".split())
 # 'will always be', 'will see', 'will not': no action anyone committed to
 _NOT_AN_ACTION = re.compile(r"[—–\-]|(?:be\b(?!\s+(?:sentenced|arraigned|tried|extradited|released|signed|held|submitted|"
@@ -241,8 +253,9 @@ _NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
 # searches try their alternatives at every position; most cued sentences need one of three).
 _CUE_NEEDS = [frozenset("scheduled due slated".split()),
               frozenset("will ll shall set plans plan intends intend intent intention agreed planning going "
-                        "committed pledged vowed".split()),
-              frozenset("expected would soon got likely".split())]
+                        "committed pledged vowed promised undertook undertake undertakes resolved".split()),
+              frozenset("expected would soon got likely preparing".split()),
+              frozenset(["is to", "are to"])]
 
 
 def _cues_for(low: str, words: set[str]) -> list[tuple[re.Pattern, str, re.Pattern]]:
@@ -303,6 +316,58 @@ def _awaited_step(line: Line, lower: bool) -> NextStep | None:
                     date=_iso_date(line.text[match.start():]), certainty="expected", evidence=[line.id])
 
 
+# 'The President directed the Secretary of State to submit ...': the one directed acts
+_DIRECTED = re.compile(r"\b(?:directed|instructed|ordered|tasked|mandated|commissioned)\s+(?P<actor>(?:the\s+)?"
+                       r"(?:[A-Z][\w’'\-]*|of|and|for)(?:\s+(?:[A-Z][\w’'\-]*|of|and|for))*?|the\s+[a-z][\w’'\-]*"
+                       r"(?:\s+[\w’'\-]+){0,3}?)\s+to\s+(?!be\b)")
+_DIRECTED_LOW = re.compile(r"\b(?:directed|instructed|ordered|tasked|mandated|commissioned)\s+(?P<actor>the\s+"
+                           r"(?:[\w’'\-]+\s+){0,5}?[\w’'\-]+)\s+to\s+(?!be\b)")
+# 'Peru has until June 30 to respond': a deadline; 'The agreement takes effect on January 1'
+_UNTIL = re.compile(r"\b(?:has|have|had)\s+(?P<when>until\s+[^,;.]{2,40}?)\s+to\s+(?!be\b)", re.I)
+# 'The ministers decided to hold the next round in May': a decision about the future, so
+# only with a time ahead ('decided to lower the rate' is the decision itself, done)
+_DECIDED_TO = re.compile(r"\bdecided\s+to\s+(?!be\b)", re.I)
+_IN_FORCE = re.compile(r"\b(?:will\s+)?(?P<verb>take|come|enter)s?\s+(?P<what>effect|into\s+force|into\s+effect)\b", re.I)
+
+
+# a time a decision looks ahead to: a date, a weekday or 'next month' ('by the U.S.' is an agent)
+_DATE_AHEAD = re.compile(r"\d|\b(?:next|later|soon|tomorrow|within|coming|" + "|".join(_MONTHS) +
+                         r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+def _due_step(line: Line, lower: bool) -> NextStep | None:
+    """A directive ('directed the Secretary of State to submit the report'), a deadline
+    ('Peru has until June 30 to respond') or an entry into force with its date."""
+    text = line.text
+    quoted = quoted_spans(text)
+    for pattern in (_DIRECTED_LOW if lower else _DIRECTED, _UNTIL, _DECIDED_TO, _IN_FORCE):
+        match = pattern.search(text)
+        if match is None or any(a <= match.start() < b for a, b in quoted):
+            continue
+        if pattern is _IN_FORCE:
+            before = text[: match.start()]
+            thing = re.search(r"(?:^|\b(?:the|this|that|its|their|new)\s+)((?:[\w’'\-]+\s+){0,3}?[\w’'\-]+)\s*$", before,
+                              re.I)  # 'The ceasefire will come into force': a thing, not a party
+            actor = _subject_before(before, lower, text) or (thing.group(1) if thing else None)
+            action, timing = _split_timing(f"{match.group('verb').lower()} {' '.join(match.group('what').split())}"
+                                           f"{_ACTION_END.split(text[match.end():], 1)[0]}")
+            if actor is None or timing is None or actor.lower() in _NOT_ACTORS:
+                return None  # 'it takes effect' names nothing; with no date, no step
+        else:
+            named = match.groupdict().get("actor")
+            actor = named.strip() if named else _subject_before(text[: match.start()], lower, text)
+            action, timing = _split_timing(_action_after(text, match))
+            if pattern is _UNTIL:
+                timing = match.group("when").strip()
+            if actor is None or actor.lower() in _NOT_ACTORS or actor.split()[0].lower() in PRONOUNS \
+                    or not _is_action(action) or pattern is _DECIDED_TO and not (timing and _DATE_AHEAD.search(timing)):
+                return None
+        actor = re.sub(r"^the\s+", "", actor, flags=re.I)
+        return NextStep(actor=title_case(actor[:1].upper() + actor[1:], lower), action=action, timing=timing,
+                        date=_iso_date(text[match.start():]), certainty="expected", evidence=[line.id])
+    return None
+
+
 def _arranged_step(line: Line, lower: bool) -> NextStep | None:
     """'We have heard that the union is taking a strike authorization vote next week': the
     union, 'taking a strike authorization vote', next week (not inside a quotation)."""
@@ -342,6 +407,9 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                     actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
                         else speaker.name
             action = _action_after(line.text, match)
+            if actor is not None and cue.pattern.startswith("(?=[ia])") \
+                    and re.split(r"\s(?:of|as|for|in|on)\s", actor.lower())[0].split()[-1] in _ABSTRACT_SUBJECT:
+                continue  # 'The goal of the talks is to agree on quotas': an aim, no one's act
             if actor is None or not _is_action(action) or actor.lower() in _NOT_ACTORS \
                     or actor.lower().split()[-1] in _DOCUMENTS \
                     or re.fullmatch(r"[a-z]+(?:ful|ous|ive|able|ible|ly)", actor.lower()):  # 'If successful, ...'
@@ -362,6 +430,9 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                                   evidence=[line.id]))
     if not steps and "ing" in low and _ARRANGED_HINT.search(low) and (arranged := _arranged_step(line, lower)):
         steps.append(arranged)
+    if not steps and ("until" in low or "effect" in low or "force" in low or "ed " in low) \
+            and (due := _due_step(line, lower)):
+        steps.append(due)
     if not steps and "forward to" in low and (awaited := _awaited_step(line, lower)):
         steps.append(awaited)
     if not steps and _DATED_HINT.search(low) and (match := _DATED_EVENT.search(line.text)):
