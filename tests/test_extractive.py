@@ -140,6 +140,25 @@ def test_demands_worries_and_asides_are_not_next_steps(sentence):
     assert notes_for(sentence).next_steps == []
 
 
+@pytest.mark.parametrize("sentence, agreed", [
+    ("Negotiators struck a deal late on Friday to end the strike.", True),
+    ("Chile and Peru announced a deal to share the disputed waters.", True),
+    ("The two governments concluded a free trade agreement.", True),
+    ("Peru accepted Chile's proposal for a joint commission.", True),
+    ("The accord was ratified by both parliaments on Monday.", True),
+    ("The two countries established a joint working group on migration.", True),
+    ("Peru rejected Chile's proposal for a joint commission.", False),
+    ("Chile did not accept the offer.", False),
+    ("The talks failed to produce a deal.", False),
+    ("Officials hope to conclude a deal by June.", False),
+    ("Peru has not ratified the treaty.", False),
+    ("He accepted the award on behalf of the team.", False),
+])
+def test_deals_struck_proposals_accepted_and_joint_bodies_set_up_are_agreements(sentence, agreed):
+    notes = notes_for("Fishing talks between Chile and Peru ended in Lima on Tuesday.", sentence)
+    assert bool([a for a in notes.agreements if a.evidence == ["S2"]]) is agreed
+
+
 def test_full_date_becomes_iso():
     notes = notes_for("Vershinin said Moscow would decide on the corridor by March 18, 2023.")
     assert notes.next_steps[0].date == "2023-03-18"

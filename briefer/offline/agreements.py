@@ -19,6 +19,14 @@ _AGREE_RE = re.compile(
     r"extend|expand|restore|set up|create|launch|form)|on (?:a|an|the)\b)|"
     r"reached (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|consensus|understanding|accord)|"
     r"signed (?:a|an|the)? ?(?:\w+ )?(?:agreement|deal|accord|treaty|memorandum|declaration)|"
+    # 'Negotiators struck a deal', 'announced a deal to share ...', 'concluded a free trade agreement'
+    r"(?:announced|concluded|struck|sealed|clinched|finali[sz]ed|brokered)\s+(?:a|an|the)?\s?(?:[\w\-]+\s+){0,3}?"
+    r"(?:agreement|deal|accord|treaty|truce|ceasefire|cease-fire|settlement)|"
+    # 'Peru accepted Chile's proposal': one side taking up the other's offer
+    r"accepted\s+(?:(?:the|a|an|its|their)\s+|[\w\-]+[’']s?\s+)(?:[\w\-]+\s+){0,2}?(?:proposal|offer|plan|terms|invitation)|"
+    r"(?:agreement|deal|accord|treaty|memorandum|convention)s?\s+(?:was|were|has been|have been)\s+ratified|"
+    # 'The two countries established a joint working group': a body they set up together
+    r"(?:established|set up|created|formed)\s+(?:a|an|the)\s+(?:new\s+)?joint\s+|"
     r"(?:agreement|deal|consensus) (?:was|has been|had been) reached|joint statement|"
     # 'we jointly declare our intention to ...': issuers committing as one
     r"jointly (?:declare|decide|commit|resolve|pledge|affirm)\w*|"
@@ -34,7 +42,8 @@ _AGREE_RE = re.compile(
     r"substantial\s+)?progress|(?:with|an?)\s+agreement\s+(?:reported\s+|reached\s+)?on\s+\w+ing)\b", re.I)
 
 
-_AGREE_WORDS = ("agree", "pledged", "committed", "vowed", "reached", "signed", "joint statement", "jointly",
+_AGREE_WORDS = ("agree", "pledged", "committed", "vowed", "reached", "signed", "joint", "jointly", "deal", "accord",
+                "treaty", "truce", "ceasefire", "cease-fire", "settlement", "accepted", "ratified",
                 "led to", "produced", "resulted in", "yielded", "delivered", "producing", "progress")
 
 
