@@ -174,8 +174,9 @@ def test_unseen_article_both_sides_and_dispute():
     result = brief([DATA / "grain-talks.txt"], backend="mock")
     sides = {s.name: s.actors for s in result.sides}
     assert sides["Ukraine"] == ["Dmytro Kuleba"] and sides["Russia"] == ["Sergei Vershinin"]
+    # Kuleba's charge, and Vershinin who 'rejected the accusation' (three sentences on)
     assert [(d.issue, [s.side for s in d.stances]) for d in result.disputes] == [
-        ("Grain corridor", ["Russia", "Ukraine"])]
+        ("Using hunger as a weapon", ["Ukraine", "Russia"])]
     steps = {(s.actor, s.action) for s in result.next_steps}
     assert ("Dmytro Kuleba", "travel to Brussels to brief NATO allies") in steps
     assert ("United Nations", "convene technical teams") in steps
@@ -441,10 +442,39 @@ def test_a_stance_shown_under_disputes_is_not_repeated_as_a_position_of_a_side_w
         "Peru's fisheries minister Luis Soto said the ban protects stocks that both countries depend on.\n",
         encoding="utf-8")
     result = brief([source], backend="mock", notice=lambda message: None)
+    # the sentence of two demands is split between its sides, and Peru's denial answers Chile
     assert [[(s.side, s.evidence) for s in d.stances] for d in result.disputes] == [
-        [("Chile", ["S2"]), ("Peru", ["S3"])]]
+        [("Chile", ["S2"]), ("Peru", ["S2"]), ("Peru", ["S3"]), ("Chile", ["S4"])]]
+    assert result.disputes[0].stances[0].text == "Chile demanded an end to the seizure of its trawlers"
+    # Peru keeps a point of its own, so its stances are not repeated; Chile has none else
     assert [(side.name, [p.evidence for p in side.positions]) for side in result.sides] == [
-        ("Chile", [["S4"]]), ("Peru", [["S5"]])]
+        ("Peru", [["S5"]]), ("Chile", [["S4"], ["S2"]])]
+
+
+def test_a_denial_of_the_charge_before_it_and_a_sentence_of_two_sides_are_disputes(tmp_path):
+    source = tmp_path / "fishing.txt"
+    source.write_text(
+        "Chile and Peru fail to settle fishing dispute\n\n"
+        "Talks between Chile and Peru on fishing rights ended in Lima on Tuesday without agreement.\n\n"
+        "Chile insists that its trawlers have the right to fish in the northern waters under the 1952 treaty. "
+        "Peru rejects that reading of the treaty and says the waters are Peruvian.\n\n"
+        "Peruvian Foreign Minister Luis Soto accused Chile of violating the maritime boundary set by the "
+        "International Court of Justice in 2014. Rojas denied the charge.\n\n"
+        "The two sides remain divided over compensation for seized vessels. Peru wants Chile to pay for the "
+        "damage caused by illegal fishing, while Chile says it owes nothing.\n\n"
+        "Chilean Foreign Minister Ana Rojas said Chile would keep its fleet at sea.\n", encoding="utf-8")
+    result = brief([source], backend="mock", notice=lambda message: None)
+    assert [[(s.side, s.text, s.evidence) for s in d.stances] for d in result.disputes] == [
+        [("Peru", "Peruvian Foreign Minister Luis Soto accused Chile of violating the maritime boundary set by the "
+                  "International Court of Justice in 2014.", ["S4"]),
+         ("Chile", "Rojas denied the charge.", ["S5"])],
+        [("Chile", "Chile insists that its trawlers have the right to fish in the northern waters under the 1952 "
+                   "treaty.", ["S2"]),
+         ("Peru", "Peru rejects that reading of the treaty and says the waters are Peruvian.", ["S3"])],
+        [("Peru", "Peru wants Chile to pay for the damage caused by illegal fishing", ["S7"]),
+         ("Chile", "Chile says it owes nothing.", ["S7"])]]
+    # no side holds the other's words as its own position
+    assert all(not p.text.startswith("Peru") for side in result.sides if side.name == "Chile" for p in side.positions)
 
 
 def test_a_press_conference_bottom_line_gives_what_the_speaker_would_not_say(tmp_path):

@@ -72,10 +72,11 @@ def compose_brief(notes: Notes) -> dict:
         if len(disputes) < 4 and not shown & {i for s in charge.stances for i in s.evidence}:
             disputes.append(charge)
             shown |= {i for s in charge.stances for i in s.evidence}
-    in_disputes = {tuple(s.evidence) for d in disputes for s in d.stances}
+    in_disputes = {s.evidence[-1] for d in disputes for s in d.stances}
     for side in ordered:
-        # a stance shown under Disputes need not be repeated, if the side keeps a point
-        rest = [p for p in side.positions if tuple(p.evidence) not in in_disputes]
+        # a stance shown under Disputes need not be repeated (nor with the sentence it
+        # answers before it), if the side keeps a point
+        rest = [p for p in side.positions if p.evidence[-1] not in in_disputes]
         if rest:
             side.positions = rest
         side.actors = [a for a in side.actors

@@ -38,8 +38,9 @@ _SPEECH_WORDS = frozenset(w for verb in SPEECH_VERBS.split("|") for w in content
 
 
 def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = (),
-                  hints: list[str] = ()) -> list[Dispute]:
-    """Disputes: subjects on which positions of two or more sides meet."""
+                  hints: list[str] = (), fallback: bool = True) -> list[Dispute]:
+    """Disputes: subjects on which positions of two or more sides meet (with ``fallback``,
+    when none do and the lead says the sides are at odds, the lead's main subject)."""
     by_side: dict[str, list[tuple[Position, set[str]]]] = {}
     for pos in positions:
         side = pos.side or pos.actor
@@ -90,7 +91,7 @@ def find_disputes(positions: list[Position], limit: int = 4, names: list[str] = 
         # a charge between two sides that no dispute above already sets against each other
         if len(disputes) < limit and not any(frozenset(s.side for s in dispute.stances) <= p for p in paired):
             disputes.append(dispute)
-    if not disputes and hints and CONFLICT_RE.search(" ".join(hints)):
+    if fallback and not disputes and hints and CONFLICT_RE.search(" ".join(hints)):
         fallback = _main_topic_dispute(by_side, hints, excluded)
         if fallback:
             disputes.append(fallback)
@@ -353,4 +354,57 @@ def contrasted_stances(positions: list[Position], side_of, texts: list[str]) -> 
         found.append(Dispute(issue=label_issue(topic, texts), stances=[
             Stance(side=first_side, text=first, evidence=evidence),
             Stance(side=second_side, text=second[:1].upper() + second[1:], evidence=evidence)]))
+    return found
+
+
+# 'Rojas denied the charge.', 'Peru rejects that reading of the treaty': an answer to the
+# sentence before it, whose object points back at what that sentence said
+_REBUTTAL = re.compile(
+    r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?|disput(?:es|ed)|refut(?:es|ed)|rebuff(?:s|ed)?|"
+    r"contest(?:s|ed)?)\s+(?:(?:that|this|these|those|the|such|his|her|their|its)\s+(?:[\w\-]+\s+)?"
+    r"(?:charges?|accusations?|claims?|allegations?|reading|readings|reports?|assertions?|suggestions?|"
+    r"interpretations?|account|characteri[sz]ations?|view|argument|demands?|proposals?)\b|that\s*[,.;]|this\s*[,.;]|it\s*[,.;])",
+    re.I)
+
+
+def rebuttals(positions: list[Position], texts: list[str], order: dict[str, int]) -> list[Dispute]:
+    """A side's answer to the sentence just before it, which another side said: 'Soto
+    accused Chile of violating the boundary.' / 'Rojas denied the charge.' The two are a
+    dispute, the answer cited with what it answers (``order``: sentence id -> position)."""
+    by_sentence = {p.evidence[-1]: p for p in positions}
+    at = {i: sid for sid, i in order.items()}
+    weights = Counter(w for text in texts for w in content_words(text))
+    found: list[Dispute] = []
+    for pos in positions:
+        sid = pos.evidence[-1]
+        if not _REBUTTAL.search(_own_words(pos)) or sid not in order:
+            continue
+        side = pos.side or pos.actor
+        # what it answers: of another side's sentences among the three before it, the nearest
+        # that charges or disputes ('Moscow was "using hunger as a weapon"', then a quote,
+        # then 'Vershinin rejected the accusation'), else the one just before
+        earlier = [by_sentence.get(at.get(order[sid] - k, "")) for k in (1, 2, 3)]
+        earlier = [p for p in earlier if p is not None and (p.side or p.actor) != side and len(p.evidence) == 1]
+        charged = [p for p in earlier if CONFLICT_RE.search(p.text) or CHARGE_RE.search(p.text)]
+        just_before = by_sentence.get(at.get(order[sid] - 1, ""))
+        before = charged[0] if charged else just_before if just_before in earlier else None
+        if before is None:
+            continue
+        other = before.side or before.actor
+        words = [w for w in content_words(before.text) if w not in GENERIC_TOPIC_WORDS and w not in _SPEECH_WORDS
+                 and not sides_in(w) and w not in TIME_WORDS and not CONFLICT_RE.fullmatch(w)
+                 and w not in side_words(side) | side_words(other)
+                 and not any(w in content_words(name) for name in (pos.actor, before.actor))]
+        if not words:
+            continue
+        # a word both say ('that reading of the treaty'), else the first the text uses most,
+        # a noun rather than a verb form where they tie
+        answer = set(content_words(_own_words(pos)))
+        topic = max(words, key=lambda w: (w in answer, weights[w], not w.endswith(("ing", "ed"))))
+        # the charge's own quoted words name it best ('Moscow was "using hunger as a weapon"')
+        quoted = [q for q in re.findall(r"[“\"]([^”\"]{3,60})[”\"]", before.text) if 2 <= len(q.split()) <= 6]
+        issue = quoted[0][:1].upper() + quoted[0][1:].rstrip(".,") if quoted else label_issue(topic, texts)
+        found.append(Dispute(issue=issue, stances=[
+            Stance(side=other, text=before.text, evidence=list(before.evidence)),
+            Stance(side=side, text=_own_words(pos), evidence=[sid])]))
     return found

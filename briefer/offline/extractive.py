@@ -30,6 +30,7 @@ from .disputes import (
     find_disputes,
     label_issue,
     one_sided_charges,
+    rebuttals,
 )
 from .gazetteer import sides_in
 from .interviews import PRESS, REFUSAL, REFUSE_TO_SAY, Interview
@@ -498,11 +499,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     notes.named[:0] = [Point(text=name, evidence=[sid]) for name, sid in defendants.items()
                        if not any(name in s or s in name for s in spoken)]
     hints = ([title] if title else []) + [lines[0].text]
-    notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints)
     texts = [line.text for line in lines] + [line.heading for line in lines if line.heading] + ([title] if title else [])
-    for dispute in notes.disputes:
-        dispute.issue = label_issue(dispute.issue, texts)
-    taken = {i for d in notes.disputes for s in d.stances for i in s.evidence}
 
     def opening_side(clause: str) -> str | None:
         if party := subject_party(clause, parties, lower):
@@ -510,8 +507,23 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         opening = sides_in(" ".join(clause.split()[:3]))
         return opening[0] if len(opening) == 1 else None
 
-    notes.disputes[:0] = [d for d in contrasted_stances(notes.positions, opening_side, texts)
-                          if not taken & set(d.stances[0].evidence)][:1]
+    # 'Peru wants Chile to pay for the damage, while Chile says it owes nothing': a sentence
+    # that sets two sides against each other is their dispute, and each clause is the
+    # position of the side it opens with (not the whole sentence the last speaker's)
+    contrasts = contrasted_stances(notes.positions, opening_side, texts)[:2]
+    split = {s.evidence[0] for d in contrasts for s in d.stances}
+    notes.positions = [p for p in notes.positions if p.evidence[-1] not in split] + [
+        Position(actor=s.side, side=s.side, text=s.text, evidence=list(s.evidence)) for d in contrasts for s in d.stances]
+    # 'Soto accused Chile of violating the boundary.' / 'Rojas denied the charge.': the answer
+    # and what it answers are a dispute
+    answered = rebuttals(notes.positions, texts, {line.id: i for i, line in enumerate(lines)})
+    notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints,
+                                   fallback=not (contrasts or answered))
+    for dispute in notes.disputes:
+        dispute.issue = label_issue(dispute.issue, texts)
+    for found in (contrasts, answered):  # each where no dispute above already shows its sentences
+        taken = {i for d in notes.disputes for s in d.stances for i in s.evidence}
+        notes.disputes[:0] = [d for d in found if not taken & {i for s in d.stances for i in s.evidence}][:2]
     if plea := plea_dispute(notes.positions):
         notes.disputes.insert(0, plea)
     if vote := split_vote(voted_against):
