@@ -83,6 +83,15 @@ BEFORE = {
     "voa-rubio-netanyahu-hamas-eradicated-2025": (0.69, 0.46, 0.69),  # 9, 6, 9 of 13
     "whitehouse-kirby-gaggle-unsc-gaza-abstention-2024": (0.33, 0.33, 0.33),  # 4 of 12
     "whitehouse-trump-zelenskyy-call-statement-2025": (0.30, 0.53, 0.38),  # 4, 7, 5 of 13
+    # the tenth batch (held out): 92 of 210 at 7665bbc, the session's start, and 91 at b616f96,
+    # after its rules, before anyone read them; the floors are the second figures (the 'Q'
+    # label cost the Iran briefing a position, lower-cased, and traded one for a step in the
+    # other variants)
+    "doj-montgomery-gas-station-shooting-sentence": (0.30, 0.30, 0.30),  # 4 of 13
+    "voa-rubio-lavrov-riyadh-talks-ukraine": (0.46, 0.46, 0.46),  # 7 of 15
+    "whitehouse-aukus-joint-steering-group-readout": (0.50, 0.50, 0.35),  # 7, 7, 5 of 14
+    "whitehouse-briefing-iran-missile-attack-helene": (0.35, 0.28, 0.35),  # 5, 4, 5 of 14
+    "whitehouse-sullivan-wang-yi-beijing-readout": (0.57, 0.57, 0.64),  # 8, 8, 9 of 14
 }
 
 
