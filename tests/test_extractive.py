@@ -115,6 +115,16 @@ def test_quotes_need_four_words():
     ("The ceasefire will come into force at midnight on Sunday.",
      ("Ceasefire", "come into force at midnight", "on Sunday", "expected")),
     ("The law takes effect on January 1, 2027.", ("Law", "take effect", "on January 1, 2027", "expected")),
+    # a perfect tense, a commitment in the present, a reported agreement, an event set for a date
+    ("Both sides have agreed to resume talks next month.", ("Both sides", "resume talks", "next month", "scheduled")),
+    ("The two countries pledge to hold elections within a year.",
+     ("two countries", "hold elections", "within a year", "scheduled")),
+    ("He says both sides have agreed to carry forward their talks on Kashmir.",
+     ("both sides", "carry forward their talks on Kashmir", None, "scheduled")),
+    ("The parties welcomed the reconnaissance mission, with the first verification mission scheduled for "
+     "August 24 in Minembwe.", ("First verification mission", "take place in Minembwe", "August 24", "expected")),
+    ("The next round, scheduled for March 3 in Geneva, will focus on prisoners.",
+     ("Next round", "take place in Geneva", "March 3", "expected")),
 ])
 def test_next_step_cues(sentence, step):
     notes = notes_for(sentence)

@@ -27,7 +27,7 @@ NEXT_CUES = [
                 r"(?:their|its|his|her|our)\s+(?:intent|intention)\s+to|"  # 'affirmed their intent to convene ...'
                 r"is planning to|are planning to|is going to|are going to|"
                 # 'committed to work towards ...', not 'committed to the ceasefire' (a stance)
-                r"(?:committed|pledged|vowed|promised|undert(?:ook|akes?)|resolved) to"
+                r"(?:commit(?:ted|s)?|pledged?|vow(?:ed|s)?|promised|undert(?:ook|akes?|aken)|resolved) to"
                 r"(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b))\b"
                 r"|(?<=\w)[’']ll\b", re.I), "scheduled"),
     (re.compile(r"(?=[iawh’'])(?:\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
@@ -43,8 +43,10 @@ NEXT_CUES = [
 # Words without which no cue above can match (each cue holds one), and the nouns one of
 # which a dated event below needs: sentences with none are spared the searches.
 CUE_WORDS = ("will ll shall set plan plans planning intends intend intent intention agreed going scheduled due slated "
-             "expected would soon likely got committed pledged vowed promised undertook undertake undertakes resolved "
-             "preparing forward").split() + ["is to", "are to"]  # (forward: "looked forward to its signing by ...")
+             "expected would soon likely got committed commit commits pledged pledge vowed vow vows promised undertook "
+             "undertake undertakes undertaken resolved "
+             "preparing forward").split() + ["is to", "are to"] \
+    + "directed instructed ordered tasked mandated commissioned until decided effect force".split()  # (_due_step)  # (forward: "looked forward to its signing by ...")
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline discussions consultations").split()
 _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
@@ -64,7 +66,7 @@ _DATED_EVENT = re.compile(
 _TIMING_RE = re.compile(
     r"\b(soon|shortly|imminently|tomorrow|tonight|(?:(?:early|late|mid)[\s-]+)?next\s+(?:week|month|year|weekend|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
-    r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months)|"
+    r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months|years?)|"
     r"(?:in|on|by|before|after|until)\s+(?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december)(?:\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?)?(?:,?\s+\d{4})?|"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
@@ -130,7 +132,8 @@ def _opening_subject(text: str, lower: bool) -> str | None:
 
 # 'The two sides also committed to ...', 'The leaders further affirmed their intent to ...':
 # the words between a subject and its cue, which name no one
-_BETWEEN = re.compile(r"(?:\s+(?:also|further|jointly|again|today|now|formally|publicly))*"
+_BETWEEN = re.compile(r"(?:\s+(?:have|has|had))?"  # 'Both sides have (also) agreed to ...'
+                      r"(?:\s+(?:also|further|jointly|again|today|now|formally|publicly))*"
                       r"(?:\s+(?:affirmed|reaffirmed|expressed|declared|announced|confirmed|stated|stressed)"
                       r"(?:\s+(?:their|its|his|her|our))?)?\s*$", re.I)
 
@@ -151,6 +154,9 @@ def _subject_before(prefix: str, lower: bool, sentence: str = "") -> str | None:
     clause = re.sub(r"^.*\b(?:that|and|but)\s+", "", prefix)
     # 'I think their first official talks will begin ...': the belief frames the subject
     clause = re.sub(r"^\s*(?:i|we)\s+(?:think|believe|expect|hope|understand|anticipate)\s+", "", clause, flags=re.I)
+    # 'He says both sides have agreed to ...': who says it frames the subject too
+    clause = re.sub(r"^\s*(?:he|she|they|it|officials|[A-Z][\w’'\-]+)\s+(?:says|said|added|noted|told\s+\w+)\s+",
+                    "", clause, flags=re.I if lower else 0)
     clause = re.sub(r"^.*,\s+", "", clause)
     left = regex(r"^(.*\S)\s+and\s+" + re.escape(clause.strip()) + r"\s*$").match(prefix) if clause.strip() else None
     partner = phrase_before(left.group(1), lower) if left else []
@@ -253,7 +259,8 @@ _NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
 # searches try their alternatives at every position; most cued sentences need one of three).
 _CUE_NEEDS = [frozenset("scheduled due slated".split()),
               frozenset("will ll shall set plans plan intends intend intent intention agreed planning going "
-                        "committed pledged vowed promised undertook undertake undertakes resolved".split()),
+                        "committed commit commits pledged pledge vowed vow vows promised undertook undertake undertakes "
+                        "undertaken resolved".split()),
               frozenset("expected would soon got likely preparing".split()),
               frozenset(["is to", "are to"])]
 
@@ -286,6 +293,8 @@ def may_state_step(text: str) -> bool:
     if "ing" in low and _ARRANGED_HINT.search(low) and _ARRANGED.search(text):
         return True
     if "forward to" in low and _AWAITED.search(text):
+        return True
+    if _DUE_HINT.search(low) and _due_step(Line("", text), text.islower()):
         return True
     return _DATED_HINT.search(low) is not None and _DATED_EVENT.search(text) is not None
 
@@ -326,11 +335,19 @@ _DIRECTED_LOW = re.compile(r"\b(?:directed|instructed|ordered|tasked|mandated|co
 _UNTIL = re.compile(r"\b(?:has|have|had)\s+(?P<when>until\s+[^,;.]{2,40}?)\s+to\s+(?!be\b)", re.I)
 # 'The ministers decided to hold the next round in May': a decision about the future, so
 # only with a time ahead ('decided to lower the rate' is the decision itself, done)
+# 'the first verification mission scheduled for August 24 in Minembwe', 'The next round,
+# scheduled for March 3 in Geneva, ...': an event set for a time, named before it
+_SET_FOR = re.compile(r"(?P<actor>(?:[\w’'\-]+\s+){0,3}?(?:mission|round|meeting|talks|vote|summit|visit|session|hearing|"
+                      r"conference|election|elections|trial|sentencing|negotiations|consultations|signing|ceremony))"
+                      r"\s*,?\s+(?:(?:is|are|was|were)\s+)?(?:scheduled|set|slated|planned)\s+for\s+(?=\S)", re.I)
 _DECIDED_TO = re.compile(r"\bdecided\s+to\s+(?!be\b)", re.I)
 _IN_FORCE = re.compile(r"\b(?:will\s+)?(?P<verb>take|come|enter)s?\s+(?P<what>effect|into\s+force|into\s+effect)\b", re.I)
 
 
 # a time a decision looks ahead to: a date, a weekday or 'next month' ('by the U.S.' is an agent)
+# a word each pattern of _due_step holds
+_DUE_HINT = re.compile(r"\b(?:directed|instructed|ordered|tasked|mandated|commissioned|until|decided to|effect|into force|"
+                       r"(?:scheduled|set|slated|planned) for)\b")
 _DATE_AHEAD = re.compile(r"\d|\b(?:next|later|soon|tomorrow|within|coming|" + "|".join(_MONTHS) +
                          r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
@@ -339,12 +356,19 @@ def _due_step(line: Line, lower: bool) -> NextStep | None:
     """A directive ('directed the Secretary of State to submit the report'), a deadline
     ('Peru has until June 30 to respond') or an entry into force with its date."""
     text = line.text
+    low = text.lower()
     quoted = quoted_spans(text)
-    for pattern in (_DIRECTED_LOW if lower else _DIRECTED, _UNTIL, _DECIDED_TO, _IN_FORCE):
-        match = pattern.search(text)
+    for hint, pattern in (("ed ", _DIRECTED_LOW if lower else _DIRECTED), ("until", _UNTIL), ("decided", _DECIDED_TO),
+                          (" for ", _SET_FOR), ("effect", _IN_FORCE), ("force", _IN_FORCE)):
+        match = pattern.search(text) if hint in low else None
         if match is None or any(a <= match.start() < b for a, b in quoted):
             continue
-        if pattern is _IN_FORCE:
+        if pattern is _SET_FOR:
+            actor = re.sub(r"^(?:the|a|an|with|and|its|their)\s+", "", match.group("actor"), flags=re.I)
+            action, timing = _split_timing("take place " + _ACTION_END.split(text[match.end():], 1)[0])
+            if timing is None or actor.split()[0].lower() in STOP:
+                return None
+        elif pattern is _IN_FORCE:
             before = text[: match.start()]
             thing = re.search(r"(?:^|\b(?:the|this|that|its|their|new)\s+)((?:[\w’'\-]+\s+){0,3}?[\w’'\-]+)\s*$", before,
                               re.I)  # 'The ceasefire will come into force': a thing, not a party
@@ -430,8 +454,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                                   evidence=[line.id]))
     if not steps and "ing" in low and _ARRANGED_HINT.search(low) and (arranged := _arranged_step(line, lower)):
         steps.append(arranged)
-    if not steps and ("until" in low or "effect" in low or "force" in low or "ed " in low) \
-            and (due := _due_step(line, lower)):
+    if not steps and _DUE_HINT.search(low) and (due := _due_step(line, lower)):
         steps.append(due)
     if not steps and "forward to" in low and (awaited := _awaited_step(line, lower)):
         steps.append(awaited)
