@@ -115,6 +115,8 @@ def test_quotes_need_four_words():
     ("The ceasefire will come into force at midnight on Sunday.",
      ("Ceasefire", "come into force at midnight", "on Sunday", "expected")),
     ("The law takes effect on January 1, 2027.", ("Law", "take effect", "on January 1, 2027", "expected")),
+    ('The two sides agreed to "appoint high-level teams to begin work as soon as possible," a spokeswoman said.',
+     ("two sides", "appoint high-level teams to begin work", "as soon as possible", "scheduled")),
     # a perfect tense, a commitment in the present, a reported agreement, an event set for a date
     ("Both sides have agreed to resume talks next month.", ("Both sides", "resume talks", "next month", "scheduled")),
     ("The two countries pledge to hold elections within a year.",
@@ -256,6 +258,36 @@ def test_the_press_has_one_place_among_the_positions_and_fills_only_what_the_sid
                  pos("Mali", 6), pos("Press", 7)]
     assert [p.evidence[0] for p in _round_robin(positions, 5)] == ["S1", "S3", "S4", "S5", "S6"]
     assert [p.evidence[0] for p in _round_robin(positions, 6)] == ["S1", "S2", "S3", "S4", "S5", "S6"]
+
+
+@pytest.mark.parametrize("lower, sentence, speaker", [
+    (False, "But Okafor has said his country will not accept a settlement dictated by others.", ("Okafor", None)),
+    (False, "“You should have come,” Trump said of Peru’s leaders.", ("Trump", None)),
+    (False, "Rojas had a similar upbeat view of the talks, saying, “We heard each other.”", ("Rojas", None)),
+    (False, "Russia now controls about a fifth of Ukraine’s internationally recognized territory.", None),
+    (False, 'The two sides agreed to "appoint high-level teams as soon as possible," State Department spokeswoman '
+            'Ana Ruiz said in a statement.', ("Ana Ruiz", "United States")),
+    (False, "Chilean President Ana Rojas objected to being excluded from the meeting.", ("Ana Rojas", "Chile")),
+    (False, "Speaking to reporters, Foreign Secretary Ravi Menon described Kashmir a complex issue.", None),
+    (False, "Hamas described the strike as a serious violation of the ceasefire.", ("Hamas", "Hamas")),
+    (False, "All transactions are prohibited unless authorized by the general licenses described above.", None),
+    (True, "u.s. secretary of state marco rubio said the talks were useful.", ("Marco Rubio", "United States")),
+    (True, "zelenskyy has long demanded that the boundaries be restored.", ("Zelenskyy", None)),
+    (True, "european leaders who in recent days have highlighted the need for talks met in paris.", None),
+])
+def test_who_speaks_in_a_news_sentence(lower, sentence, speaker):
+    from briefer.offline.speakers import Context, find_speaker
+
+    found, _ = find_speaker(sentence, Context(lower=lower))
+    assert (found and (found.name, found.side)) == speaker
+
+
+def test_a_name_takes_the_side_written_nearest_it_and_a_reports_narration_ranks_after_what_is_said():
+    notes = notes_for(
+        "Rubio met for four hours in Saudi Arabia with Russian Foreign Minister Sergey Lavrov.",
+        "Russia now controls about a fifth of the territory of its neighbour, after years of fighting.",
+        "Lavrov had a similar upbeat view of the talks, saying, “We heard each other.”")
+    assert [(p.actor, p.side) for p in notes.positions] == [("Sergey Lavrov", "Russia"), ("Russia", "Russia")]
 
 
 def test_readout_sections_speak_for_the_government_they_are_labelled_with():

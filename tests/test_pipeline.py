@@ -232,3 +232,15 @@ def test_the_reporters_questions_go_before_a_partys_second_point_when_a_brief_is
         Side(name="United States", positions=[Point(text=f"Point {i}.", evidence=[f"S{i}"]) for i in range(2, 4)]),
         Side(name="Press", positions=[Point(text="What about tariffs?", evidence=["S9"])])])
     assert drop_order(draft)[0].label() == "position (Press): What about tariffs?"
+
+
+def test_a_side_that_loses_its_last_point_to_the_page_stays_named():
+    from briefer.briefs.budget import fit_to_budget
+    from briefer.schema import BriefDraft, Point, Side
+    long = " ".join(["word"] * 40)
+    draft = BriefDraft(bluf="Talks ended.", bluf_evidence=["S1"], sides=[
+        Side(name="Chile", positions=[Point(text=f"{long} {i}.", evidence=[f"S{i}"]) for i in range(2, 5)]),
+        Side(name="Peru", positions=[Point(text=f"{long} 9.", evidence=["S9"])])])
+    fitted, words = fit_to_budget(draft, max_words=60)
+    assert [(s.name, len(s.positions), s.evidence) for s in fitted.sides] == [("Chile", 1, []), ("Peru", 0, ["S9"])]
+    assert words <= 60

@@ -50,6 +50,7 @@ class Droppable:
     container: list
     item: object
     side: str | None = None  # for positions: the side that holds it
+    owner: object = None  # for positions: that side itself
 
     def label(self) -> str:
         """A short description for ``meta``: 'quote: Wang Yi “We have never accepted ...”'."""
@@ -71,6 +72,9 @@ class Droppable:
 
     def drop(self) -> None:
         del self.container[next(i for i, x in enumerate(self.container) if x is self.item)]
+        if self.section == "positions" and not self.container and self.owner is not None and not self.owner.evidence:
+            # a side that loses its last point to the page stays named, citing it (a line)
+            self.owner.evidence = list(self.item.evidence[-1:])
 
 
 _SINGULAR = {"disputes": "dispute", "positions": "position", "next_steps": "next step",
@@ -92,7 +96,7 @@ def drop_order(draft) -> list[Droppable]:
         for rank, item in enumerate(side.positions):
             # a side's first position outranks every side's second one
             priority = weight / (1 + rank) - side_index * 1e-3
-            candidates.append((priority, order, Droppable("positions", side.positions, item, side.name)))
+            candidates.append((priority, order, Droppable("positions", side.positions, item, side.name, side)))
             order += 1
     for section in ("disputes", "next_steps", "agreements", "quotes"):
         items = getattr(draft, section)

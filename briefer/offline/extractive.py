@@ -252,6 +252,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     asked: set[str] = set()  # questions: nobody's position, never the lead
     labelled = False  # a transcript: its turns are labelled with their speakers
     own_words: set[str] = set()  # sentences a transcript speaker says in their own words
+    narrated: set[str] = set()  # a report's sentences about a party, which nobody is said to say
     recent: list[Line] = []  # the last three sentences, for antecedents
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, [line.text for line in lines])
@@ -334,6 +335,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                                                                     or charged_as_subject(spoken, party, _OBLIGED))):
                 # ('Mexico must take additional action ...' in a statement is its author's demand)
                 speaker = Speaker(title_case(party.name, lower), PARTY, title_case(party.side, lower))
+                if not voice:
+                    narrated.add(line.id)  # ('Russia now controls about a fifth of Ukraine' in a news report)
             else:
                 speaker = Speaker(voice, voice, voice)
             text = _turn_statement(spoken, lower)
@@ -432,8 +435,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     # most telling first: a brief shows the head of each list
     # a transcript's first answers are on what the briefing is about; its later ones wander
     order = {line.id: i / len(lines) for i, line in enumerate(lines)} if labelled else {}
+    # a report's narration about a party ranks after what the parties are said to say
     notes.positions.sort(key=lambda p: -_telling(p.text, centrality[p.evidence[0]])
-                         - 0.6 * (1 - order.get(p.evidence[0], 1)))
+                         - 0.6 * (1 - order.get(p.evidence[0], 1)) + (1.0 if p.evidence[-1] in narrated else 0))
     by_id = {line.id: line for line in lines}
     if labelled or not notes.quotes:
         # a transcript has no quote marks (but for what its speakers quote): its speakers'

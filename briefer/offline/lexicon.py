@@ -24,7 +24,7 @@ SPEECH_VERBS = (
     "demanded|demands|called on|called for|calls on|calls for|vowed|vows|pledged|pledges|"
     "promised|denied|denies|rejected|rejects|criticized|criticised|criticizes|cautioned|"
     "asserted|acknowledged|confirmed|confirms|reiterated|underscored|underscores|pointed out|"
-    "protested|deplored|opposed|welcomed|welcomes|agreed|threatened|maintained|explained|"
+    "protested|deplored|opposed|objected|objects|described|describes|characterized|characterised|welcomed|welcomes|agreed|threatened|maintained|explained|"
     "wrote|tweeted|replied|responded|countered|complained|praised|blamed|suggested|proposed|"
     "signaled|signalled|conceded|admitted|revealed|believes|believed|thinks|explains|"
     "accuse|insist|warn|demand|reject|deny|urge|argue|claim|maintain|oppose|condemn|vow|pledge|"

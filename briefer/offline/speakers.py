@@ -70,11 +70,17 @@ def _split_description(tokens: list[str], lower: bool) -> tuple[str, str]:
 def phrase_before(prefix: str, lower: bool) -> list[str]:
     tokens = TOKEN_RE.findall(prefix)
     phrase: list[str] = []
-    for tok in reversed(tokens):
+    for at in range(len(tokens) - 1, -1, -1):
+        tok = tokens[at]
         low = tok.lower()
-        if not phrase and (low.endswith("ly") or low in {"also", "then", "later", "again",
-                                                         "further", "had", "has", "have"}):
+        if lower and low in {"of", "for"} and phrase and at and tokens[at - 1].lower().rstrip(".") in ROLE_WORDS:
+            phrase.insert(0, tok)  # 'u.s. secretary of state marco rubio': no capitals, but an office
             continue
+        if not phrase and (low.endswith("ly") or low in {"also", "then", "later", "again", "further", "had", "has",
+                                                         "have", "long", "already", "still", "just", "repeatedly",
+                                                         "previously", "recently", "once", "never", "always", "often",
+                                                         "even"}):
+            continue  # ('Zelenskyy has long demanded ...')
         if low in {"of", "for"} and phrase and phrase[0][0].isupper():
             phrase.insert(0, tok)
             continue
@@ -82,13 +88,15 @@ def phrase_before(prefix: str, lower: bool) -> list[str]:
             return [low]
         if not _is_namey(tok, lower) or len(phrase) >= 7:
             break
-        if lower and low in TIME_WORDS | {"today", "tonight"}:
-            break  # 'where he was due to appear today accused ...': a time is nobody
+        if lower and low in TIME_WORDS | {"today", "tonight", "days", "weeks", "months", "years", "recent", "past"}:
+            break  # 'where he was due to appear today accused ...', 'in recent days have ...': a time is nobody
         if lower and (len(phrase) >= 5 or (low.endswith(("ed", "ing")) and low not in ROLE_WORDS
                                            and not sides_in(" ".join([tok, *phrase])))):
             break  # no capitals to go by: keep lower-cased subjects short and verb-free
         phrase.insert(0, tok)
-    while phrase and phrase[0].lower() in {"of", "for", "and", "the", "a", "an", "this", "that"}:
+    # ('But Zelenskyy has said ...': the sentence's conjunction is no part of his name)
+    while phrase and phrase[0].lower() in {"of", "for", "and", "the", "a", "an", "this", "that", "but", "yet", "so",
+                                           "however", "meanwhile", "still", "instead", "now", "then"}:
         phrase.pop(0)
     return phrase
 
@@ -209,9 +217,14 @@ def _speaker_phrase(text: str, match: re.Match, lower: bool) -> list[str]:
             if other and _is_person_name(other, lower) and not _is_person_name(name, lower):
                 return name + other  # description, then the name it describes
             return other + name
-    if re.search(r"[,”\"’']$", prefix):
+    if re.search(r"[,”\"’']$", prefix) and match.group(1).lower() in _INVERTED:
         return _phrase_after(text[match.end():], lower)  # '..., said Wang.'
     return []
+
+
+# verbs a speaker may follow ('..., said Wang.'); not 'described Kashmir a complex issue'
+_INVERTED = frozenset("said says added adds told asked wrote noted continued explained replied responded "
+                      "stated declared insisted argued warned announced".split())
 
 
 def _is_person_name(tokens: list[str], lower: bool) -> bool:
@@ -255,15 +268,21 @@ _DELEGATE = re.compile(r"(?:^|[,;]\s+|\s)(?P<name>[A-Z][\w’'.\-]+(?:\s+[A-Z][\
 def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
     """The speaker of an attributed statement in ``text`` and where its verb stands."""
     quoted = quoted_spans(text)
-    for match in verb_matches(text):
+    # '"... as soon as possible," State Department spokeswoman Tammy Bruce said': the
+    # attribution after a quotation names who speaks, not a verb inside what she said
+    matches = sorted(verb_matches(text), key=lambda m: _AFTER_QUOTE.search(text, max(0, m.start() - 80), m.start()) is None)
+    for match in matches:
         if any(a <= match.start() < b for a, b in quoted):
             continue
         if match.group(1).lower() == "agreed" and not re.match(r"\s+(?:that|to|on|with)\b", text[match.end():]):
             continue  # 'the companies' agreed merger': an adjective, nobody speaking
-        if re.match(r"\s+of\b", text[match.end():]):
-            continue  # 'he was accused of fraud': said of him, not by him
+        if re.match(r"\s+of\b", text[match.end():]) and match.group(1).lower() not in {"said", "says", "wrote"}:
+            continue  # 'he was accused of fraud': said of him, not by him ('Trump said of ...' is his)
         if match.group(1).lower().startswith("insist") and re.match(r"\s+on\b", text[match.end():]):
             continue  # 'as long as Iran insists on controlling ...': what it does, not what it says
+        if match.group(1).lower().startswith(("describ", "characteri")) \
+                and not re.match(r"\s+(?:[\w’'\-]+\s+){0,8}?as\b", text[match.end():]):
+            continue  # 'the licenses described above': no one describing X as Y
         if match.group(1).lower() == "thanks" and re.match(r"\s+(?:to|in part to)\b", text[match.end():]):
             continue  # 'thanks to the arrest of ...': a cause, nobody thanking
         if match.group(1).lower() == "reported" and not re.match(r"\s*(?:that|,)", text[match.end():]):
@@ -276,8 +295,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             ctx.name_sides.setdefault(delegate.group("name"), side)
             return Speaker(delegate.group("name"), delegate.group("who").strip(), side), match.start()
         before = _speaker_phrase(text, match, ctx.lower)
-        if not before:
-            continue
+        if not before or before[-1].endswith(("’s", "'s", "’")):
+            continue  # ('Ukraine’s internationally recognized territory': a possessive, not a speaker)
         if before[0].lower() in _NOBODY_IN_PARTICULAR or regex(
                 r"\b(?:what|which|whichever|whatever|no|any)\s+" + re.escape(before[0]) + r"\b", re.I).search(text):
             continue  # 'I don’t know what official told you that': nobody in particular
@@ -318,7 +337,17 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             ctx.role_sides[head] = side
         speaker = Speaker(title_case(name, ctx.lower), description, side)
         return speaker, match.start()
+    saying = _SAYING.search(text)
+    if saying and not any(a <= saying.start() < b for a, b in quoted) and (opening := _phrase_after(text, ctx.lower)):
+        # 'Lavrov had a similar upbeat view of the talks, saying, “...”': the subject says it
+        speaker, _ = find_speaker(" ".join(opening) + " said.", ctx)
+        if speaker is not None:
+            return speaker, saying.start()
     return None, -1
+
+
+_AFTER_QUOTE = re.compile(r"[,.!?]?[”\"]\s+(?:[\w.’'\-]+\s+){0,7}$")
+_SAYING = re.compile(r",\s+(?:saying|adding|noting|insisting|warning|arguing)\b")
 
 
 # The role words as a character trie (gazetteer._trie_pattern): the same matches as their
@@ -384,7 +413,9 @@ def collect_names(lines: list[Line], ctx: Context) -> None:
             if len(name.split()) < 2:
                 continue
             ctx.full_names[name] += 1
-            side = (sides_in(line.text[max(0, m.start() - 20): m.start("name")]) or [None])[0]
+            # the side nearest the name ('in Saudi Arabia with Russian Foreign Minister Sergey
+            # Lavrov': Russia's, not the host's)
+            side = (sides_in(line.text[max(0, m.start() - 20): m.start("name")]) or [None])[-1]
             after = re.match(r"\s+of\s+(?:the\s+)?([\w’'. ]{2,40})", line.text[m.end("name"):])
             side = side or (sides_in(after.group(1)) or [None])[0] if after else side
             if side and name not in ctx.name_sides:

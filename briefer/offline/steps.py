@@ -64,7 +64,7 @@ _DATED_EVENT = re.compile(
     r"jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|next\s+(?:week|month|year)|today|tomorrow|tonight|later\s+this\s+week)[\w ,.-]{0,20}?)(?=[,.;!?]|$)", re.I)
 _TIMING_RE = re.compile(
-    r"\b(soon|shortly|imminently|tomorrow|tonight|(?:(?:early|late|mid)[\s-]+)?next\s+(?:week|month|year|weekend|monday|"
+    r"\b(as\s+soon\s+as\s+(?:possible|practicable|feasible)|soon|shortly|imminently|tomorrow|tonight|(?:(?:early|late|mid)[\s-]+)?next\s+(?:week|month|year|weekend|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
     r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months|years?)|"
     r"(?:in|on|by|before|after|until)\s+(?:january|february|march|april|may|june|july|august|"
@@ -246,6 +246,8 @@ def _action_after(text: str, match: re.Match) -> str:
     if len(action.split()) > 30 and (detail := _ACTION_DETAIL.search(action)) and len(action[:detail.start()].split()) >= 4:
         action = action[:detail.start()]
     action = re.sub(r"^(?:also|then|now|again|soon)\s+", "", action, flags=re.I)  # 'we’ll also have meetings'
+    if action[:1] in "“\"" and not re.search(r"[”\"]", action[1:]):
+        action = action[1:]  # 'agreed to "appoint respective high-level teams ...': the quotation's opening mark
     return re.sub(r"^be\s+(?=\w+ing\b)", "", action)
 
 
