@@ -290,6 +290,27 @@ def test_a_name_takes_the_side_written_nearest_it_and_a_reports_narration_ranks_
     assert [(p.actor, p.side) for p in notes.positions] == [("Sergey Lavrov", "Russia"), ("Russia", "Russia")]
 
 
+def test_who_joins_a_delegation_is_on_its_side():
+    notes = notes_for(
+        "U.S. Secretary of State Marco Rubio met his Russian counterpart in Riyadh.",
+        "National security adviser Mike Waltz and envoy Steve Witkoff joined Rubio for the talks.",
+        "Waltz told reporters that the negotiations will focus on territory.")
+    assert [(p.actor, p.side) for p in notes.positions if p.evidence == ["S3"]] == [("Mike Waltz", "United States")]
+
+
+def test_a_key_quote_is_not_the_words_of_an_agreement_the_page_already_gives(tmp_path):
+    source = tmp_path / "talks.txt"
+    source.write_text(
+        "Chile and Peru agree to set up fishing teams\n\n"
+        'Chile and Peru agreed to "appoint joint teams of experts to begin their work on the fishing quotas in '
+        'the northern waters as soon as possible," Chilean Foreign Minister Ana Rojas said in a statement.\n\n'
+        "“We did not just talk, we listened to each other for the first time in years, and that is what both of "
+        "our fleets and all of our fishermen needed from us this week,” Peruvian Foreign Minister Luis Soto "
+        "told reporters.\n", encoding="utf-8")
+    result = brief([source], backend="mock", notice=lambda message: None)
+    assert result.quotes[0].speaker == "Luis Soto"
+
+
 def test_readout_sections_speak_for_the_government_they_are_labelled_with():
     notes = notes_for("The conversation included the discussion of safe zones to achieve lasting peace.",
                       heading="Moscow:")

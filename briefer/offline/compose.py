@@ -105,7 +105,17 @@ def compose_brief(notes: Notes) -> dict:
         bluf = f"{lead} {_sentence_case(outcome.text)}{bluf[len(lead):]}"  # the lead, the outcome, the stances
         bluf_ids = lead_ids + outcome.evidence + [i for i in bluf_ids if i not in lead_ids]
     steps = sorted(notes.next_steps, key=lambda s: _CERTAINTY_ORDER[s.certainty])
-    quotes = sorted(notes.quotes, key=lambda q: abs(len(q.text.split()) - 18))
+    # a quote says what the brief does not already show: not the words of an agreement or a
+    # step the page gives ('appoint respective high-level teams ...'); a whole utterance
+    # before a phrase, then about 18 words
+    given = [" ".join(t.lower().split()) for t in [*(s.action for s in steps), *(a.text for a in notes.agreements)]]
+
+    def repeats(quote: str) -> bool:
+        words = " ".join(quote.lower().split())
+        return any(words in t or (len(t) > 20 and t in words) for t in given)
+
+    quotes = sorted(notes.quotes, key=lambda q: (repeats(q.text), not (q.text[:1].isupper() or q.text.islower()),
+                                                 abs(len(q.text.split()) - 18)))
     for item in [p for side in ordered for p in side.positions] + [st for d in disputes for st in d.stances]:
         item.text = shorten(item.text)  # a page holds more items; the footer cites each sentence whole
     cited = bluf_ids + [i for item in [*(p for s in ordered for p in s.positions), *(st for d in disputes for st in d.stances),

@@ -441,6 +441,20 @@ def collect_names(lines: list[Line], ctx: Context) -> None:
     text = "\n".join(line.text for line in lines)  # names hold no newline: the same counts, one scan each
     for name in list(ctx.full_names):
         ctx.full_names[name] += text.count(name)  # all mentions count
+    for line in lines:
+        # 'National security adviser Mike Waltz and Middle East envoy Steve Witkoff joined Rubio
+        # for the talks': those who join a delegation are on its side
+        if "joined" not in line.text and "accompanied" not in line.text:
+            continue
+        for m in _JOINED.finditer(line.text):
+            host = next((n for n in ctx.name_sides if n.split()[-1].lower() == m.group("host").lower()), None)
+            for name in [n for n in ctx.full_names if n in m.group("who") and n not in ctx.name_sides]:
+                if host:
+                    ctx.name_sides[name] = ctx.name_sides[host]
+
+
+_JOINED = re.compile(r"(?P<who>[^.;:]{3,160}?)\s+(?:joined|accompanied)\s+(?:(?:the\s+)?[\w.]+\s+){0,3}?"
+                     r"(?P<host>[A-Z][\w’'\-]+)\b(?!\s+[A-Z])")
 
 
 _ORG_SUFFIX = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|llc|plc|group|holdings)\.?)+$", re.I)
