@@ -311,6 +311,34 @@ def test_a_key_quote_is_not_the_words_of_an_agreement_the_page_already_gives(tmp
     assert result.quotes[0].speaker == "Luis Soto"
 
 
+def test_a_readout_hosts_side_and_the_guests_and_mr_surname_is_the_man_named_in_full():
+    notes = extract_notes([
+        Line("S1", "Security Adviser Tom Hale met on May 3 with Chilean Foreign Minister Ana Rojas in Lima."),
+        Line("S2", "Mr. Hale raised concerns about the seizure of trawlers in the northern waters."),
+        Line("S3", "Both sides welcomed efforts to keep talking, including planning for a leaders' call in the coming weeks."),
+        Line("S4", "They noted the value of the hotline and planned to hold a coast guard call in the near future."),
+        Line("S5", "They welcomed further talks during Senior Adviser Jo Park’s upcoming travel to Santiago."),
+    ], title="Readout of Security Adviser Tom Hale’s Meeting with Chilean Foreign Minister Ana Rojas of Chile")
+    # (the readout's voice is the side the text names most but the guest's: none here but Chile,
+    # so the host's side comes from the headline's host alone when the text names it)
+    hale = next(a for a in notes.actors if a.name == "Tom Hale")
+    assert "Mr. Hale" in hale.aliases
+    assert [(s.actor, s.action, s.timing) for s in notes.next_steps] == [
+        ("Both sides", "a leaders' call", "in the coming weeks"),
+        ("Both sides", "hold a coast guard call", "in the near future"),
+        ("Jo Park", "travel to Santiago", None)]
+
+
+def test_the_host_of_a_readout_speaks_for_its_author_and_the_guest_for_the_side_his_titles_name():
+    notes = extract_notes([
+        Line("S1", "Security Adviser Tom Hale met on May 3 with Politburo Member and Foreign Minister Li Wen."),
+        Line("S2", "The meeting was part of efforts to manage relations between the United States and the PRC."),
+        Line("S3", "Mr. Hale raised concerns about the PRC’s unfair trade policies."),
+        Line("S4", "Director Li stressed that the two sides should respect each other’s core interests."),
+    ], title="Readout of Security Adviser Tom Hale’s Meeting with Chinese Politburo Member and Foreign Minister Li Wen")
+    assert {(p.actor, p.side) for p in notes.positions} >= {("Tom Hale", "United States"), ("Li Wen", "China")}
+
+
 def test_readout_sections_speak_for_the_government_they_are_labelled_with():
     notes = notes_for("The conversation included the discussion of safe zones to achieve lasting peace.",
                       heading="Moscow:")

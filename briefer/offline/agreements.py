@@ -86,6 +86,14 @@ def opens_with_group(text: str) -> bool:
     return _OPENS_WITH_GROUP.match(text) is not None
 
 
+def group_named(text: str) -> str | None:
+    """The group a sentence opens with ('Both sides welcomed ...': 'Both sides')."""
+    if not _OPENS_WITH_GROUP.match(text):
+        return None
+    found = _GROUP.search(text)
+    return found.group(0) if found else None
+
+
 def said_together(speaker: str, text: str) -> bool:
     """'The two leaders reiterated ...', 'The Parties expressed their gratitude ...': what a
     group speaking as one says is common ground, unless it says where they part."""

@@ -14,7 +14,7 @@ from collections import Counter
 
 from ..schema import Actor, Notes, Point, Position, Quote
 from .actions import PARTY, charged_as_subject, find_parties, subject_party
-from .agreements import DIVIDED, done_together, is_agreement, opens_with_group, said_together
+from .agreements import DIVIDED, done_together, group_named, is_agreement, opens_with_group, said_together
 from .courts import (
     CHARGED,
     CHARGED_WORDS,
@@ -61,7 +61,7 @@ from .speakers import (
 )
 from .statements import DATELINE, FILLER, compress_statement, find_quotes, quoted_spans
 from .steps import find_next_steps
-from .voices import document_voice, heading_voice, strip_label, transcript_label
+from .voices import document_voice, heading_voice, readout_parties, strip_label, transcript_label
 from .votes import dissents, split_vote
 
 # ---------------------------------------------------------------- the engine
@@ -256,11 +256,20 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     recent: list[Line] = []  # the last three sentences, for antecedents
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, [line.text for line in lines])
+    if author and (met := readout_parties(title)):
+        # the host of a readout speaks for its author; the guest for the one side his titles name
+        guest_sides = [side for side in sides_in(met[1]) if side != author]
+        for name in ctx.full_names:
+            if name in met[0]:
+                ctx.name_sides.setdefault(name, author)
+            elif name in met[1] and len(guest_sides) == 1:
+                ctx.name_sides.setdefault(name, guest_sides[0])
     prosecution = prosecution_side(lines)
     parties = find_parties(lines, lower)
     interview = Interview(lines)  # a question, and what the answer to it says or will not say
     lists = _lists(lines)
     after_group = False  # the sentence before opened with 'The two leaders ...': its 'They' is them
+    group: str | None = None  # ... and the words that named them
     voted_against: list[Position] = []  # dissents a vote record names
     defendants: dict[str, str] = {}  # name -> the sentence that charges him
     listed = {item.id for items in lists.values() for item in items}
@@ -367,7 +376,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             ctx.last_person = introduced  # ('X was leading the delegation. He says ...': X says it)
         agreed = is_agreement(spoken) or speaker is not None and said_together(speaker.name, spoken) \
             or done_together(spoken, after_group) or pair_as_one(spoken, ctx) and not DIVIDED.search(spoken)
+        they_are = group  # who 'They' is in this sentence: the group the sentence before named
         after_group = opens_with_group(spoken) or after_group and agreed and spoken.lower().lstrip().startswith("they")
+        group = (group_named(spoken) or group) if after_group else None
         if turn and speaker is turn:
             interview.answer(line, spoken, speaker, text if text and not _says_little(spoken) and not agreed else None)
         if speaker and text and not _says_little(spoken) and not agreed:
@@ -397,7 +408,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         if quote_speaker:
             for quote in find_quotes(line.text):
                 notes.quotes.append(Quote(speaker=quote_speaker.name, text=quote, evidence=[line.id]))
-        notes.next_steps.extend(find_next_steps(line, lower, speaker))
+        if they_are and re.match(r"\s*they\b", spoken, re.I):
+            # 'Both sides welcomed ... . They ... planned to hold a call': the group acts
+            steps = find_next_steps(Line(line.id, they_are + spoken.lstrip()[4:], line.heading), lower, None)
+        else:
+            steps = find_next_steps(line, lower, speaker)
+        notes.next_steps.extend(steps)
         if agreed:
             done = re.sub(r"^\((.*)\)$", r"\1", compress_statement(spoken).strip())  # '(The MOU was signed.)'
             if speaker is not None and speaker is ctx.last_person:  # 'He says both sides have agreed ...'
@@ -431,7 +447,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
             notes.positions.remove(pos)
         elif len(pos.evidence) > 1:
             ending[(pos.actor, pos.evidence[-1])] = pos
-    notes.positions = [p for p in notes.positions if len(p.evidence) > 1 or (p.actor, p.evidence[0]) not in carried]
+    # (and one side's sentence said by two names, 'Mr. Sullivan' and 'Jake Sullivan', once)
+    carried_by_side = {(p.side, p.evidence[0]) for p in notes.positions if len(p.evidence) > 1 and p.side}
+    notes.positions = [p for p in notes.positions if len(p.evidence) > 1 or (
+        (p.actor, p.evidence[0]) not in carried and (p.side, p.evidence[0]) not in carried_by_side)]
     # most telling first: a brief shows the head of each list
     # a transcript's first answers are on what the briefing is about; its later ones wander
     order = {line.id: i / len(lines) for i, line in enumerate(lines)} if labelled else {}

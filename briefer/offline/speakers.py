@@ -129,12 +129,23 @@ def _name_parts(full: str) -> list[str]:
 _ARTICLE_PREFIX = re.compile(r"(?:al|el|ad|as|ash|at|az|an|ar|abu|bin|ibn)-\w", re.I)
 
 
+_HONORIFIC = re.compile(r"(?:Mr|Ms|Mrs|Dr|Director|Minister|Ambassador|Secretary|President|Governor|Senator)\.?\s+"
+                        r"([A-Z][\w’'\-]+)$")
+
+
 def _resolve_name(name: str, ctx: Context) -> str:
     """'Wang' -> 'Wang Yi' when a longer known name carries it (the most mentioned wins)."""
     if " " in name:
-        return name
+        honorific = _HONORIFIC.match(name)
+        if honorific is None:
+            return name
+        # 'Mr. Sullivan' after 'National Security Advisor Jake Sullivan': the same man
+        full = _resolve_name(honorific.group(1), ctx)
+        if full != honorific.group(1):
+            ctx.aliases.setdefault(full, set()).add(name)
+        return full if full != honorific.group(1) else name
     matches = [(count, full) for full, count in ctx.full_names.items()
-               if name.lower() in _name_parts(full) and full.lower() != name.lower()]
+               if name.lower() in _name_parts(full) and full.lower() != name.lower() and not _HONORIFIC.match(full)]
     if not matches:
         return name
     matches.sort(key=lambda m: (-m[0], m[1]))

@@ -25,7 +25,7 @@ NEXT_CUES = [
     (re.compile(r"(?<=\w)[’'](?:re|s|m)\s+going\s+to\b|"  # 'we’re going to continue to ...'
                 r"(?=[wsiapcvthour])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|intend to|agreed to|"
                 r"(?:their|its|his|her|our)\s+(?:intent|intention)\s+to|"  # 'affirmed their intent to convene ...'
-                r"is planning to|are planning to|is going to|are going to|"
+                r"is planning to|are planning to|planned to|is going to|are going to|"
                 # 'committed to work towards ...', not 'committed to the ceasefire' (a stance)
                 r"(?:commit(?:ted|s)?|pledged?|vow(?:ed|s)?|promised|undert(?:ook|akes?|aken)|resolved) to"
                 r"(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b))\b"
@@ -43,10 +43,10 @@ NEXT_CUES = [
 # Words without which no cue above can match (each cue holds one), and the nouns one of
 # which a dated event below needs: sentences with none are spared the searches.
 CUE_WORDS = ("will ll shall set plan plans planning intends intend intent intention agreed going scheduled due slated "
-             "expected would soon likely got committed commit commits pledged pledge vowed vow vows promised undertook "
+             "expected would soon likely got committed commit commits pledged pledge vowed vow vows promised undertook planned "
              "undertake undertakes undertaken resolved "
              "preparing forward").split() + ["is to", "are to"] \
-    + "directed instructed ordered tasked mandated commissioned until decided effect force".split()  # (_due_step)  # (forward: "looked forward to its signing by ...")
+    + "directed instructed ordered tasked mandated commissioned until decided effect force upcoming forthcoming".split()  # (forward: "looked forward to its signing by ...")
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline discussions consultations").split()
 _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
@@ -64,7 +64,8 @@ _DATED_EVENT = re.compile(
     r"jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|next\s+(?:week|month|year)|today|tomorrow|tonight|later\s+this\s+week)[\w ,.-]{0,20}?)(?=[,.;!?]|$)", re.I)
 _TIMING_RE = re.compile(
-    r"\b(as\s+soon\s+as\s+(?:possible|practicable|feasible)|soon|shortly|imminently|tomorrow|tonight|(?:(?:early|late|mid)[\s-]+)?next\s+(?:week|month|year|weekend|monday|"
+    r"\b(as\s+soon\s+as\s+(?:possible|practicable|feasible)|in\s+the\s+(?:coming|next\s+few|next)\s+(?:days|weeks|months)|"
+    r"in\s+the\s+near\s+future|soon|shortly|imminently|tomorrow|tonight|(?:(?:early|late|mid)[\s-]+)?next\s+(?:week|month|year|weekend|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
     r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months|years?)|"
     r"(?:in|on|by|before|after|until)\s+(?:january|february|march|april|may|june|july|august|"
@@ -260,7 +261,7 @@ _NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
 # a whole word: a cue is searched for only where _CUE_HINT found one of its words (the
 # searches try their alternatives at every position; most cued sentences need one of three).
 _CUE_NEEDS = [frozenset("scheduled due slated".split()),
-              frozenset("will ll shall set plans plan intends intend intent intention agreed planning going "
+              frozenset("will ll shall set plans plan planned intends intend intent intention agreed planning going "
                         "committed commit commits pledged pledge vowed vow vows promised undertook undertake undertakes "
                         "undertaken resolved".split()),
               frozenset("expected would soon got likely preparing".split()),
@@ -342,6 +343,13 @@ _UNTIL = re.compile(r"\b(?:has|have|had)\s+(?P<when>until\s+[^,;.]{2,40}?)\s+to\
 _SET_FOR = re.compile(r"(?P<actor>(?:[\w’'\-]+\s+){0,3}?(?:mission|round|meeting|talks|vote|summit|visit|session|hearing|"
                       r"conference|election|elections|trial|sentencing|negotiations|consultations|signing|ceremony))"
                       r"\s*,?\s+(?:(?:is|are|was|were)\s+)?(?:scheduled|set|slated|planned)\s+for\s+(?=\S)", re.I)
+# 'John Podesta’s upcoming travel to China', 'the minister's planned visit to Lima next week'
+_UPCOMING = re.compile(r"(?P<actor>(?:[A-Z][\w.\-]*\s+){0,3}[A-Z][\w.\-]*)[’']s\s+(?:upcoming|forthcoming|planned|scheduled)\s+"
+                       r"(?P<what>(?:visit|trip|travel|meeting|talks|call|summit)\b[^,.;()]{0,60})")
+# 'including planning for a leader-level call in the coming weeks': what is being prepared, and when
+_PLANNING_FOR = re.compile(r"\b(?:planning|preparations?|plans)\s+for\s+(?P<what>(?:a|an|the)\s+[^,.;]{3,60}?)\s+"
+                           r"(?P<when>in\s+the\s+(?:coming|next\s+few|next)\s+(?:days|weeks|months)|next\s+(?:week|month|year)|"
+                           r"later\s+this\s+(?:week|month|year))\b")
 _DECIDED_TO = re.compile(r"\bdecided\s+to\s+(?!be\b)", re.I)
 _IN_FORCE = re.compile(r"\b(?:will\s+)?(?P<verb>take|come|enter)s?\s+(?P<what>effect|into\s+force|into\s+effect)\b", re.I)
 
@@ -349,7 +357,8 @@ _IN_FORCE = re.compile(r"\b(?:will\s+)?(?P<verb>take|come|enter)s?\s+(?P<what>ef
 # a time a decision looks ahead to: a date, a weekday or 'next month' ('by the U.S.' is an agent)
 # a word each pattern of _due_step holds
 _DUE_HINT = re.compile(r"\b(?:directed|instructed|ordered|tasked|mandated|commissioned|until|decided to|effect|into force|"
-                       r"(?:scheduled|set|slated|planned) for)\b")
+                       r"(?:scheduled|set|slated|planned|planning|preparations?|plans) for|upcoming|forthcoming|planned|"
+                       r"scheduled)\b")
 _DATE_AHEAD = re.compile(r"\d|\b(?:next|later|soon|tomorrow|within|coming|" + "|".join(_MONTHS) +
                          r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
@@ -361,10 +370,24 @@ def _due_step(line: Line, lower: bool) -> NextStep | None:
     low = text.lower()
     quoted = quoted_spans(text)
     for hint, pattern in (("ed ", _DIRECTED_LOW if lower else _DIRECTED), ("until", _UNTIL), ("decided", _DECIDED_TO),
-                          (" for ", _SET_FOR), ("effect", _IN_FORCE), ("force", _IN_FORCE)):
+                          (" for ", _SET_FOR), ("effect", _IN_FORCE), ("force", _IN_FORCE),
+                          ("s ", _UPCOMING), (" for ", _PLANNING_FOR)):
         match = pattern.search(text) if hint in low else None
         if match is None or any(a <= match.start() < b for a, b in quoted):
             continue
+        if pattern is _UPCOMING:  # (the name, not the titles before it: 'John Podesta')
+            action, timing = _split_timing(match.group("what").strip())
+            return NextStep(actor=" ".join(match.group("actor").split()[-2:]), action=action, timing=timing,
+                            date=_iso_date(text[match.start():]), certainty="expected", evidence=[line.id])
+        if pattern is _PLANNING_FOR:
+            common = _COMMON_SUBJECT.match(" ".join(text.split()[:5]).split(",")[0].rsplit(" ", 2)[0]) \
+                or re.match(r"\s*((?:the|both|all)\s+(?:\w+\s+)?(?:sides|parties|leaders|governments|countries))\b",
+                            text, re.I)
+            actor = common.group(1) if common else _subject_before(text[: match.start()], lower, text)
+            if actor is None or actor.split()[0].lower() in PRONOUNS:
+                return None
+            return NextStep(actor=title_case(actor, lower), action=match.group("what").strip(),
+                            timing=match.group("when"), date=None, certainty="expected", evidence=[line.id])
         if pattern is _SET_FOR:
             actor = re.sub(r"^(?:the|a|an|with|and|its|their)\s+", "", match.group("actor"), flags=re.I)
             action, timing = _split_timing("take place " + _ACTION_END.split(text[match.end():], 1)[0])

@@ -133,6 +133,16 @@ def _may_say_we(text: str) -> bool:
     return "we" in low and (not text.isascii() or _WE_HINT.search(low) is not None)
 
 
+def readout_parties(title: str | None) -> tuple[str, str] | None:
+    """'Readout of National Security Advisor Jake Sullivan’s meeting with Chinese ...
+    Foreign Minister Wang Yi': the words naming the host, whose government the readout
+    speaks for, and those naming the guest."""
+    if not title or not (match := _HEADLINE_VOICE.match(title.strip())):
+        return None
+    parts = _MEETING_WITH.split(match.group("who").strip(), maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
 def document_voice(title: str | None, texts: list[str]) -> str | None:
     """The author a statement speaks for: the organisation after its dateline, the first
     side named in a "Readout of"/"Statement by" headline, or, in a text that says "we"
