@@ -274,6 +274,8 @@ def test_the_press_has_one_place_among_the_positions_and_fills_only_what_the_sid
     (True, "u.s. secretary of state marco rubio said the talks were useful.", ("Marco Rubio", "United States")),
     (True, "zelenskyy has long demanded that the boundaries be restored.", ("Zelenskyy", None)),
     (True, "european leaders who in recent days have highlighted the need for talks met in paris.", None),
+    (False, "As officers responded, they observed three men fleeing the scene.", None),
+    (False, "After the meeting, Rojas said the talks had failed.", ("Rojas", None)),
 ])
 def test_who_speaks_in_a_news_sentence(lower, sentence, speaker):
     from briefer.offline.speakers import Context, find_speaker
@@ -337,6 +339,21 @@ def test_the_host_of_a_readout_speaks_for_its_author_and_the_guest_for_the_side_
         Line("S4", "Director Li stressed that the two sides should respect each other’s core interests."),
     ], title="Readout of Security Adviser Tom Hale’s Meeting with Chinese Politburo Member and Foreign Minister Li Wen")
     assert {(p.actor, p.side) for p in notes.positions} >= {("Tom Hale", "United States"), ("Li Wen", "China")}
+
+
+def test_a_release_announcing_what_befell_an_unnamed_man_leads_with_who_and_what_too(tmp_path):
+    source = tmp_path / "release.txt"
+    source.write_text(
+        "Lima Man Sentenced to 20 Years\n\n"
+        "LIMA, Ohio – Today, United States Attorney Ana Ruiz announced the sentencing of a Lima man for his role "
+        "in a robbery at a local bank.\n\n"
+        "On March 3, 2026, a federal judge sentenced John Doe, 30, of Lima, Ohio, to 240 months in prison.\n\n"
+        "As officers responded, they saw two men fleeing the bank with bags of cash.\n\n"
+        "Doe pleaded guilty to armed bank robbery on October 2, 2025.\n", encoding="utf-8")
+    result = brief([source], backend="mock", notice=lambda message: None)
+    assert result.bluf_evidence[:2] == ["S1", "S2"]
+    assert result.bluf.startswith("Today, United States Attorney Ana Ruiz announced")  # no dateline
+    assert "As officers" not in [s.name for s in result.sides]
 
 
 def test_readout_sections_speak_for_the_government_they_are_labelled_with():

@@ -10,6 +10,7 @@ from ..schema import Notes, Point
 from .disputes import find_disputes, label_issue
 from .gazetteer import side_words
 from .interviews import PRESS
+from .lexicon import ANNOUNCED_UNNAMED
 from .named import overlaps
 from .speakers import ANALYSTS, is_role
 from .statements import DATELINE, FILLER, head_clause, shorten
@@ -32,9 +33,11 @@ def compose_brief(notes: Notes) -> dict:
 
     bluf_points = notes.key_points[:1]
     if bluf_points and len(notes.key_points) > 1 and (len(bluf_points[0].text.split()) < 14 or all(
-            re.search(r"\bhereby\b", p.text, re.I) for p in notes.key_points[:2])):  # an act's two operative parts
+            re.search(r"\bhereby\b", p.text, re.I) for p in notes.key_points[:2])  # an act's two operative parts
+            or ANNOUNCED_UNNAMED.search(bluf_points[0].text)):  # what was announced, then about whom
         bluf_points = notes.key_points[:2]
-    lead = " ".join(_sentence_case(FILLER.sub("", strip_label(p.text, p.text.islower()))) for p in bluf_points)
+    lead = " ".join(_sentence_case(DATELINE.sub("", FILLER.sub("", strip_label(p.text, p.text.islower()))))
+                    for p in bluf_points)  # (not 'MONTGOMERY, Ala. – ': where, not what)
     bluf = lead or "No statements found."
     sides: dict[str, Side] = {}
     counts: Counter = Counter()

@@ -35,6 +35,7 @@ from .disputes import (
 from .gazetteer import sides_in
 from .interviews import PRESS, REFUSAL, REFUSE_TO_SAY, Interview
 from .lexicon import (
+    ANNOUNCED_UNNAMED,
     NEGATION_RE,
     PRONOUNS,
     ROLE_WORDS,
@@ -562,6 +563,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     notes.disputes += one_sided_charges(notes.positions, targets, notes.disputes, texts,
                                         limit=max(0, NOTE_LIMITS["disputes"] - len(notes.disputes)))
     told = [line for line in lines if line.id not in asked and len(line.text.split()) >= 6] or lines
+    order_of = {line.id: i for i, line in enumerate(lines)}
     if labelled and notes.positions:
         # a transcript opens with a question and small talk: its lead is what was done there
         # ('(The Memorandum of Understanding was signed.)'), then its most telling answer
@@ -583,6 +585,11 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     ranked = sorted([line for line in told[1:] if not _BARE_SUBJECT.match(
         FILLER.sub("", strip_label(line.text, lower)).strip())], key=lambda line: -centrality[line.id])
     lead = [told[0]] + ranked[:2]
+    if ANNOUNCED_UNNAMED.search(told[0].text):
+        # 'announced the sentencing of a Montgomery man': the sentence after it says who, and to what
+        after = next((line for line in lines if order_of[line.id] == order_of[told[0].id] + 1), None)
+        if after is not None and after.id not in asked:
+            lead = [told[0], after] + [line for line in ranked if line is not after][:1]
     # 'I hereby identify ...', 'I hereby designate ...': what an executive act does is its lead;
     # 'the Committee decided to lower the target range ...': what a body decided
     acts = [line for line in told if _OPERATIVE.search(line.text)] if author else []

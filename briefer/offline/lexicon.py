@@ -164,3 +164,10 @@ def content_words(text: str) -> list[str]:
 NON_STATE = frozenset("""rebel rebels opposition insurgent insurgents militant militants militia militias
 dissident dissidents separatist separatists activists protesters protestors exiles refugees
 observatory watchdog watchdogs monitors""".split())
+
+
+# 'Acting U.S. Attorney X announced the sentencing of a Montgomery man for ...': a lead that
+# says what was announced about someone it does not name; the next sentence says who and what
+ANNOUNCED_UNNAMED = re.compile(r"\bannounc(?:ed|es)\s+(?:today\s+)?(?:the\s+)?(?:sentencing|arrest|indictment|conviction|"
+                               r"guilty\s+plea|charging|extradition|arraignment)s?\s+of\s+(?:a|an|two|three|four|five|several)\b",
+                               re.I)

@@ -287,6 +287,8 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             continue
         if match.group(1).lower() == "agreed" and not re.match(r"\s+(?:that|to|on|with)\b", text[match.end():]):
             continue  # 'the companies' agreed merger': an adjective, nobody speaking
+        if _SUBORDINATE.match(text) and "," not in text[: match.start()]:
+            continue  # 'As officers responded, they observed ...': a clause setting the scene, no statement
         if re.match(r"\s+of\b", text[match.end():]) and match.group(1).lower() not in {"said", "says", "wrote"}:
             continue  # 'he was accused of fraud': said of him, not by him ('Trump said of ...' is his)
         if match.group(1).lower().startswith("insist") and re.match(r"\s+on\b", text[match.end():]):
@@ -357,6 +359,7 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
     return None, -1
 
 
+_SUBORDINATE = re.compile(r"\s*(?:as|when|while|after|before|once|until|since|because|if|although|though)\s", re.I)
 _AFTER_QUOTE = re.compile(r"[,.!?]?[”\"]\s+(?:[\w.’'\-]+\s+){0,7}$")
 _SAYING = re.compile(r",\s+(?:saying|adding|noting|insisting|warning|arguing)\b")
 

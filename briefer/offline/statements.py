@@ -16,7 +16,7 @@ _INVERTED_ATTRIBUTION = re.compile(
     r"(?:[,;]\s*|[”\"’']\s*,?\s*)(?:said|says|added|explained|explains|wrote)\s+(?:the\s+)?"
     r"[\w’'.\- ]{1,40}?\s*[.!]?\s*$", re.I)
 DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .,]{0,40}\s*)?\(\s*\w[\w ]{0,20}\)\s*[-—–]+\s*|"
-                       r"^\s*[A-Z]{3,}[A-Z ,.]{0,30}\s*[-—–]+\s*|"
+                       r"^\s*[A-Z]{3,}[A-Z ,.]{0,30}(?:,?\s+[A-Z][a-z]{1,5}\.?)?\s*[-—–]+\s*|"  # 'MONTGOMERY, Ala. –'
                       # lower-cased text: 'boise, id - ' (a place, a comma, a state or country, a dash)
                       r"^\s*[a-z]{3,}(?: [a-z]{3,})?, (?:[a-z]{2}|[a-z]\.[a-z]\.|[a-z]{3,6}\.)\s+[-—–]+\s+(?=[a-z])")
 
