@@ -373,7 +373,7 @@ def rebuttals(positions: list[Position], texts: list[str], order: dict[str, int]
     dispute, the answer cited with what it answers (``order``: sentence id -> position)."""
     by_sentence = {p.evidence[-1]: p for p in positions}
     at = {i: sid for sid, i in order.items()}
-    weights = Counter(w for text in texts for w in content_words(text))
+    weights: Counter | None = None  # the text's word counts, made for the first rebuttal
     found: list[Dispute] = []
     for pos in positions:
         sid = pos.evidence[-1]
@@ -399,6 +399,8 @@ def rebuttals(positions: list[Position], texts: list[str], order: dict[str, int]
             continue
         # a word both say ('that reading of the treaty'), else the first the text uses most,
         # a noun rather than a verb form where they tie
+        if weights is None:
+            weights = Counter(w for text in texts for w in content_words(text))
         answer = set(content_words(_own_words(pos)))
         topic = max(words, key=lambda w: (w in answer, weights[w], not w.endswith(("ing", "ed"))))
         # the charge's own quoted words name it best ('Moscow was "using hunger as a weapon"')

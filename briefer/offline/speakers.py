@@ -281,7 +281,9 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
     quoted = quoted_spans(text)
     # '"... as soon as possible," State Department spokeswoman Tammy Bruce said': the
     # attribution after a quotation names who speaks, not a verb inside what she said
-    matches = sorted(verb_matches(text), key=lambda m: _AFTER_QUOTE.search(text, max(0, m.start() - 80), m.start()) is None)
+    matches = verb_matches(text)
+    if len(matches) > 1 and ("”" in text or '"' in text):
+        matches = sorted(matches, key=lambda m: _AFTER_QUOTE.search(text, max(0, m.start() - 80), m.start()) is None)
     for match in matches:
         if any(a <= match.start() < b for a, b in quoted):
             continue
@@ -350,7 +352,7 @@ def find_speaker(text: str, ctx: Context) -> tuple[Speaker | None, int]:
             ctx.role_sides[head] = side
         speaker = Speaker(title_case(name, ctx.lower), description, side)
         return speaker, match.start()
-    saying = _SAYING.search(text)
+    saying = _SAYING.search(text) if "ing" in text else None
     if saying and not any(a <= saying.start() < b for a, b in quoted) and (opening := _phrase_after(text, ctx.lower)):
         # 'Lavrov had a similar upbeat view of the talks, saying, “...”': the subject says it
         speaker, _ = find_speaker(" ".join(opening) + " said.", ctx)

@@ -23,11 +23,11 @@ PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|
 NEXT_CUES = [
     (re.compile(r"(?=[iaw])\b(?:is|are|was|were)\s+(?:scheduled|due|slated)\s+to\b", re.I), "scheduled"),
     (re.compile(r"(?<=\w)[’'](?:re|s|m)\s+going\s+to\b|"  # 'we’re going to continue to ...'
-                r"(?=[wsiapcvthour])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|intend to|agreed to|"
+                r"(?=[wsiapcvtho])\b(?:will|shall|is set to|are set to|plans to|plan to|intends to|intend to|agreed to|"
                 r"(?:their|its|his|her|our)\s+(?:intent|intention)\s+to|"  # 'affirmed their intent to convene ...'
                 r"is planning to|are planning to|planned to|is going to|are going to|"
                 # 'committed to work towards ...', not 'committed to the ceasefire' (a stance)
-                r"(?:commit(?:ted|s)?|pledged?|vow(?:ed|s)?|promised|undert(?:ook|akes?|aken)|resolved) to"
+                r"(?:commit(?:ted|s)?|pledged?|vow(?:ed|s)?|promised) to"
                 r"(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b))\b"
                 r"|(?<=\w)[’']ll\b", re.I), "scheduled"),
     (re.compile(r"(?=[iawh’'])(?:\b(?:is|are|was|were)\s+expected\s+to\b|\bwould soon\b|\bwill soon\b|"
@@ -39,6 +39,10 @@ NEXT_CUES = [
     # 'the aim is to ...', a subject that names no one: see _ABSTRACT_SUBJECT)
     (re.compile(r"(?=[ia])\b(?:is|are)\s+to\s+(?!(?:be|blame|come|say|do|thank|credit)\b)(?=[a-z]{2,}\b)", re.I),
      "scheduled"),
+    # 'Both sides undertook to exchange prisoners' (a cue of its own: its first letters are
+    # common ones, which the lookahead of the second cue would let through everywhere)
+    (re.compile(r"(?=[ur])\b(?:undert(?:ook|akes?|aken)|resolved) to"
+                r"(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those)\b)\b", re.I), "scheduled"),
 ]
 # Words without which no cue above can match (each cue holds one), and the nouns one of
 # which a dated event below needs: sentences with none are spared the searches.
@@ -46,7 +50,8 @@ CUE_WORDS = ("will ll shall set plan plans planning intends intend intent intent
              "expected would soon likely got committed commit commits pledged pledge vowed vow vows promised undertook planned "
              "undertake undertakes undertaken resolved "
              "preparing forward").split() + ["is to", "are to"] \
-    + "directed instructed ordered tasked mandated commissioned until decided effect force upcoming forthcoming".split()  # (forward: "looked forward to its signing by ...")
+    + ("directed instructed ordered tasked mandated commissioned until decided effect force upcoming forthcoming "
+       "preparation preparations").split()  # (_due_step; forward: "looked forward to its signing by ...")
 DATED_WORDS = ("talks negotiations meeting meetings summit hearing trial sentencing vote election elections "
                "visit trip session conference court strike deadline discussions consultations").split()
 _CUE_HINT = re.compile(r"\b(?:" + _trie_pattern(CUE_WORDS) + r")\b")
@@ -262,10 +267,10 @@ _NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
 # searches try their alternatives at every position; most cued sentences need one of three).
 _CUE_NEEDS = [frozenset("scheduled due slated".split()),
               frozenset("will ll shall set plans plan planned intends intend intent intention agreed planning going "
-                        "committed commit commits pledged pledge vowed vow vows promised undertook undertake undertakes "
-                        "undertaken resolved".split()),
+                        "committed commit commits pledged pledge vowed vow vows promised".split()),
               frozenset("expected would soon got likely preparing".split()),
-              frozenset(["is to", "are to"])]
+              frozenset(["is to", "are to"]),
+              frozenset("undertook undertake undertakes undertaken resolved".split())]
 
 
 def _cues_for(low: str, words: set[str]) -> list[tuple[re.Pattern, str, re.Pattern]]:
@@ -279,14 +284,14 @@ def may_state_step(text: str) -> bool:
     outside quotation marks followed by an action, or a dated event (who acts, which the
     reading needs too, is not checked: a select candidate may be one the engine drops)."""
     low = text.lower()
-    if words := _CUE_HINT.findall(low):
-        quoted = quoted_spans(text)
+    if words := set(_CUE_HINT.findall(low)):
         # the cues on the lower-cased text (the same matches without re.IGNORECASE, faster),
         # only those whose words occur
         if len(low) == len(text):
-            cues, subject = [cue_low for _, _, cue_low in _cues_for(low, set(words))], low
+            cues, subject = [cue_low for _, _, cue_low in _cues_for(low, words)], low
         else:
             cues, subject = [c for c, _ in NEXT_CUES], text
+        quoted = quoted_spans(text) if cues else []
         for cue in cues:
             for match in cue.finditer(subject):
                 if not any(a <= match.start() < b for a, b in quoted) and _is_action(_action_after(text, match)):
@@ -297,7 +302,7 @@ def may_state_step(text: str) -> bool:
         return True
     if "forward to" in low and _AWAITED.search(text):
         return True
-    if _DUE_HINT.search(low) and _due_step(Line("", text), text.islower()):
+    if words & _DUE_CUE_WORDS and _due_step(Line("", text), text.islower()):
         return True
     return _DATED_HINT.search(low) is not None and _DATED_EVENT.search(text) is not None
 
@@ -355,10 +360,12 @@ _IN_FORCE = re.compile(r"\b(?:will\s+)?(?P<verb>take|come|enter)s?\s+(?P<what>ef
 
 
 # a time a decision looks ahead to: a date, a weekday or 'next month' ('by the U.S.' is an agent)
-# a word each pattern of _due_step holds
-_DUE_HINT = re.compile(r"\b(?:directed|instructed|ordered|tasked|mandated|commissioned|until|decided to|effect|into force|"
-                       r"(?:scheduled|set|slated|planned|planning|preparations?|plans) for|upcoming|forthcoming|planned|"
-                       r"scheduled)\b")
+# the cue words (CUE_WORDS) one of which each pattern of _due_step holds
+_DUE_CUE_WORDS = frozenset("until effect force decided directed instructed ordered tasked mandated commissioned upcoming "
+                           "forthcoming planned scheduled set slated planning plans preparation preparations".split())
+_DIRECTIVE_WORDS = ("directed", "instructed", "ordered", "tasked", "mandated", "commissioned")
+
+
 _DATE_AHEAD = re.compile(r"\d|\b(?:next|later|soon|tomorrow|within|coming|" + "|".join(_MONTHS) +
                          r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
@@ -368,12 +375,16 @@ def _due_step(line: Line, lower: bool) -> NextStep | None:
     ('Peru has until June 30 to respond') or an entry into force with its date."""
     text = line.text
     low = text.lower()
-    quoted = quoted_spans(text)
-    for hint, pattern in (("ed ", _DIRECTED_LOW if lower else _DIRECTED), ("until", _UNTIL), ("decided", _DECIDED_TO),
-                          (" for ", _SET_FOR), ("effect", _IN_FORCE), ("force", _IN_FORCE),
-                          ("s ", _UPCOMING), (" for ", _PLANNING_FOR)):
-        match = pattern.search(text) if hint in low else None
-        if match is None or any(a <= match.start() < b for a, b in quoted):
+    quoted = None
+    for hints, pattern in ((_DIRECTIVE_WORDS, _DIRECTED_LOW if lower else _DIRECTED), (("until",), _UNTIL),
+                           (("decided",), _DECIDED_TO), (("scheduled for", "set for", "slated for", "planned for"), _SET_FOR),
+                           (("effect", "force"), _IN_FORCE), (("upcoming", "forthcoming", "planned", "scheduled"), _UPCOMING),
+                           (("planning for", "preparation", "plans for"), _PLANNING_FOR)):
+        match = pattern.search(text) if any(hint in low for hint in hints) else None
+        if match is None:
+            continue
+        quoted = quoted_spans(text) if quoted is None else quoted
+        if any(a <= match.start() < b for a, b in quoted):
             continue
         if pattern is _UPCOMING:  # (the name, not the titles before it: 'John Podesta')
             action, timing = _split_timing(match.group("what").strip())
@@ -479,7 +490,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                                   evidence=[line.id]))
     if not steps and "ing" in low and _ARRANGED_HINT.search(low) and (arranged := _arranged_step(line, lower)):
         steps.append(arranged)
-    if not steps and _DUE_HINT.search(low) and (due := _due_step(line, lower)):
+    if not steps and _DUE_CUE_WORDS.intersection(words) and (due := _due_step(line, lower)):
         steps.append(due)
     if not steps and "forward to" in low and (awaited := _awaited_step(line, lower)):
         steps.append(awaited)
