@@ -49,8 +49,7 @@ class Droppable:
     section: str
     container: list
     item: object
-    side: str | None = None  # for positions: the side that holds it
-    owner: object = None  # for positions: that side itself
+    side: object = None  # for positions: the side that holds it
 
     def label(self) -> str:
         """A short description for ``meta``: 'quote: Wang Yi “We have never accepted ...”'."""
@@ -67,14 +66,14 @@ class Droppable:
             text = item.text
         words = text.split()
         short = " ".join(words[:8]) + (" ..." if len(words) > 8 else "")
-        kind = _SINGULAR[self.section] + (f" ({self.side})" if self.side else "")
+        kind = _SINGULAR[self.section] + (f" ({self.side.name})" if self.side is not None else "")
         return f"{kind}: {short}"
 
     def drop(self) -> None:
         del self.container[next(i for i, x in enumerate(self.container) if x is self.item)]
-        if self.section == "positions" and not self.container and self.owner is not None and not self.owner.evidence:
+        if self.section == "positions" and not self.container and not self.side.evidence:
             # a side that loses its last point to the page stays named, citing it (a line)
-            self.owner.evidence = list(self.item.evidence[-1:])
+            self.side.evidence = list(self.item.evidence[-1:])
 
 
 _SINGULAR = {"disputes": "dispute", "positions": "position", "next_steps": "next step",
@@ -96,7 +95,7 @@ def drop_order(draft) -> list[Droppable]:
         for rank, item in enumerate(side.positions):
             # a side's first position outranks every side's second one
             priority = weight / (1 + rank) - side_index * 1e-3
-            candidates.append((priority, order, Droppable("positions", side.positions, item, side.name, side)))
+            candidates.append((priority, order, Droppable("positions", side.positions, item, side)))
             order += 1
     for section in ("disputes", "next_steps", "agreements", "quotes"):
         items = getattr(draft, section)

@@ -62,7 +62,7 @@ from .speakers import (
 )
 from .statements import DATELINE, FILLER, compress_statement, find_quotes, quoted_spans
 from .steps import find_next_steps
-from .voices import document_voice, heading_voice, readout_parties, strip_label, transcript_label
+from .voices import document_voice, heading_voice, readout_sides, strip_label, transcript_label
 from .votes import dissents, split_vote
 
 # ---------------------------------------------------------------- the engine
@@ -255,16 +255,11 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     own_words: set[str] = set()  # sentences a transcript speaker says in their own words
     narrated: set[str] = set()  # a report's sentences about a party, which nobody is said to say
     recent: list[Line] = []  # the last three sentences, for antecedents
+    position_of = {line.id: i for i, line in enumerate(lines)}
     sides_of: dict[str, str | None] = {}  # sentence id -> the side of who says it
     author = document_voice(title, [line.text for line in lines])
-    if author and (met := readout_parties(title)):
-        # the host of a readout speaks for its author; the guest for the one side his titles name
-        guest_sides = [side for side in sides_in(met[1]) if side != author]
-        for name in ctx.full_names:
-            if name in met[0]:
-                ctx.name_sides.setdefault(name, author)
-            elif name in met[1] and len(guest_sides) == 1:
-                ctx.name_sides.setdefault(name, guest_sides[0])
+    for name, side in readout_sides(title, author, list(ctx.full_names)).items():
+        ctx.name_sides.setdefault(name, side)  # the host of a readout speaks for its author
     prosecution = prosecution_side(lines)
     parties = find_parties(lines, lower)
     interview = Interview(lines)  # a question, and what the answer to it says or will not say
@@ -540,7 +535,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         Position(actor=s.side, side=s.side, text=s.text, evidence=list(s.evidence)) for d in contrasts for s in d.stances]
     # 'Soto accused Chile of violating the boundary.' / 'Rojas denied the charge.': the answer
     # and what it answers are a dispute
-    answered = rebuttals(notes.positions, texts, {line.id: i for i, line in enumerate(lines)})
+    answered = rebuttals(notes.positions, texts, position_of)
     notes.disputes = find_disputes(notes.positions, names=list(actors), hints=hints,
                                    fallback=not (contrasts or answered))
     for dispute in notes.disputes:
@@ -563,7 +558,6 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     notes.disputes += one_sided_charges(notes.positions, targets, notes.disputes, texts,
                                         limit=max(0, NOTE_LIMITS["disputes"] - len(notes.disputes)))
     told = [line for line in lines if line.id not in asked and len(line.text.split()) >= 6] or lines
-    order_of = {line.id: i for i, line in enumerate(lines)}
     if labelled and notes.positions:
         # a transcript opens with a question and small talk: its lead is what was done there
         # ('(The Memorandum of Understanding was signed.)'), then its most telling answer
@@ -587,7 +581,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     lead = [told[0]] + ranked[:2]
     if ANNOUNCED_UNNAMED.search(told[0].text):
         # 'announced the sentencing of a Montgomery man': the sentence after it says who, and to what
-        after = next((line for line in lines if order_of[line.id] == order_of[told[0].id] + 1), None)
+        at = position_of[told[0].id] + 1
+        after = lines[at] if at < len(lines) else None
         if after is not None and after.id not in asked:
             lead = [told[0], after] + [line for line in ranked if line is not after][:1]
     # 'I hereby identify ...', 'I hereby designate ...': what an executive act does is its lead;

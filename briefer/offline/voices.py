@@ -133,14 +133,21 @@ def _may_say_we(text: str) -> bool:
     return "we" in low and (not text.isascii() or _WE_HINT.search(low) is not None)
 
 
-def readout_parties(title: str | None) -> tuple[str, str] | None:
+def readout_sides(title: str | None, author: str | None, names) -> dict[str, str]:
     """'Readout of National Security Advisor Jake Sullivan’s meeting with Chinese ...
-    Foreign Minister Wang Yi': the words naming the host, whose government the readout
-    speaks for, and those naming the guest."""
-    if not title or not (match := _HEADLINE_VOICE.match(title.strip())):
-        return None
+    Foreign Minister Wang Yi': of ``names``, the host's side is the readout's author's and
+    the guest's the one side his titles name."""
+    if not title or not author or not (match := _HEADLINE_VOICE.match(title.strip())):
+        return {}
     parts = _MEETING_WITH.split(match.group("who").strip(), maxsplit=1)
-    return (parts[0], parts[1]) if len(parts) == 2 else None
+    if len(parts) != 2:
+        return {}
+    host, guest = parts
+    guest_sides = [side for side in sides_in(guest) if side != author]
+    found = {name: author for name in names if name in host}
+    if len(guest_sides) == 1:
+        found.update({name: guest_sides[0] for name in names if name in guest and name not in found})
+    return found
 
 
 def document_voice(title: str | None, texts: list[str]) -> str | None:
