@@ -1123,3 +1123,12 @@ def test_an_interpreters_note_opens_no_statement():
 def test_members_of_the_security_council_speaking_apart_are_states_not_the_un():
     notes = notes_for("Other Security Council members rejected Russia's draft resolution on the border.")
     assert "United Nations" not in {a.side for a in notes.actors}
+
+
+def test_a_body_named_with_a_possessive_inside_is_one_name():
+    from briefer.offline.actions import find_parties
+
+    parties = find_parties([Line("S1", "Putin met Chairman of the Standing Committee of the National People’s Congress "
+                                       "Zhang Dejiang in Moscow.")], lower=False)
+    assert "Committee of the National People’s Congress" in [p.name for p in parties]
+    assert "Committee of the National" not in [p.name for p in parties]

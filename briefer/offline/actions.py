@@ -37,7 +37,8 @@ _CAPITAL_NAME = re.compile(
 # 'Department of the Treasury', 'Ministry of Foreign Affairs', 'Court of Chancery': the body word first
 _BODY_HINT = re.compile(r"\b(?:" + _BODIES + r"|secretariat|groups|rebels|militias?|movements|factions)(?![\w])")
 _BODY_OF = re.compile(r"(?<![\w’'])(?:(?:The|the)\s+)?((?:Department|Ministry|Office|Bureau|Court|Council|Committee|"
-                      r"Commission|Secretariat)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+(?:and\s+)?[A-Z][\w\-]*){0,3})"
+                      r"Commission|Secretariat)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+(?:and\s+)?[A-Z][\w\-]*){0,3}"
+                      r"(?:\s+[A-Z][\w\-]*[’']s\s+[A-Z][\w\-]*)?)"  # ('... of the National People’s Congress': one name)
                       r"(?![\w’'])(?!\s*[’']s)")
 # 'the Coordination and Plateforme armed groups', 'the Houthi rebels': named groups whose
 # kind is written in lower case, each of them a party ('Plateforme armed groups')
