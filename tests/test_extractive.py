@@ -165,6 +165,11 @@ def test_demands_worries_and_asides_are_not_next_steps(sentence):
     ("Officials hope to conclude a deal by June.", False),
     ("Peru has not ratified the treaty.", False),
     ("He accepted the award on behalf of the team.", False),
+    # a deliberating body's acts: a commission set up, a law passed
+    ("The National Assembly established a commission to reform the penal code.", True),
+    ("The Senate passed the budget on Friday.", True),
+    ("The company established a new office in Lima.", False),
+    ("The assembly did not pass the bill.", False),
 ])
 def test_deals_struck_proposals_accepted_and_joint_bodies_set_up_are_agreements(sentence, agreed):
     notes = notes_for("Fishing talks between Chile and Peru ended in Lima on Tuesday.", sentence)

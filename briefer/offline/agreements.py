@@ -129,10 +129,15 @@ def _is_joint_commitment(text: str) -> bool:
 _DECIDED_BY_BODY = re.compile(
     r"(?:^|[,;]\s+)(?:the\s+)?(?:[\w’'.\-]+\s+){0,4}?(?:board|committee|council|commission|assembly|parliament|"
     r"senate|cabinet|governors|directors|shareholders|members|panel|meeting)\s+(?:(?:\w+ly|today|yesterday|also)\s+)?"
-    r"(?:approved|adopted|ratified|endorsed|renewed|voted\s+(?:unanimously\s+)?to\s+\w+)\b|"
+    r"(?:approved|adopted|ratified|endorsed|renewed|voted\s+(?:unanimously\s+)?to\s+\w+|"
+    # 'The National Assembly established a commission to reform ...', 'passed a law ...'
+    r"(?:established|created|set\s+up)\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:commission|committee|council|body|office|"
+    r"working\s+group|task\s+force|panel)|(?:passed|enacted)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:law|bill|act|"
+    r"budget|resolution))\b|"
     r"\b(?:was|were|has\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:approved|adopted|ratified|endorsed|renewed|maintained)"
     r"(?!\s+(?:by|that)\b)", re.I)
-_DECIDED_WORDS = ("approved", "adopted", "ratified", "endorsed", "renewed", "maintained", "voted ")
+_DECIDED_WORDS = ("approved", "adopted", "ratified", "endorsed", "renewed", "maintained", "voted ", "established",
+                  "created", "set up", "passed", "enacted")
 
 
 def is_decision(text: str) -> bool:
