@@ -7,6 +7,7 @@ import re
 
 from ..schema import NextStep
 from .actions import GENERIC_BODY
+from .agreements import group_named
 from .gazetteer import _trie_pattern, sides_in
 from .lexicon import PRONOUNS, STOP, Line, regex
 from .speakers import Speaker, is_generic, phrase_before, title_case
@@ -262,6 +263,7 @@ def _is_action(action: str) -> bool:
 
 
 _NEXT_CUES_LOW = [re.compile(cue.pattern) for cue, _ in NEXT_CUES]
+_IS_TO = NEXT_CUES[3][0].pattern  # ('the aim is to ...' is checked for an abstract subject)
 # The cue words (CUE_WORDS) one of which each match of the cue of the same place holds, as
 # a whole word: a cue is searched for only where _CUE_HINT found one of its words (the
 # searches try their alternatives at every position; most cued sentences need one of three).
@@ -391,10 +393,8 @@ def _due_step(line: Line, lower: bool) -> NextStep | None:
             return NextStep(actor=" ".join(match.group("actor").split()[-2:]), action=action, timing=timing,
                             date=_iso_date(text[match.start():]), certainty="expected", evidence=[line.id])
         if pattern is _PLANNING_FOR:
-            common = _COMMON_SUBJECT.match(" ".join(text.split()[:5]).split(",")[0].rsplit(" ", 2)[0]) \
-                or re.match(r"\s*((?:the|both|all)\s+(?:\w+\s+)?(?:sides|parties|leaders|governments|countries))\b",
-                            text, re.I)
-            actor = common.group(1) if common else _subject_before(text[: match.start()], lower, text)
+            # ('Both sides welcomed ..., including planning for a call ...': the group the sentence opens with)
+            actor = group_named(text) or _subject_before(text[: match.start()], lower, text)
             if actor is None or actor.split()[0].lower() in PRONOUNS:
                 return None
             return NextStep(actor=title_case(actor, lower), action=match.group("what").strip(),
@@ -467,7 +467,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                     actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
                         else speaker.name
             action = _action_after(line.text, match)
-            if actor is not None and cue.pattern.startswith("(?=[ia])") \
+            if actor is not None and cue.pattern == _IS_TO \
                     and re.split(r"\s(?:of|as|for|in|on)\s", actor.lower())[0].split()[-1] in _ABSTRACT_SUBJECT:
                 continue  # 'The goal of the talks is to agree on quotas': an aim, no one's act
             if actor is None or not _is_action(action) or actor.lower() in _NOT_ACTORS \
