@@ -28,6 +28,10 @@ def notes_for(*texts, heading=None):
     ("Lebanon committed to disarm Hizballah", ["Lebanon", "Hezbollah"]),
     ("Houthi forces fired on ships off Yemen", ["Houthis", "Yemen"]),
     ("Hamas and the Palestinian Authority", ["Hamas", "Palestinians"]),
+    # international organisations are parties of their own; 'who' is a word, 'WHO' the body
+    ("The IMF and the International Atomic Energy Agency", ["IMF", "IAEA"]),
+    ("the WHO said, but who knows", ["WHO"]),
+    ("OPEC and the Arab League", ["OPEC", "Arab League"]),
 ])
 def test_sides_from_words(text, sides):
     assert sides_in(text) == sides

@@ -170,12 +170,26 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
                        "european parliament"),
     "NATO": ("nato", "north atlantic treaty organization"),
     "United Nations": ("united nations", "un", "u.n.", "security council", "unicef"),
+    # other international organisations that take positions in talks of their own
+    "IAEA": ("iaea", "international atomic energy agency"),
+    "IMF": ("imf", "international monetary fund"),
+    "World Bank": ("world bank",),
+    "WHO": ("who", "world health organization"),
+    "WTO": ("wto", "world trade organization"),
+    "OPEC": ("opec",),
+    "ASEAN": ("asean", "association of southeast asian nations"),
+    "OSCE": ("osce", "organization for security and co-operation in europe",
+             "organization for security and cooperation in europe"),
+    "Arab League": ("arab league", "league of arab states"),
+    "Organization of American States": ("organization of american states", "oas"),
+    "ECOWAS": ("ecowas", "economic community of west african states"),
+    "Gulf Cooperation Council": ("gulf cooperation council", "gcc"),
 }
 
 # Lower-case phrase -> side.
 _PHRASE_TO_SIDE = {p: side for side, phrases in COUNTRIES.items() for p in phrases}
-# "us" and "un" are ordinary words in lower-cased text; "un" likewise in other languages.
-_CASE_SENSITIVE = {"us": "US", "un": "UN"}
+# "us", "un" and "who" are ordinary words in lower-cased text; "un" likewise in other languages.
+_CASE_SENSITIVE = {"us": "US", "un": "UN", "who": "WHO"}
 
 
 def _trie_pattern(phrases) -> str:
