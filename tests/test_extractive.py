@@ -688,6 +688,24 @@ def test_a_party_named_twice_who_says_nothing_is_named_and_a_venue_once_is_not()
     assert [(p.text, p.evidence) for p in notes.named] == [("Kroger", ["S1", "S2", "S3"])]
 
 
+def test_the_parties_a_text_opens_on_together_are_named_though_named_once():
+    notes = notes_for(
+        "Chile, Peru, and the Philippines held talks on fisheries in Lima last week.",
+        "Chile said the quotas must fall by a third before the season opens.",
+        "The Philippines said its fleet would keep to the current quotas for now.",
+        "The talks were hosted in Lima, Peru’s capital, by Chile’s ambassador to Argentina.")
+    # Peru is named twice, Argentina once and not in the opening: an aside
+    assert [p.text for p in notes.named] == ["Peru"]
+    notes = notes_for(
+        "Chile, Peru, and the Philippines held talks on fisheries in Lima last week.",
+        "Chile said the quotas must fall by a third before the season opens.",
+        "The Philippines said its fleet would keep to the current quotas for now.")
+    assert [(p.text, p.evidence) for p in notes.named] == [("Peru", ["S1"])]
+    notes = notes_for("Chile met Peru and the Philippines in Lima last week.",
+                      "Chile said the quotas must fall by a third before the season opens.")
+    assert notes.named == []  # the parties Chile met are objects, not a joint subject
+
+
 def test_a_named_party_is_a_whole_name_not_part_of_a_speaking_side():
     notes = notes_for(
         "The United States said neither the Sudanese Armed Forces nor the Rapid Support Forces had accepted a truce.",

@@ -2,7 +2,8 @@
 
 A prosecutor's release names the defendant company in every paragraph; a readout of talks
 between two countries may quote only one. An analyst still lists them among the sides.
-A party counts when the text names it in two sentences or more: a
+A party counts when the text names it in two sentences or more, or among the parties its
+first sentence opens on together: a
 country the gazetteer knows, or a body the text names itself (``actions.find_parties``;
 not a court, which hears a case rather than taking a side in it). It is shown by name,
 with the first sentences that name it as shown.
@@ -53,6 +54,30 @@ def overlaps(name: str, other: str) -> bool:
     return _words_in(name, other) or _words_in(other, name)
 
 
+# what may stand between the parties of a subject that names several together
+_BETWEEN = re.compile(r"(?:\s*,)?\s*(?:and\s+|&\s+)?(?:the\s+)?", re.I)
+_BEFORE_FIRST = re.compile(r"(?:the\s+)?(?:(?:leaders|governments|delegations|representatives|ministers)\s+of\s+(?:the\s+)?)?",
+                           re.I)
+
+
+def joint_subject(text: str) -> list[str]:
+    """The sides a sentence opens on as one subject, two or more of them with nothing else
+    between them ('Australia, the United Kingdom, and the United States of America recently
+    held ...'); none for a sentence that opens otherwise."""
+    sides: list[str] = []
+    at = 0
+    for side, as_written in side_mentions(text):
+        start = text.find(as_written, at)
+        if start < 0 or not (_BETWEEN if sides else _BEFORE_FIRST).fullmatch(text, at, start):
+            break
+        sides.append(side)
+        at = start + len(as_written)
+        if text.startswith(" of America", at):
+            at += len(" of America")
+    found = list(dict.fromkeys(sides))
+    return found if len(found) >= 2 else []
+
+
 def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lower: bool) -> list[Point]:
     """The most named parties that are not among the ``spoken`` names (sides, actors and
     their aliases), most named first, each with the first three sentences naming it."""
@@ -77,10 +102,12 @@ def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lo
     # the President of Chad, President and Foreign Minister of Uganda'), though it is not cited
     headed = Counter(side for heading in dict.fromkeys(line.heading for line in lines) if heading
                      for side in {side for side, _ in side_mentions(heading)})
+    # the parties a text opens on together are what it is about, named again or not
+    opening = set(joint_subject(lines[0].text)) if lines else set()
     by_id = {line.id: line.text for line in lines}
     named: list[Point] = []
     for key, ids in sorted(mentions.items(), key=lambda kv: -len(kv[1])):
-        if len(ids) + headed[key] < 2:
+        if len(ids) + headed[key] < 2 and key not in opening:
             continue  # named once: a venue ('in Munich, Germany'), an aside
         if any(overlaps(key, s) for s in spoken) or any(overlaps(key, p.text) for p in named):
             continue  # a side already ('DRC and Rwanda' holds Rwanda), or part of one named
