@@ -365,6 +365,22 @@ def test_a_release_announcing_what_befell_an_unnamed_man_leads_with_who_and_what
     assert "As officers" not in [s.name for s in result.sides]
 
 
+def test_a_lead_whose_subject_is_the_group_follows_the_sentence_that_names_its_parties(tmp_path):
+    source = tmp_path / "readout.txt"
+    source.write_text(
+        "Readout of the Andean Fisheries Council Meetings\n\n"
+        "Chile, Peru, and Ecuador recently held meetings of the Andean Fisheries Council, which was set up in "
+        "2019 to manage the stocks the three countries share.\n\n"
+        "The delegations reviewed the catch figures of the last season and the state of the stocks.\n\n"
+        "The participants decided to cut the anchovy quota by a third and to share patrol data from March.\n\n"
+        "Chile said the cut must be enforced at sea by all three navies.\n", encoding="utf-8")
+    result = brief([source], backend="mock", notice=lambda message: None)
+    assert result.bluf_evidence[:2] == ["S1", "S3"]  # who 'the participants' are, then what they decided
+    assert result.bluf.startswith("Chile, Peru, and Ecuador recently held meetings of the Andean Fisheries "
+                                  "Council, which was set up in 2019 to manage the stocks the three countries "
+                                  "share. The participants decided to cut the anchovy quota")
+
+
 def test_readout_sections_speak_for_the_government_they_are_labelled_with():
     notes = notes_for("The conversation included the discussion of safe zones to achieve lasting peace.",
                       heading="Moscow:")

@@ -86,6 +86,11 @@ def opens_with_group(text: str) -> bool:
     return _OPENS_WITH_GROUP.match(text) is not None
 
 
+def refers_to_group(text: str) -> bool:
+    """'The participants decided ...', 'They welcomed ...': its subject is a group named before."""
+    return _OPENS_WITH_GROUP.match(text) is not None or _THEY.match(text) is not None
+
+
 def group_named(text: str) -> str | None:
     """The group a sentence opens with ('Both sides welcomed ...': 'Both sides')."""
     if not _OPENS_WITH_GROUP.match(text):

@@ -8,10 +8,11 @@ from collections import Counter
 
 from ..schema import Notes, Point
 from .disputes import find_disputes, label_issue
+from .agreements import refers_to_group
 from .gazetteer import side_words
 from .interviews import PRESS
 from .lexicon import ANNOUNCED_UNNAMED
-from .named import overlaps
+from .named import joint_subject, overlaps
 from .speakers import ANALYSTS, is_role
 from .statements import DATELINE, FILLER, head_clause, shorten
 from .voices import strip_label
@@ -34,7 +35,9 @@ def compose_brief(notes: Notes) -> dict:
     bluf_points = notes.key_points[:1]
     if bluf_points and len(notes.key_points) > 1 and (len(bluf_points[0].text.split()) < 14 or all(
             re.search(r"\bhereby\b", p.text, re.I) for p in notes.key_points[:2])  # an act's two operative parts
-            or ANNOUNCED_UNNAMED.search(bluf_points[0].text)):  # what was announced, then about whom
+            or ANNOUNCED_UNNAMED.search(bluf_points[0].text)  # what was announced, then about whom
+            # the parties, then what they did as a group ('The participants decided ...')
+            or refers_to_group(notes.key_points[1].text) and joint_subject(bluf_points[0].text)):
         bluf_points = notes.key_points[:2]
     lead = " ".join(_sentence_case(DATELINE.sub("", FILLER.sub("", strip_label(p.text, p.text.islower()))))
                     for p in bluf_points)  # (not 'MONTGOMERY, Ala. – ': where, not what)

@@ -14,7 +14,15 @@ from collections import Counter
 
 from ..schema import Actor, Notes, Point, Position, Quote
 from .actions import PARTY, charged_as_subject, find_parties, subject_party
-from .agreements import DIVIDED, done_together, group_named, is_agreement, opens_with_group, said_together
+from .agreements import (
+    DIVIDED,
+    done_together,
+    group_named,
+    is_agreement,
+    opens_with_group,
+    refers_to_group,
+    said_together,
+)
 from .courts import (
     CHARGED,
     CHARGED_WORDS,
@@ -44,7 +52,7 @@ from .lexicon import (
     content_words,
     is_lower_cased,
 )
-from .named import named_parties
+from .named import joint_subject, named_parties
 from .rulings import is_ruling, ruling_notes
 from .speakers import (
     GOVERNMENT_ROLE,
@@ -592,6 +600,13 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                     and (subject_party(line.text, parties, lower) or sides_of.get(line.id))][:1]
     if acts:
         lead = acts[:2] + [line for line in lead if line not in acts[:2]][:1]
+    if refers_to_group(lead[0].text):
+        # 'The participants decided to ...': who they are is in the sentence before that names
+        # the parties ('Australia, the United Kingdom, and the United States ... held'), which leads
+        at = position_of[lead[0].id]
+        namer = next((line for line in reversed(lines[:at]) if line.id not in asked and joint_subject(line.text)), None)
+        if namer is not None:
+            lead = [namer, lead[0]] + [line for line in lead[1:] if line is not namer][:1]
     notes.key_points = [Point(text=line.text, evidence=[line.id]) for line in lead]
     # Notes are read again by later steps: keep each list to what a one-page brief can use,
     # the positions shared fairly between sides, the quotes that read as quotes first.
