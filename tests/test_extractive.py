@@ -131,6 +131,10 @@ def test_quotes_need_four_words():
      "August 24 in Minembwe.", ("First verification mission", "take place in Minembwe", "August 24", "expected")),
     ("The next round, scheduled for March 3 in Geneva, will focus on prisoners.",
      ("Next round", "take place in Geneva", "March 3", "expected")),
+    # 'he' or 'she' after an office holder the sentence names is that office holder
+    ("The ministers noted remarks by the WHO Director-General to the May assembly and noted that she plans to "
+     "publish a review of the vaccine programme in October.",
+     ("WHO Director-General", "publish a review of the vaccine programme", "in October", "scheduled")),
 ])
 def test_next_step_cues(sentence, step):
     notes = notes_for(sentence)
