@@ -244,3 +244,18 @@ def test_a_side_that_loses_its_last_point_to_the_page_stays_named():
     fitted, words = fit_to_budget(draft, max_words=60)
     assert [(s.name, len(s.positions), s.evidence) for s in fitted.sides] == [("Chile", 1, []), ("Peru", 0, ["S9"])]
     assert words <= 60
+
+
+def test_items_dropped_for_the_budget_come_back_where_the_words_freed_leave_room():
+    from briefer.briefs.budget import fit_to_budget
+    from briefer.schema import BriefDraft, NextStep, Point, Side
+    long = " ".join(["word"] * 30)
+    draft = BriefDraft(bluf="Talks ended.", bluf_evidence=["S1"], sides=[
+        Side(name="Chile", positions=[Point(text=f"{long} {i}.", evidence=[f"S{i}"]) for i in range(2, 4)]),
+        Side(name="Peru", evidence=["S9"])],  # named, no position: the first item to go
+        next_steps=[NextStep(actor="Chile", action="vote on the quota", certainty="scheduled", evidence=["S5"])])
+    # 2 + 1 + 2 x 31 + 1 + 5 = 71 words: the name goes (70 left), then Chile's second point (39)
+    fitted, words = fit_to_budget(draft, max_words=65)
+    # ... which freed room for the name again: it comes back, the point does not
+    assert [(s.name, len(s.positions)) for s in fitted.sides] == [("Chile", 1), ("Peru", 0)]
+    assert words == 40 and [s.action for s in fitted.next_steps] == ["vote on the quota"]

@@ -70,10 +70,19 @@ class Droppable:
         return f"{kind}: {short}"
 
     def drop(self) -> None:
-        del self.container[next(i for i, x in enumerate(self.container) if x is self.item)]
+        self._at = next(i for i, x in enumerate(self.container) if x is self.item)
+        del self.container[self._at]
+        self._named_side = False
         if self.section == "positions" and not self.container and not self.side.evidence:
             # a side that loses its last point to the page stays named, citing it (a line)
             self.side.evidence = list(self.item.evidence[-1:])
+            self._named_side = True
+
+    def restore(self) -> None:
+        """Undo ``drop`` (the last one made: later drops must be restored first)."""
+        self.container.insert(self._at, self.item)
+        if self._named_side:
+            self.side.evidence = []
 
 
 _SINGULAR = {"disputes": "dispute", "positions": "position", "next_steps": "next step",
@@ -111,12 +120,27 @@ def drop_empty_sides(draft) -> None:
 
 
 def fit_to_budget(draft: BriefDraft, max_words: int) -> tuple[BriefDraft, int]:
-    """Drop items until the body fits ``max_words``; returns the draft and its word count."""
+    """Drop items until the body fits ``max_words``; returns the draft and its word count.
+    Dropping whole items frees more words than needed: then the dropped items that fit
+    the room left come back, the most wanted first (a party's name, a short step)."""
     words = body_words(draft)
+    dropped: list[Droppable] = []
     for droppable in drop_order(draft):
         if words <= max_words:
             break
         droppable.drop()
+        dropped.append(droppable)
         words = body_words(draft)
+    kept_out: list[Droppable] = []
+    for droppable in reversed(dropped):
+        # (each restored to the place it left: the drops after it undone first, then redone)
+        for later in kept_out:
+            later.restore()
+        droppable.restore()
+        for later in reversed(kept_out):
+            later.drop()
+        if body_words(draft) > max_words:
+            droppable.drop()
+            kept_out.append(droppable)
     drop_empty_sides(draft)
     return draft, body_words(draft)
