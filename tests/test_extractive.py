@@ -653,6 +653,8 @@ def test_a_body_that_says_we_speaks_for_itself_and_is_charged_by_nobody_it_addre
     assert document_voice(title, [first]) == "MSMT"
     assert document_voice(title.lower(), [first.lower()]) == "MSMT"
     assert document_voice("Statement by the G7 Foreign Ministers on Ukraine", ["They met."]) == "G7 Foreign Ministers"
+    # the body that met speaks, not its meetings
+    assert document_voice("Readout of Andean Fisheries Council Meetings", ["They met."]) == "Andean Fisheries Council"
     notes = extract_notes([
         Line("S1", first.replace("a report.", "a report on the DPRK’s violations of UN Security Council resolutions.")),
         Line("S2", "In 2017, the UN Security Council (UNSC) made it unlawful for any state to employ North Korean labourers."),

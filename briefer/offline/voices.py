@@ -101,6 +101,8 @@ def _body_name(who: str) -> str | None:
     if acronym := re.search(r"\(([a-z][a-z0-9&]{1,5})\)", who):
         return acronym.group(1).upper()  # lower-cased text: '(msmt)' was an acronym
     name = re.sub(r"^the\s+", "", who, flags=re.I).strip(" ,.")
+    # 'Readout of AUKUS Joint Steering Group Meetings': the body that met, not its meetings
+    name = re.sub(r"\s+(?:meetings?|sessions?|talks|consultations|calls?)$", "", name, flags=re.I)
     if who.islower():
         name = " ".join(w[:1].upper() + w[1:] for w in name.split())
     return name if 1 <= len(name.split()) <= 8 and name[:1].isupper() else None
