@@ -524,6 +524,13 @@ def test_a_question_refused_is_a_dispute_between_the_press_and_the_speaker():
     assert any(p.evidence == ["S5"] and p.side == "United States" for p in notes.positions)  # the refusal is his
 
 
+def test_a_documents_title_in_sentence_case_is_no_quote():
+    assert find_quotes("They welcomed the working paper on ‘Cooperation under the fisheries partnership’ for the "
+                       "review conference.") == []
+    assert find_quotes('Peru published a report entitled "How the quota system failed the coast" on Monday.') == []
+    assert find_quotes('He called the plan "a gift to the trawler owners" on Monday.') == ["a gift to the trawler owners"]
+
+
 def test_a_speakers_own_word_for_something_is_a_quote_and_an_it_that_stands_for_what_follows_is_no_pronoun():
     assert find_quotes('Fabius said Paris will not be part of what he called a "fool\'s deal."') == ["fool's deal"]
     assert find_quotes('He said it was "unfortunate" and left.') == []  # a word in quotes, no naming verb

@@ -66,12 +66,19 @@ _NAMING = re.compile(r"(?:\bcalled|\bcalling|\bdubbed|\bdescribed (?:it |them |t
                      r"\blabell?ed (?:it |them )?(?:as )?|\btermed)\s+(?:it\s+|them\s+)?(?:a\s+|an\s+|the\s+)?[“\"‘]?$", re.I)
 
 
+# 'the working paper on ‘Cooperation under the AUKUS partnership’', 'a report entitled “...”':
+# the title of a document, in sentence case too
+_TITLED = re.compile(r"(?:\b(?:entitled|titled)|\b(?:paper|report|study|document|book|article|strategy|declaration|"
+                     r"resolution|framework|initiative|programme|program|campaign|exercise|operation|theme|slogan)"
+                     r"\s+(?:on|called|named))\s+[“\"‘']?$", re.I)
+
+
 def find_quotes(text: str) -> list[str]:
     quotes = []
     for a, b in quoted_spans(text):
         inner = text[a:b].strip().rstrip(",").strip()
         named = len(inner.split()) >= 2 and _NAMING.search(text[: a]) is not None
-        if (len(inner.split()) >= 4 or named) and not _is_title(inner):
+        if (len(inner.split()) >= 4 or named) and not _is_title(inner) and not _TITLED.search(text[:a]):
             quotes.append(inner.rstrip(".,;") if len(inner.split()) < 4 else inner)
     return quotes
 
