@@ -524,6 +524,18 @@ def test_a_question_refused_is_a_dispute_between_the_press_and_the_speaker():
     assert any(p.evidence == ["S5"] and p.side == "United States" for p in notes.positions)  # the refusal is his
 
 
+def test_a_quotation_a_he_gives_after_an_office_holder_is_the_office_holders():
+    notes = extract_notes([
+        Line("S1", "Chile and Peru held talks on the anchovy quota in Lima."),
+        Line("S2", "They noted the remarks of the FAO Director-General to the May council, in which she expressed "
+                   "“deep concern about the state of the southern stock this year” and asked for data."),
+        Line("S3", "Chilean Minister Ana Rojas said Peru had broken what she called “the spirit of the 2019 accord”."),
+    ], title="Readout of the Chile-Peru Fisheries Talks")
+    assert [(q.speaker, q.evidence) for q in notes.quotes] == [
+        ("FAO Director-General", ["S2"]),  # not the readout's voice
+        ("Ana Rojas", ["S3"])]  # the speaker named in the sentence, not her title again
+
+
 def test_a_documents_title_in_sentence_case_is_no_quote():
     assert find_quotes("They welcomed the working paper on ‘Cooperation under the fisheries partnership’ for the "
                        "review conference.") == []

@@ -66,6 +66,7 @@ from .speakers import (
     merge_org_sides,
     pair_as_one,
     phrase_before,
+    quoted_office_holder,
     title_case,
 )
 from .statements import DATELINE, FILLER, compress_statement, find_quotes, quoted_spans
@@ -411,7 +412,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         quote_speaker = speaker or (prev_speaker if line.text.lstrip()[:1] in "“\"‘`" else None)
         if quote_speaker:
             for quote in find_quotes(line.text):
-                notes.quotes.append(Quote(speaker=quote_speaker.name, text=quote, evidence=[line.id]))
+                # ('They noted the remarks of the IAEA Director General, in which he expressed “...”':
+                # his words, not theirs, unless the one who speaks is named here, a 'he' himself)
+                given = quoted_office_holder(line.text, max(0, line.text.find(quote) - 1)) \
+                    if quote_speaker.name.lower() not in line.text.lower() else None
+                notes.quotes.append(Quote(speaker=title_case(given, lower) if given else quote_speaker.name,
+                                          text=quote, evidence=[line.id]))
         if they_are and re.match(r"\s*they\b", spoken, re.I):
             # 'Both sides welcomed ... . They ... planned to hold a call': the group acts
             steps = find_next_steps(Line(line.id, they_are + spoken.lstrip()[4:], line.heading), lower, None)

@@ -503,6 +503,29 @@ def label_speaker(label: str, ctx: Context) -> Speaker:
     return Speaker(title_case(name, ctx.lower), description, side)
 
 
+# an office holder a sentence names: 'the IAEA Director General', 'Secretary-General Ana Ruiz'
+_OFFICE_HELD = re.compile(r"\b(?:[A-Z][\w’'.\-]*\s+){0,3}(?i:director[- ]general|secretary[- ]general|president|"
+                          r"prime\s+minister|minister|chair(?:man|woman)?|governor|ambassador|envoy|commissioner|"
+                          r"chancellor|premier|secretary)\b(?:\s+[A-Z][\w’'\-]+){0,3}")
+# '... in which he expressed “': a 'he' or 'she' giving the quotation that follows
+_PRONOUN_GIVES = re.compile(r"\b(?:he|she)\s+(?:\w+ly\s+)?(?:expressed|voiced|said|stressed|warned|noted|added|"
+                            r"described\s+\w+\s+as|called\s+\w+)\s+[^“”\"]{0,40}?[“\"‘]?$", re.I)
+
+
+def last_office_holder(text: str) -> str | None:
+    """The last office holder ``text`` names, who a 'he' or 'she' after it is."""
+    found = list(_OFFICE_HELD.finditer(text))
+    return found[-1].group(0).strip() if found else None
+
+
+def quoted_office_holder(text: str, at: int) -> str | None:
+    """'... remarks of the IAEA Director General, in which he expressed “satisfaction ...”':
+    the office holder whose 'he' or 'she' gives the quotation starting at ``at``."""
+    pronoun = _PRONOUN_GIVES.search(text, 0, at)
+    holder = last_office_holder(text[: pronoun.start()]) if pronoun else None
+    return holder if holder and len(holder.split()) >= 2 else None  # not a bare 'minister
+
+
 def is_role(name: str) -> bool:
     """'senior State Department official', 'Chinese side': a description, not a name."""
     words = re.findall(r"[a-z]+", name.lower())

@@ -10,7 +10,7 @@ from .actions import GENERIC_BODY
 from .agreements import group_named
 from .gazetteer import _trie_pattern, sides_in
 from .lexicon import PRONOUNS, STOP, Line, regex
-from .speakers import Speaker, is_generic, phrase_before, title_case
+from .speakers import Speaker, is_generic, last_office_holder, phrase_before, title_case
 from .statements import quoted_spans
 
 PLAN_VERBS = ("decide|announce|release|publish|hold|host|meet|visit|travel|send|convene|sign|"
@@ -445,16 +445,6 @@ def _arranged_step(line: Line, lower: bool) -> NextStep | None:
 
 
 _HE_OR_SHE = re.compile(r"\b(?:that\s+)?(?:he|she)\s+$", re.I)
-# an office holder the sentence names: 'the IAEA Director General', 'Secretary-General Ana Ruiz'
-_ROLE_HELD = re.compile(r"\b(?:[A-Z][\w’'.\-]*\s+){0,3}(?i:director[- ]general|secretary[- ]general|president|"
-                        r"prime\s+minister|minister|chair(?:man|woman)?|governor|ambassador|envoy|commissioner|"
-                        r"chancellor|premier|secretary)\b(?:\s+[A-Z][\w’'\-]+){0,3}")
-
-
-def _last_role(prefix: str) -> str | None:
-    """The last office holder named in the sentence before a 'he' or 'she': who they are."""
-    found = list(_ROLE_HELD.finditer(prefix))
-    return found[-1].group(0).strip() if found else None
 
 
 def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[NextStep]:
@@ -479,7 +469,7 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
                 if person or certainty != "scheduled":
                     actor = speaker.side or speaker.name if person and person.group(1).lower() == "we" \
                         else speaker.name
-            if actor is None and (pronoun := _HE_OR_SHE.search(prefix)) and (role := _last_role(prefix[:pronoun.start()])):
+            if actor is None and (pronoun := _HE_OR_SHE.search(prefix)) and (role := last_office_holder(prefix[:pronoun.start()])):
                 actor = role  # '... remarks of the IAEA Director General, ... and noted that he plans to ...'
             action = _action_after(line.text, match)
             if actor is not None and cue.pattern == _IS_TO \
