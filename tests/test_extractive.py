@@ -1200,3 +1200,17 @@ def test_a_body_named_with_a_possessive_inside_is_one_name():
                                        "Zhang Dejiang in Moscow.")], lower=False)
     assert "Committee of the National People’s Congress" in [p.name for p in parties]
     assert "Committee of the National" not in [p.name for p in parties]
+
+
+def test_a_side_named_by_the_tail_of_another_sides_name_is_that_side():
+    from briefer.offline.compose import compose_brief
+    from briefer.schema import Notes, Position
+    notes = Notes(key_points=[], positions=[
+        Position(actor="Andean Fisheries Council", side="Andean Fisheries Council", text="The council met.",
+                 evidence=["S1"]),
+        Position(actor="Fisheries Council", side="Fisheries Council", text="The quota will be cut.", evidence=["S2"]),
+        Position(actor="Council", side="Council", text="The season opens in March.", evidence=["S3"]),
+    ])
+    sides = compose_brief(notes)["sides"]
+    # two words or more of its end: the same body; one word alone ('Council') may be any council
+    assert [(s["name"], len(s["positions"])) for s in sides] == [("Andean Fisheries Council", 2), ("Council", 1)]

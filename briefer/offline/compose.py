@@ -44,8 +44,9 @@ def compose_brief(notes: Notes) -> dict:
     bluf = lead or "No statements found."
     sides: dict[str, Side] = {}
     counts: Counter = Counter()
+    fuller = _fuller_names({p.side or p.actor for p in notes.positions})
     for pos in notes.positions:
-        name = pos.side or pos.actor
+        name = fuller.get(pos.side or pos.actor, pos.side or pos.actor)
         side = sides.setdefault(name, Side(name=name))
         counts[name] += 1
         if pos.actor not in side.actors and pos.actor != name:
@@ -137,6 +138,13 @@ def compose_brief(notes: Notes) -> dict:
         quotes=quotes,
     )
     return draft.model_dump()
+
+
+def _fuller_names(names: set[str]) -> dict[str, str]:
+    """'Joint Steering Group' -> 'AUKUS Joint Steering Group': a side named by the last two
+    words or more of another side's name is that side, named in short."""
+    return {name: max(longer, key=len) for name in names if len(name.split()) >= 2
+            and (longer := [other for other in names if other.endswith(" " + name)])}
 
 
 def _named_sides(notes: Notes, sides: list, cited: list[str]) -> list:
