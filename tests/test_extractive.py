@@ -1214,3 +1214,19 @@ def test_a_side_named_by_the_tail_of_another_sides_name_is_that_side():
     sides = compose_brief(notes)["sides"]
     # two words or more of its end: the same body; one word alone ('Council') may be any council
     assert [(s["name"], len(s["positions"])) for s in sides] == [("Andean Fisheries Council", 2), ("Council", 1)]
+
+
+def test_a_briefings_running_order_is_no_position_step_or_lead():
+    lines = [Line(f"S{i}", t) for i, t in enumerate([
+        "MS. ROJAS:  Good afternoon, everyone.",
+        "I have the minister, Pedro Soto, to talk about the quota talks, so I’ll turn it over to him.",
+        "MR. SOTO:  Thank you, Ana.",
+        "Chile will cut the anchovy quota by a third from March, after the council met in Lima.",
+        "And with that, I’ll take just a few questions.",
+        "Q    Will Peru agree to the cut?",
+        "MR. SOTO:  We expect Peru to agree to the cut before the season opens.",
+    ], 1)]
+    notes = extract_notes(lines)
+    cited = {i for item in [*notes.positions, *notes.next_steps, *notes.key_points] for i in item.evidence}
+    assert not cited & {"S2", "S5"}
+    assert [s.action for s in notes.next_steps] == ["cut the anchovy quota"]

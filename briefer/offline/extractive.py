@@ -71,7 +71,7 @@ from .speakers import (
 )
 from .statements import DATELINE, FILLER, compress_statement, find_quotes, quoted_spans
 from .steps import find_next_steps
-from .voices import document_voice, heading_voice, readout_sides, strip_label, transcript_label
+from .voices import document_voice, heading_voice, is_podium_talk, readout_sides, strip_label, transcript_label
 from .votes import dissents, split_vote
 
 # ---------------------------------------------------------------- the engine
@@ -299,8 +299,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 actors[dissent.actor] = Actor(name=dissent.actor, side=dissent.side, evidence=[line.id])
             voted_against += against
             continue
-        if _PREAMBLE.match(spoken):
-            asked.add(line.id)  # 'The following is the text of a joint statement ...': never the lead
+        if _PREAMBLE.match(spoken) or labelled and is_podium_talk(spoken):
+            # 'The following is the text of a joint statement ...', 'I’ll turn it over to him':
+            # about the text or the briefing, never the lead, a position or a step
+            asked.add(line.id)
             continue
         speaker, _ = find_speaker(spoken, ctx)
         voice = heading_voice(line.heading) or author

@@ -152,6 +152,19 @@ def readout_sides(title: str | None, author: str | None, names) -> dict[str, str
     return found
 
 
+# a briefing's running order, said at the podium: 'I’ll turn it over to him', 'I can take
+# just a few questions', 'On to the rest of the programming here'
+_PODIUM = re.compile(r"\b(?:turn (?:it|things|the floor|this) over to|hand (?:it |things )?(?:over|back) to|"
+                     r"take (?:just |only )?(?:a (?:few|couple of|couple) |some |your |one or two |two |a )?"
+                     r"(?:more |last )?questions?|open (?:it )?up (?:for|to) (?:your )?questions|"
+                     r"on to the rest of)\b", re.I)
+
+
+def is_podium_talk(text: str) -> bool:
+    """A sentence of a briefing's running order, which states nothing about its subject."""
+    return _PODIUM.search(text) is not None
+
+
 def document_voice(title: str | None, texts: list[str]) -> str | None:
     """The author a statement speaks for: the organisation after its dateline, the first
     side named in a "Readout of"/"Statement by" headline, or, in a text that says "we"
