@@ -1230,3 +1230,20 @@ def test_a_briefings_running_order_is_no_position_step_or_lead():
     cited = {i for item in [*notes.positions, *notes.next_steps, *notes.key_points] for i in item.evidence}
     assert not cited & {"S2", "S5"}
     assert [s.action for s in notes.next_steps] == ["cut the anchovy quota"]
+
+
+def test_a_transcripts_act_of_the_day_by_a_party_leads_before_its_most_telling_answer():
+    lines = [Line(f"S{i}", t) for i, t in enumerate([
+        "MR. SOTO:  Thank you, Ana, and good afternoon.",
+        "I’m here to give a short report on the fisheries talks that ended in Lima earlier today.",
+        "Today, Chile signed a fisheries accord with Peru that cuts the anchovy quota by a third.",
+        "Q    Will the navy enforce the cut at sea?",
+        "MR. SOTO:  We have been very clear for some time now that every trawler that breaks the quota "
+        "will lose its licence, and the navy will enforce that at sea from the first day of the season.",
+    ], 1)]
+    notes = extract_notes(lines)
+    assert [k.evidence for k in notes.key_points[:2]] == [["S3"], ["S5"]]
+    from briefer.offline.extractive import _done_by_party
+    assert _done_by_party("Today we have agreed the Andean Declaration.")
+    assert not _done_by_party("Today’s accord cut the anchovy quota by a third.")  # no party doing it
+    assert not _done_by_party("This morning, the minister said the quota would fall.")

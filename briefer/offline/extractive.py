@@ -238,6 +238,17 @@ def _turn_statement(text: str, lower: bool) -> str | None:
     return text[:1].upper() + text[1:]
 
 
+def _done_by_party(text: str) -> bool:
+    """'Today, Iran launched ...', 'Today we have agreed ...': an act of the day, done by a
+    party the sentence names or by the speaker's 'we' (not 'Today's seizure ...', not
+    'This morning, the president said ...')."""
+    dated = _DATED_ACT.match(text)
+    if dated is None or not _PAST.search(text):
+        return False
+    rest = text[dated.end():].lstrip(" ,")
+    return re.match(r"we\b", rest, re.I) is not None or bool(sides_in(" ".join(rest.split()[:3])))
+
+
 def _says_little(text: str) -> bool:
     """'Blinken said, “Just met with ...' : an attribution around a greeting or meeting."""
     quoted = quoted_spans(text)
@@ -583,7 +594,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         # positions shown, not what the briefing was about; never a question)
         answer = max((p for p in notes.positions if p.actor != PRESS), default=notes.positions[0],
                      key=lambda p: _telling(p.text, centrality[p.evidence[0]]))
-        first = done[:1] + [next((i for i in answer.evidence if i not in asked), answer.evidence[-1])]
+        # ('Today, Iran launched nearly 200 ballistic missiles ...' in the briefer's opening
+        # words: what happened, which a party did, leads before any answer)
+        news = [line.id for line in lines if line.id not in asked and _done_by_party(strip_label(line.text, lower))][:1]
+        first = done[:1] + news + [next((i for i in answer.evidence if i not in asked), answer.evidence[-1])]
         told = [line for sid in first for line in lines if line.id == sid] + [line for line in told if line.id not in first]
     if len(told) > 1 and not _DATED_ACT.search(told[0].text) and not _PAST.search(told[0].text):
         # 'Stopping the flow of drugs ... is one of our highest priorities. Today, the United
