@@ -155,6 +155,9 @@ def test_next_step_cues(sentence, step):
     "The Committee decided to lower the target range by 1/4 percentage point.",
     "The agreement, co-chaired by the U.S. Secretary of State, decided to expand cooperation.",
     "It takes effect immediately.",
+    # a promise to the room, not an act
+    "MR. SOTO:  I’ll let you know as soon as we have more on the talks.",
+    "MR. SOTO:  We will get back to you on the quota figures next week.",
 ])
 def test_demands_worries_and_asides_are_not_next_steps(sentence):
     assert notes_for(sentence).next_steps == []
@@ -1229,6 +1232,8 @@ def test_a_briefings_running_order_is_no_position_step_or_lead():
     notes = extract_notes(lines)
     cited = {i for item in [*notes.positions, *notes.next_steps, *notes.key_points] for i in item.evidence}
     assert not cited & {"S2", "S5"}
+    from briefer.offline.voices import is_podium_talk
+    assert is_podium_talk("I’m here to provide a brief report on the talks in Lima that ended today.")
     assert [s.action for s in notes.next_steps] == ["cut the anchovy quota"]
 
 

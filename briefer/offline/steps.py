@@ -235,6 +235,9 @@ _NOT_AN_ACTION = re.compile(r"[—–\-]|(?:be\b(?!\s+(?:sentenced|arraigned|tri
                             r"have\b(?!\s+(?:also\s+)?(?:(?:a|an|the|our|more)\s+)?(?:[\w-]+\s+){0,2}?"
                             r"(?:meetings?|talks|calls?|visits?|summits?|conversations?|discussions?|sessions?)\b)|"
                             r"say|tell|talk|note|add|answer|comment|ask)\b(?!\s+\w+ing\b)|"
+                            # 'I’ll let you know', 'we’ll get back to you': a promise to the room
+                            r"(?:let\s+(?:you|them|everyone)\s+know|keep\s+(?:you|everyone)\s+(?:posted|updated|informed)|"
+                            r"get\s+back\s+to\s+(?:you|them))\b|"
                             r"(?:start|begin|speak|respond|continue)\s+in\s+\w+\s*$", re.I)  # 'start in English'
 
 

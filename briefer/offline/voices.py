@@ -153,11 +153,13 @@ def readout_sides(title: str | None, author: str | None, names) -> dict[str, str
 
 
 # a briefing's running order, said at the podium: 'I’ll turn it over to him', 'I can take
-# just a few questions', 'On to the rest of the programming here'
+# just a few questions', 'On to the rest of the programming here', 'I’m here to provide a
+# brief report on ...'
 _PODIUM = re.compile(r"\b(?:turn (?:it|things|the floor|this) over to|hand (?:it |things )?(?:over|back) to|"
                      r"take (?:just |only )?(?:a (?:few|couple of|couple) |some |your |one or two |two |a )?"
                      r"(?:more |last )?questions?|open (?:it )?up (?:for|to) (?:your )?questions|"
-                     r"on to the rest of)\b", re.I)
+                     r"on to the rest of|i(?:’|')m here (?:today )?to (?:provide|give|talk|brief|update|"
+                     r"walk you through))\b", re.I)
 
 
 def is_podium_talk(text: str) -> bool:
