@@ -1252,3 +1252,14 @@ def test_a_transcripts_act_of_the_day_by_a_party_leads_before_its_most_telling_a
     assert _done_by_party("Today we have agreed the Andean Declaration.")
     assert not _done_by_party("Today’s accord cut the anchovy quota by a third.")  # no party doing it
     assert not _done_by_party("This morning, the minister said the quota would fall.")
+
+
+def test_a_step_of_the_president_is_the_presidents_the_text_names():
+    notes = notes_for("President Ruiz and Vice President Soto met the fishing unions in Lima on Monday.",
+                      "Tomorrow, the president will travel to Arica to meet the port workers.",
+                      "The vice president will travel to Iquique on Friday.")
+    assert [(s.actor, s.action) for s in notes.next_steps] == [
+        ("President Ruiz", "travel to Arica to meet the port workers"), ("Vice President Soto", "travel to Iquique")]
+    notes = notes_for("President Ruiz met President Lula in Lima on Monday.",
+                      "Tomorrow, the president will travel to Arica to meet the port workers.")
+    assert [s.actor for s in notes.next_steps] == ["president"]  # which one: the text names two

@@ -65,6 +65,7 @@ from .speakers import (
     label_speaker,
     merge_org_sides,
     pair_as_one,
+    office_holders,
     phrase_before,
     quoted_office_holder,
     title_case,
@@ -636,6 +637,9 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     notes.positions = _round_robin(notes.positions, NOTE_LIMITS["positions"])
     notes.quotes.sort(key=lambda q: (not (lower or q.text[:1].isupper()),  # whole utterances first
                                      not 8 <= len(q.text.split()) <= 40, -centrality[q.evidence[0]]))
+    holders = {} if lower else office_holders([line.text for line in lines])
+    for step in notes.next_steps:  # 'the president will travel ...': the President the text names
+        step.actor = holders.get(re.sub(r"^the\s+", "", step.actor, flags=re.I).lower(), step.actor)
     notes.next_steps = _varied_steps(notes.next_steps)
     for name, cap in NOTE_LIMITS.items():
         setattr(notes, name, getattr(notes, name)[:cap])

@@ -512,6 +512,31 @@ _PRONOUN_GIVES = re.compile(r"\b(?:he|she)\s+(?:\w+ly\s+)?(?:expressed|voiced|sa
                             r"described\s+\w+\s+as|called\s+\w+)\s+[^“”\"]{0,40}?[“\"‘]?$", re.I)
 
 
+# an office and the name after it: 'President Biden', 'Vice President Harris', 'Prime Minister Ana Ruiz'
+_OFFICE_NAME = re.compile(r"\b(?P<office>(?:Vice\s+|Deputy\s+)?(?:President|Prime\s+Minister|Foreign\s+Minister|"
+                          r"Defen[cs]e\s+Minister|Secretary\s+of\s+State|Secretary-General|Chancellor|Premier|"
+                          r"Governor|Mayor))\s+(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w’'\-]+){0,2})")
+
+
+def office_holders(texts: list[str]) -> dict[str, str]:
+    """'the president' -> 'President Biden': each office the texts name one holder of, by the
+    office as a step or position would name it bare (lower-case), with its holder's name."""
+    holders: dict[str, set[str]] = {}
+    for text in texts:
+        if "resident" in text or "inister" in text or "ecretary" in text or "overnor" in text or "ayor" in text \
+                or "hancellor" in text or "remier" in text:
+            for match in _OFFICE_NAME.finditer(text):
+                office = " ".join(match.group("office").split())
+                holders.setdefault(office.lower(), set()).add(f"{office} {match.group('name')}")
+    # one holder named in full: 'President Joseph R. Biden' and 'President Biden' are one man
+    out = {}
+    for office, names in holders.items():
+        longest = max(names, key=len)
+        if all(longest.endswith(n.split()[-1]) or n.split()[-1] in longest.split() for n in names):
+            out[office] = min(names, key=len) if len(names) > 1 else longest
+    return out
+
+
 def last_office_holder(text: str) -> str | None:
     """The last office holder ``text`` names, who a 'he' or 'she' after it is."""
     found = list(_OFFICE_HELD.finditer(text))
