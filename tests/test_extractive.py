@@ -1263,3 +1263,29 @@ def test_a_step_of_the_president_is_the_presidents_the_text_names():
     notes = notes_for("President Ruiz met President Lula in Lima on Monday.",
                       "Tomorrow, the president will travel to Arica to meet the port workers.")
     assert [s.actor for s in notes.next_steps] == ["president"]  # which one: the text names two
+
+
+def test_a_governments_briefing_panel_shares_the_side_its_headline_names():
+    from briefer.offline.gazetteer import side_words
+    from briefer.offline.voices import panel_sides
+    title = "Press Briefing by Press Secretary Ana Ruiz, Adviser Pedro Soto, and Chilean Foreign Minister Eva Diaz"
+    assert panel_sides(title, {}, ["Ana Ruiz", "Pedro Soto", "Eva Diaz"]) == {
+        "Ana Ruiz": "Chile", "Pedro Soto": "Chile", "Eva Diaz": "Chile"}
+    # a joint press conference has two governments at the podium; a panel of two sides shares none
+    assert panel_sides("Remarks by President Ruiz and Prime Minister Soto of Peru in Joint Press Conference",
+                       {}, ["Ruiz", "Soto"]) == {}
+    assert panel_sides("Press Briefing by Ana Ruiz and Peruvian Minister Pedro Soto", {"Ana Ruiz": "Chile"},
+                       ["Ana Ruiz", "Pedro Soto"]) == {}
+    notes = extract_notes([Line("S1", "MS. RUIZ:  Today, Chile closed the anchovy season two weeks early."),
+                           Line("S2", "MR. SOTO:  We will reopen it in March, once the stock recovers.")], title=title)
+    assert {(p.actor, p.side) for p in notes.positions} == {("Ana Ruiz", "Chile"), ("Pedro Soto", "Chile")}
+    # ('Secretary of Homeland Security' names the United States; 'security' stays a topic word)
+    assert "homeland" in side_words("United States") and "security" not in side_words("United States")
+
+
+def test_more_of_a_briefings_running_order_and_promises_to_the_room():
+    from briefer.offline.voices import is_podium_talk
+    assert is_podium_talk("Just last question, then I’ll turn it over.")
+    notes = notes_for("MR. SOTO:  We are in touch with Peru, and insofar as we have calls to read out, "
+                      "we’ll make sure to read them out with you.")
+    assert notes.next_steps == []

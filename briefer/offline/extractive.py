@@ -72,7 +72,15 @@ from .speakers import (
 )
 from .statements import DATELINE, FILLER, compress_statement, find_quotes, quoted_spans
 from .steps import find_next_steps
-from .voices import document_voice, heading_voice, is_podium_talk, readout_sides, strip_label, transcript_label
+from .voices import (
+    document_voice,
+    heading_voice,
+    is_podium_talk,
+    panel_sides,
+    readout_sides,
+    strip_label,
+    transcript_label,
+)
 from .votes import dissents, split_vote
 
 # ---------------------------------------------------------------- the engine
@@ -281,6 +289,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     author = document_voice(title, [line.text for line in lines])
     for name, side in readout_sides(title, author, list(ctx.full_names)).items():
         ctx.name_sides.setdefault(name, side)  # the host of a readout speaks for its author
+    for name, side in panel_sides(title, ctx.name_sides, list(ctx.full_names)).items():
+        ctx.name_sides.setdefault(name, side)  # a briefing's panel speaks for one government
     prosecution = prosecution_side(lines)
     parties = find_parties(lines, lower)
     interview = Interview(lines)  # a question, and what the answer to it says or will not say

@@ -17,7 +17,8 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
                       "department of state", "department of the treasury", "treasury department",
                       "u.s. government", "united states government", "u.s. embassy", "u.s. mission",
                       "justice department", "department of justice", "fbi", "u.s. attorney",
-                      "trump administration", "capitol hill"),
+                      "trump administration", "capitol hill", "homeland security",
+                      "department of homeland security"),
     "China": ("china", "chinese", "beijing", "prc", "people's republic of china", "xinhua",
               "global times", "zhongnanhai", "communist party of china", "cpc"),
     "Russia": ("russia", "russian", "russians", "moscow", "kremlin", "tass", "ria novosti", "russian federation"),
@@ -294,11 +295,15 @@ _IN_LANGUAGE_BEFORE = re.compile(r"\bin\s+(?:[a-z]+\s+(?:and|or)\s+)?\Z", re.I)
 _IN_LANGUAGE_AFTER = re.compile(r"\s*(?:[.,;:)]|and\b|or\b|\Z)", re.I)
 
 
+# words of a body's name that are topics too ('Department of Homeland Security': security)
+_TOPIC_WORDS = frozenset("security energy health trade defense defence".split())
+
+
 def side_words(side: str) -> set[str]:
     """Single lower-case tokens that name ``side`` (used to keep them out of topic words)."""
     words: set[str] = set()
     for phrase in COUNTRIES.get(side, ()):
-        words.update(re.findall(r"[a-z]+", phrase))
+        words.update(w for w in re.findall(r"[a-z]+", phrase) if w not in _TOPIC_WORDS)
     words.update(re.findall(r"[a-z]+", side.lower()))
     return words
 

@@ -155,7 +155,7 @@ def readout_sides(title: str | None, author: str | None, names) -> dict[str, str
 # a briefing's running order, said at the podium: 'I’ll turn it over to him', 'I can take
 # just a few questions', 'On to the rest of the programming here', 'I’m here to provide a
 # brief report on ...'
-_PODIUM = re.compile(r"\b(?:turn (?:it|things|the floor|this) over to|hand (?:it |things )?(?:over|back) to|"
+_PODIUM = re.compile(r"\b(?:turn (?:it|things|the floor|this) over\b|(?:just |one )?last question\b|hand (?:it |things )?(?:over|back) to|"
                      r"take (?:just |only )?(?:a (?:few|couple of|couple) |some |your |one or two |two |a )?"
                      r"(?:more |last )?questions?|open (?:it )?up (?:for|to) (?:your )?questions|"
                      r"on to the rest of|i(?:’|')m here (?:today )?to (?:provide|give|talk|brief|update|"
@@ -165,6 +165,28 @@ _PODIUM = re.compile(r"\b(?:turn (?:it|things|the floor|this) over to|hand (?:it
 def is_podium_talk(text: str) -> bool:
     """A sentence of a briefing's running order, which states nothing about its subject."""
     return _PODIUM.search(text) is not None
+
+
+# a government's own briefing (not 'Remarks by ... in Joint Press Conference', which has two)
+_BRIEFING_BY = re.compile(r"^(?:(?:press|background|on-the-record)\s+)?(?:briefing|gaggle|call)\b"
+                          r".*?\bby\s+(?P<who>.+)$", re.I)
+
+
+def panel_sides(title: str | None, name_sides: dict[str, str], names) -> dict[str, str]:
+    """'Press Briefing by Press Secretary Karine Jean-Pierre, National Security Advisor Jake
+    Sullivan, and Secretary of Homeland Security Alejandro Mayorkas': of ``names``, those the
+    headline lists share the one side known among them (a panel of one government)."""
+    if not title or not (match := _BRIEFING_BY.match(title.strip())):
+        return {}
+    who = match.group("who")
+    panel = [name for name in names if name in who]
+    # the sides the panel's titles name ('Secretary of Homeland Security ...'), or known already
+    known = {side for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", who) for side in sides_in(part)[:1]}
+    known |= {name_sides[name] for name in panel if name in name_sides}
+    if len(known) != 1:
+        return {}  # no side known, or a joint press conference of two
+    side = known.pop()
+    return {name: side for name in panel if name not in name_sides}
 
 
 def document_voice(title: str | None, texts: list[str]) -> str | None:
