@@ -1289,3 +1289,13 @@ def test_more_of_a_briefings_running_order_and_promises_to_the_room():
     notes = notes_for("MR. SOTO:  We are in touch with Peru, and insofar as we have calls to read out, "
                       "we’ll make sure to read them out with you.")
     assert notes.next_steps == []
+
+
+def test_a_killing_denied_is_no_charge_and_a_label_is_no_subject_with_its_verb():
+    from briefer.offline.disputes import label_issue
+    notes = notes_for("Chile’s navy chief said no one was killed in the clash near Arica, in Peru’s waters.",
+                      "Chile said the navy would keep to its patrols.")
+    assert notes.disputes == []
+    texts = ["This attack appears to have failed.", "The attack appears to have been stopped.",
+             "It was a missile attack on the port."]
+    assert label_issue("attack", texts) == "Missile attack"

@@ -150,6 +150,12 @@ def _main_topic_dispute(by_side: dict, hints: list[str], excluded: set[str]) -> 
     return Dispute(issue=topic, stances=stances)
 
 
+# a phrase ending in one of these is a subject and its verb ('attack appears'), no label,
+# and none is a topic
+_VERBS_AFTER_A_SUBJECT = frozenset("appears appeared seems seemed remains remained looks looked comes came goes went "
+                                   "happened occurred took takes began begins continue continues continued".split())
+
+
 def label_issue(topic: str, texts: list[str]) -> str:
     """A readable label for a topic word: its most frequent short phrase in ``texts``."""
     grams: Counter = Counter()
@@ -172,6 +178,7 @@ def label_issue(topic: str, texts: list[str]) -> str:
                     gram = tokens[i: i + n]
                     low = lowered[i: i + n]
                     if low[0] in STOP or low[-1] in STOP or any(w in {"said", "and", "or"} for w in low) \
+                            or low[-1] in _VERBS_AFTER_A_SUBJECT or low[0] in _VERBS_AFTER_A_SUBJECT \
                             or low[0] in TIME_WORDS or low[-1] in TIME_WORDS:
                         continue
                     phrase = " ".join(gram)
@@ -207,6 +214,7 @@ _ORG_TAIL = re.compile(r"(?:\s+(?:companies|company|inc|corp|corporation|co|ltd|
 
 
 PER_PAIR = 2
+_NOBODY = re.compile(r"\b(?:no\s+one|nobody|none|no\s+\w+)\s+(?:was|were|has\s+been|have\s+been)\s+$", re.I)
 # 'trafficking cocaine from South America to Mexico': a place things go to or come from
 _LOCATIVE = re.compile(r"\b(?:from|to|into|across|throughout|via|through)\s+(?:the\s+)?$", re.I)
 # 'an Ecuador-based network' names a place, not the state as a party
@@ -259,7 +267,8 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
     # the earliest charge first: a text opens with its main one ('... filed a lawsuit against ...')
     for pos in sorted(positions, key=lambda p: [int(n) for n in re.findall(r"\d+", p.evidence[-1])]):
         own = _own_words(pos)
-        charge = CHARGE_RE.search(own)
+        # (not a killing denied: 'no one was killed in this attack')
+        charge = next((m for m in CHARGE_RE.finditer(own) if not _NOBODY.search(own, 0, m.start())), None)
         if len(found) >= limit or set(pos.evidence) & taken or not charge or _COURT_CASE.search(own):
             continue  # a defendant's case is the prosecution's position, not a charge against a party it names
         side = pos.side or pos.actor
@@ -300,6 +309,7 @@ def one_sided_charges(positions: list[Position], targets: dict[str, str], disput
             {w for t in targets for w in content_words(t)} | side_words(side)  # a party is no subject
         # (not what a call demands: 'withdraw immediately' is the charge, not its subject)
         words = [w for w in content_words(own) if w not in excluded and w not in TIME_WORDS
+                 and w not in _VERBS_AFTER_A_SUBJECT
                  and not re.fullmatch(_STOP_VERBS + r"|\w+ly", w)]
         if not words:
             continue
