@@ -677,6 +677,11 @@ def test_a_body_that_says_we_speaks_for_itself_and_is_charged_by_nobody_it_addre
     assert document_voice("Statement by the G7 Foreign Ministers on Ukraine", ["They met."]) == "G7 Foreign Ministers"
     # the body that met speaks, not its meetings
     assert document_voice("Readout of Andean Fisheries Council Meetings", ["They met."]) == "Andean Fisheries Council"
+    # no headline: the parties a text that says 'our' and 'we' opens on speak, together
+    texts = ["Chile, Peru, and Ecuador recently held talks on the anchovy stock in Lima.",
+             "The paper details our proposal to cut the quota by a third.", "We will meet again in May."]
+    assert document_voice(None, texts) == "Chile, Peru and Ecuador"
+    assert document_voice(None, texts[:1] + ["The paper details the proposal to cut the quota."]) is None
     notes = extract_notes([
         Line("S1", first.replace("a report.", "a report on the DPRK’s violations of UN Security Council resolutions.")),
         Line("S2", "In 2017, the UN Security Council (UNSC) made it unlawful for any state to employ North Korean labourers."),

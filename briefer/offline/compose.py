@@ -9,10 +9,10 @@ from collections import Counter
 from ..schema import Notes, Point
 from .disputes import find_disputes, label_issue
 from .agreements import refers_to_group
-from .gazetteer import side_words
+from .gazetteer import joint_subject, side_words
 from .interviews import PRESS
 from .lexicon import ANNOUNCED_UNNAMED
-from .named import joint_subject, overlaps
+from .named import overlaps
 from .speakers import ANALYSTS, is_role
 from .statements import DATELINE, FILLER, head_clause, shorten
 from .voices import strip_label

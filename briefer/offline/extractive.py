@@ -40,7 +40,7 @@ from .disputes import (
     one_sided_charges,
     rebuttals,
 )
-from .gazetteer import sides_in
+from .gazetteer import joint_subject, sides_in
 from .interviews import PRESS, REFUSAL, REFUSE_TO_SAY, Interview
 from .lexicon import (
     ANNOUNCED_UNNAMED,
@@ -52,7 +52,7 @@ from .lexicon import (
     content_words,
     is_lower_cased,
 )
-from .named import joint_subject, named_parties
+from .named import named_parties
 from .rulings import is_ruling, ruling_notes
 from .speakers import (
     GOVERNMENT_ROLE,

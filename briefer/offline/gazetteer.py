@@ -291,6 +291,30 @@ def _scan_mentions(text: str) -> list[tuple[str, str]]:
     return found
 
 
+# what may stand between the parties of a subject that names several together
+_JOINT_BETWEEN = re.compile(r"(?:\s*,)?\s*(?:and\s+|&\s+)?(?:the\s+)?", re.I)
+_JOINT_FIRST = re.compile(r"(?:the\s+)?(?:(?:leaders|governments|delegations|representatives|ministers)\s+of\s+(?:the\s+)?)?",
+                           re.I)
+
+
+def joint_subject(text: str) -> list[str]:
+    """The sides a sentence opens on as one subject, two or more of them with nothing else
+    between them ('Australia, the United Kingdom, and the United States of America recently
+    held ...'); none for a sentence that opens otherwise."""
+    sides: list[str] = []
+    at = 0
+    for side, as_written in side_mentions(text):
+        start = text.find(as_written, at)
+        if start < 0 or not (_JOINT_BETWEEN if sides else _JOINT_FIRST).fullmatch(text, at, start):
+            break
+        sides.append(side)
+        at = start + len(as_written)
+        if text.startswith(" of America", at):
+            at += len(" of America")
+    found = list(dict.fromkeys(sides))
+    return found if len(found) >= 2 else []
+
+
 _IN_LANGUAGE_BEFORE = re.compile(r"\bin\s+(?:[a-z]+\s+(?:and|or)\s+)?\Z", re.I)
 _IN_LANGUAGE_AFTER = re.compile(r"\s*(?:[.,;:)]|and\b|or\b|\Z)", re.I)
 

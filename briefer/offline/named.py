@@ -16,7 +16,7 @@ from collections import Counter
 
 from ..schema import Point
 from .actions import Party
-from .gazetteer import side_mentions
+from .gazetteer import joint_subject, side_mentions
 from .lexicon import Line, regex
 from .speakers import title_case
 
@@ -52,30 +52,6 @@ def overlaps(name: str, other: str) -> bool:
     """One name holds the other as whole words ('DRC and Rwanda', 'Rwanda'; not 'Sudan',
     'Sudanese Armed Forces')."""
     return _words_in(name, other) or _words_in(other, name)
-
-
-# what may stand between the parties of a subject that names several together
-_BETWEEN = re.compile(r"(?:\s*,)?\s*(?:and\s+|&\s+)?(?:the\s+)?", re.I)
-_BEFORE_FIRST = re.compile(r"(?:the\s+)?(?:(?:leaders|governments|delegations|representatives|ministers)\s+of\s+(?:the\s+)?)?",
-                           re.I)
-
-
-def joint_subject(text: str) -> list[str]:
-    """The sides a sentence opens on as one subject, two or more of them with nothing else
-    between them ('Australia, the United Kingdom, and the United States of America recently
-    held ...'); none for a sentence that opens otherwise."""
-    sides: list[str] = []
-    at = 0
-    for side, as_written in side_mentions(text):
-        start = text.find(as_written, at)
-        if start < 0 or not (_BETWEEN if sides else _BEFORE_FIRST).fullmatch(text, at, start):
-            break
-        sides.append(side)
-        at = start + len(as_written)
-        if text.startswith(" of America", at):
-            at += len(" of America")
-    found = list(dict.fromkeys(sides))
-    return found if len(found) >= 2 else []
 
 
 def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lower: bool) -> list[Point]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .actions import GENERIC_BODY
-from .gazetteer import sides_in
+from .gazetteer import joint_subject, sides_in
 
 QUESTIONERS = frozenset("question q reporter reporters moderator audience participant journalist questioner".split())
 # the White House writes a question 'Q    Thank you, Mr. President.': no colon, a wide gap
@@ -241,8 +241,18 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
         # as the subject of its own commitments ('The Sudanese people are ready' is not it)
         openers = [side for text in unquoted if (m := _SELF_SUBJECT.match(text))
                    for side in sides_in(m.group("subject"))[:1]]
-        return max(openers, key=openers.count) if openers else _unnamed_author(unquoted)
+        if openers:
+            return max(openers, key=openers.count)
+        if author := _unnamed_author(unquoted):
+            return author
+    # 'Australia, the United Kingdom, and the United States ... held meetings ...', then 'our
+    # proposal', 'we will seek ...': the parties the text opens on speak, together
+    if first and (joint := joint_subject(first)) and any(_OURS.search(_unquoted(text)) for text in texts):
+        return ", ".join(joint[:-1]) + " and " + joint[-1]
     return None
+
+
+_OURS = re.compile(r"\b(?:we|our)\b", re.I)
 
 
 # a verb after 'the union': 'the union is taking', 'the union uses', 'the union may try'
