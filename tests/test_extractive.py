@@ -1304,3 +1304,14 @@ def test_a_killing_denied_is_no_charge_and_a_label_is_no_subject_with_its_verb()
     texts = ["This attack appears to have failed.", "The attack appears to have been stopped.",
              "It was a missile attack on the port."]
     assert label_issue("attack", texts) == "Missile attack"
+
+
+def test_a_contrast_opening_on_a_person_is_the_side_the_text_placed_them_on():
+    from briefer.offline.disputes import label_issue
+    notes = notes_for("Peruvian Foreign Minister Ana Rojas said the talks in Lima had gone well.",
+                      "Rojas has long demanded that the 1998 maritime border be restored, but Chilean officials "
+                      "have said that is unrealistic.",
+                      "The talks will resume in May.")
+    assert [(d.issue, [s.side for s in d.stances]) for d in notes.disputes] == [("Maritime border", ["Peru", "Chile"])]
+    # a label is a noun phrase, with no form of 'be' in it
+    assert label_issue("border", ["The border be restored.", "The border be moved.", "The 1998 border."]) != "Border be"

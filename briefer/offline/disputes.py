@@ -156,6 +156,10 @@ _VERBS_AFTER_A_SUBJECT = frozenset("appears appeared seems seemed remains remain
                                    "happened occurred took takes began begins continue continues continued".split())
 
 
+# a label is a noun phrase: no conjunction, no 'said', no form of 'be' ('boundaries be restored')
+_NOT_IN_A_LABEL = frozenset("said and or be been being is are was were".split())
+
+
 def label_issue(topic: str, texts: list[str]) -> str:
     """A readable label for a topic word: its most frequent short phrase in ``texts``."""
     grams: Counter = Counter()
@@ -177,7 +181,7 @@ def label_issue(topic: str, texts: list[str]) -> str:
                         continue
                     gram = tokens[i: i + n]
                     low = lowered[i: i + n]
-                    if low[0] in STOP or low[-1] in STOP or any(w in {"said", "and", "or"} for w in low) \
+                    if low[0] in STOP or low[-1] in STOP or any(w in _NOT_IN_A_LABEL for w in low) \
                             or low[-1] in _VERBS_AFTER_A_SUBJECT or low[0] in _VERBS_AFTER_A_SUBJECT \
                             or low[0] in TIME_WORDS or low[-1] in TIME_WORDS:
                         continue
@@ -359,7 +363,8 @@ def contrasted_stances(positions: list[Position], side_of, texts: list[str]) -> 
         if not words:
             continue
         weights = Counter(w for text in texts for w in content_words(text))
-        topic = max(reversed(words), key=lambda w: weights[w])
+        # a thing before a doing ('boundaries', not 'restored'), then the most frequent
+        topic = max(reversed(words), key=lambda w: (not re.search(r"(?:ed|ing)$", w), weights[w]))
         evidence = list(pos.evidence[-1:])
         found.append(Dispute(issue=label_issue(topic, texts), stances=[
             Stance(side=first_side, text=first, evidence=evidence),

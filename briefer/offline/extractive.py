@@ -562,7 +562,12 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         if party := subject_party(clause, parties, lower):
             return title_case(party.side, lower)
         opening = sides_in(" ".join(clause.split()[:3]))
-        return opening[0] if len(opening) == 1 else None
+        if len(opening) == 1:
+            return opening[0]
+        # 'Zelenskyy has long demanded ..., but ...': a person the text has placed on a side
+        first = re.sub(r"^(?:the|but|and|however),?\s+", "", clause.strip(), flags=re.I).split()[:1]
+        found = [a.side for a in actors.values() if a.side and first and first[0] in a.name.split()]
+        return found[0] if len(set(found)) == 1 else None
 
     # 'Peru wants Chile to pay for the damage, while Chile says it owes nothing': a sentence
     # that sets two sides against each other is their dispute, and each clause is the
