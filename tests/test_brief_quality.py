@@ -92,6 +92,13 @@ BEFORE = {
     "whitehouse-aukus-joint-steering-group-readout": (0.50, 0.50, 0.35),  # 7, 7, 5 of 14
     "whitehouse-briefing-iran-missile-attack-helene": (0.35, 0.28, 0.35),  # 5, 4, 5 of 14
     "whitehouse-sullivan-wang-yi-beijing-readout": (0.57, 0.57, 0.64),  # 8, 8, 9 of 14
+    # the eleventh batch (held out): 87 of 204 at 669addc, the session's start, and 92 at
+    # 21b4791, after its rules, before anyone read them; the floors are the first figures
+    "scotus-nance-v-ward-syllabus": (0.50, 0.50, 0.41),  # 6, 6, 5 of 12
+    "voa-trump-tariffs-canada-mexico-china-retaliation-2025": (0.53, 0.53, 0.53),  # 8 of 15
+    "whitehouse-biden-lopez-obrador-call-migration-title-42-2023": (0.58, 0.66, 0.33),  # 7, 8, 4 of 12
+    "whitehouse-kirby-gaggle-syria-after-assad-2024": (0.33, 0.20, 0.26),  # 5, 3, 4 of 15
+    "whitehouse-us-brazil-biden-lula-joint-statement-2023": (0.35, 0.35, 0.35),  # 5 of 14
 }
 
 
