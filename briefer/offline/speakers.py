@@ -419,6 +419,12 @@ def introduced_person(text: str, ctx: Context) -> Speaker | None:
     return Speaker(name, m.group("desc").strip(), ctx.name_sides.get(name))
 
 
+# what follows a name to say where its bearer is from: the rest of the name ('da Silva',
+# 'Jr.'), then 'of (the) <place>'
+_OWN_PLACE = re.compile(r"(?:\s*\b(?:da|de|do|dos|das|del|della|di|van|von|der|bin|al|el)\s+[A-Z][\w’'\-]+)*"
+                        r"(?:,?\s*\b(?:Jr|Sr|II|III)\.?)?\s*\bof\s+(?:the\s+)?([\w’'. ]{2,40})")
+
+
 def collect_names(lines: list[Line], ctx: Context) -> None:
     """First pass: full names after role words, and the side their description gives."""
     for line in lines:
@@ -430,10 +436,11 @@ def collect_names(lines: list[Line], ctx: Context) -> None:
                 continue
             ctx.full_names[name] += 1
             # the side nearest the name ('in Saudi Arabia with Russian Foreign Minister Sergey
-            # Lavrov': Russia's, not the host's)
+            # Lavrov': Russia's, not the host's), unless the name says its own: 'President Luiz
+            # Inácio Lula da Silva of the Federative Republic of Brazil' after '... of the United States and'
             side = (sides_in(line.text[max(0, m.start() - 20): m.start("name")]) or [None])[-1]
-            after = re.match(r"\s+of\s+(?:the\s+)?([\w’'. ]{2,40})", line.text[m.end("name"):])
-            side = side or (sides_in(after.group(1)) or [None])[0] if after else side
+            after = _OWN_PLACE.match(line.text, m.end("name"))
+            side = (sides_in(after.group(1)) or [side])[0] if after else side
             if side and name not in ctx.name_sides:
                 ctx.name_sides[name] = side
     for line in lines:
