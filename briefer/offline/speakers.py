@@ -425,6 +425,10 @@ _OWN_PLACE = re.compile(r"(?:\s*\b(?:da|de|do|dos|das|del|della|di|van|von|der|b
                         r"(?:,?\s*\b(?:Jr|Sr|II|III)\.?)?\s*\bof\s+(?:the\s+)?([\w’'. ]{2,40})")
 
 
+_BODY_WORD = re.compile(r"\b(?:Department|Ministry|Division|Office|Agency|Bureau|Council|Committee|Commission|"
+                        r"Service)\b", re.I)
+
+
 def collect_names(lines: list[Line], ctx: Context) -> None:
     """First pass: full names after role words, and the side their description gives."""
     for line in lines:
@@ -440,7 +444,8 @@ def collect_names(lines: list[Line], ctx: Context) -> None:
             # Inácio Lula da Silva of the Federative Republic of Brazil' after '... of the United States and'
             side = (sides_in(line.text[max(0, m.start() - 20): m.start("name")]) or [None])[-1]
             after = _OWN_PLACE.match(line.text, m.end("name"))
-            side = (sides_in(after.group(1)) or [side])[0] if after else side
+            if after and not _BODY_WORD.search(after.group(1)):  # (an official 'of the Justice Department' speaks for it)
+                side = (sides_in(after.group(1)) or [side])[0]
             if side and name not in ctx.name_sides:
                 ctx.name_sides[name] = side
     for line in lines:
