@@ -1320,7 +1320,8 @@ def test_a_contrast_opening_on_a_person_is_the_side_the_text_placed_them_on():
 def test_a_name_that_says_where_its_bearer_is_from_takes_that_side_over_the_one_before_it():
     from briefer.offline.speakers import Context, collect_names
     ctx = Context(lower=False)
-    collect_names([Line("S1", "Today, President Ana Ruiz Jr. of Chile and President Pedro Soto da Costa of the "
+    collect_names([Line("S1", "Today, President Ana M. Ruiz Jr. of Chile and President Pedro Soto da Costa of the "
                               "Republic of Peru met in Lima."),
                    Line("S2", "In Lima with Peruvian Foreign Minister Eva Diaz, the delegations met again.")], ctx)
     assert ctx.name_sides["Pedro Soto"] == "Peru" and ctx.name_sides["Eva Diaz"] == "Peru"
+    assert ctx.name_sides["Ana M. Ruiz"] == "Chile"  # a middle initial is part of the name

@@ -370,7 +370,7 @@ _SAYING = re.compile(r",\s+(?:saying|adding|noting|insisting|warning|arguing)\b"
 # alternation sorted longest first, without trying every word at every position.
 _ROLES = _trie_pattern(ROLE_WORDS)
 _MENTION_RE = re.compile(
-    r"(?P<desc>(?:[\w’'.]+\s+){0,4}?(?i:" + _ROLES + r"))\s+(?P<name>(?:[A-Z][\w’'\-]+\s?){2,3})")
+    r"(?P<desc>(?:[\w’'.]+\s+){0,4}?(?i:" + _ROLES + r"))\s+(?P<name>[A-Z][\w’'\-]+\s(?:[A-Z]\.\s)?(?:[A-Z][\w’'\-]+\s?){1,2})")
 # Every mention holds a role word, blank space and a capital; most lines hold none, and this
 # one-pass check spares them _MENTION_RE, which tries its role words up to five times per position.
 _MENTION_HINT = re.compile(r"(?i:" + _ROLES + r")\s+[A-Z]")
@@ -421,7 +421,7 @@ def introduced_person(text: str, ctx: Context) -> Speaker | None:
 
 # what follows a name to say where its bearer is from: the rest of the name ('da Silva',
 # 'Jr.'), then 'of (the) <place>'
-_OWN_PLACE = re.compile(r"(?:\s*\b(?:da|de|do|dos|das|del|della|di|van|von|der|bin|al|el)\s+[A-Z][\w’'\-]+)*"
+_OWN_PLACE = re.compile(r"\.?(?:\s*\b(?:da|de|do|dos|das|del|della|di|van|von|der|bin|al|el)\s+[A-Z][\w’'\-]+)*"
                         r"(?:,?\s*\b(?:Jr|Sr|II|III)\.?)?\s*\bof\s+(?:the\s+)?([\w’'. ]{2,40})")
 
 
