@@ -1325,3 +1325,15 @@ def test_a_name_that_says_where_its_bearer_is_from_takes_that_side_over_the_one_
                    Line("S2", "In Lima with Peruvian Foreign Minister Eva Diaz, the delegations met again.")], ctx)
     assert ctx.name_sides["Pedro Soto"] == "Peru" and ctx.name_sides["Eva Diaz"] == "Peru"
     assert ctx.name_sides["Ana M. Ruiz"] == "Chile"  # a middle initial is part of the name
+
+
+def test_lower_cased_an_introduced_official_is_the_next_he_and_both_sides_is_no_name():
+    notes = notes_for("peru's foreign minister ana rojas was leading the peruvian delegation.",
+                      "he says both sides have agreed to carry forward their talks on the border.",
+                      "\"we are mindful that it has already taken 20 years,\" he said.",
+                      "at a separate news conference, chile's foreign minister pedro soto, described the border "
+                      "as a complex issue.",
+                      "\"we believe that we are making some progress in that respect,\" he said.")
+    assert sorted((q.speaker, q.evidence[0]) for q in notes.quotes) == [("Ana Rojas", "S3"), ("Pedro Soto", "S5")]
+    assert {(a.name, a.side) for a in notes.actors} >= {("Ana Rojas", "Peru"), ("Pedro Soto", "Chile")}
+    assert all("Sides" not in a.text for a in notes.agreements)

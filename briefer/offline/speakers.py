@@ -44,11 +44,14 @@ class Context:
     last_person: Speaker | None = None
 
 
+_GROUP_NOUNS = frozenset("sides parties delegations countries nations governments leaders".split())
+
+
 def _is_namey(token: str, lower: bool) -> bool:
     if not token[:1].isalnum():
         return False
-    if lower:
-        return token.lower() not in STOP or token.lower() in {"s", "u."}
+    if lower:  # (any word may be a name: not 'both sides' after 'he says')
+        return token.lower() not in STOP and token.lower() not in _GROUP_NOUNS or token.lower() in {"s", "u."}
     return token[0].isupper() or token.lower() in ROLE_WORDS or token.lower() in MODIFIERS
 
 
@@ -410,13 +413,30 @@ def _mention_name(m: re.Match, text: str) -> str:
 def introduced_person(text: str, ctx: Context) -> Speaker | None:
     """'Pakistan's Foreign Secretary Riaz Khokar was leading the delegation.': a person a
     sentence opens on, though he says nothing in it; the next 'he says' is his."""
-    if ctx.lower or not _mentions_hint(text):
+    if ctx.lower:
+        return _introduced_lower(text, ctx)
+    if not _mentions_hint(text):
         return None
     m = _MENTION_RE.search(text)
     if m is None or m.start() > 80 or len(name := _mention_name(m, text).split()) < 2:
         return None
     name = " ".join(name)  # (collect_names read its side already, from the same mention)
     return Speaker(name, m.group("desc").strip(), ctx.name_sides.get(name))
+
+
+# lower-cased: a role word, two words that are no common words, then a verb or a comma
+# ('pakistan's foreign secretary riaz khokar was leading the pakistani delegation.')
+_INTRODUCED_LOWER = re.compile(r"\b(?:" + _ROLES + r")\s+(?P<name>[a-z][\w’'\-]+\s+[a-z][\w’'\-]+)"
+                               r"(?:\s*,|\s+(?:was|is|has|had|led|leads|arrived|met)\b)")
+
+
+def _introduced_lower(text: str, ctx: Context) -> Speaker | None:
+    for m in _INTRODUCED_LOWER.finditer(text, 0, 120):
+        words = m.group("name").split()
+        if not any(w in STOP or w in ROLE_WORDS or w in MODIFIERS or w in _GROUP_NOUNS or sides_in(w) for w in words):
+            side = (sides_in(text[: m.start()]) or [None])[-1]
+            return Speaker(title_case(m.group("name"), True), text[: m.start("name")].strip(), side)
+    return None
 
 
 # what follows a name to say where its bearer is from: the rest of the name ('da Silva',
