@@ -1337,3 +1337,23 @@ def test_lower_cased_an_introduced_official_is_the_next_he_and_both_sides_is_no_
     assert sorted((q.speaker, q.evidence[0]) for q in notes.quotes) == [("Ana Rojas", "S3"), ("Pedro Soto", "S5")]
     assert {(a.name, a.side) for a in notes.actors} >= {("Ana Rojas", "Peru"), ("Pedro Soto", "Chile")}
     assert all("Sides" not in a.text for a in notes.agreements)
+
+
+def test_a_joint_statements_bottom_line_says_what_the_parties_agreed_first():
+    from briefer.offline.compose import compose_brief
+    from briefer.schema import Notes, Point, Position
+    lead = Point(text="Today, President Ana Ruiz of Chile and President Pedro Soto of Peru met in Lima.", evidence=["S1"])
+    agreed = [Point(text="The two leaders agreed to cut the anchovy quota by a third from March.", evidence=["S2"]),
+              Point(text="They committed to share patrol data on the fishing grounds.", evidence=["S3"])]
+    said = Position(actor="Chile", side="Chile", text="Chile announced a fund for the fishing towns of the north.",
+                    evidence=["S4"])
+    brief = compose_brief(Notes(key_points=[lead], agreements=agreed, positions=[said]))
+    assert brief["bluf_evidence"] == ["S1", "S2"]
+    assert brief["bluf"].endswith("The two leaders agreed to cut the anchovy quota by a third from March.")
+    # a party that says as much as the parties agreed: what they agreed, then where it stands
+    brief = compose_brief(Notes(key_points=[lead], agreements=agreed[:1], positions=[said]))
+    assert brief["bluf_evidence"] == ["S1", "S2", "S4"]
+    # an agreement too long for a bottom line gives way to the next one
+    long = Point(text="The two leaders agreed " + "on many things, " * 15 + "above all.", evidence=["S5"])
+    brief = compose_brief(Notes(key_points=[lead], agreements=[long, *agreed], positions=[said]))
+    assert brief["bluf_evidence"] == ["S1", "S2"]

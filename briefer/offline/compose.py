@@ -99,15 +99,16 @@ def compose_brief(notes: Notes) -> dict:
             dispute.issue = known or label_issue(dispute.issue, texts)
     lead_ids = [i for p in bluf_points for i in p.evidence]
     if len(lead_ids) < 3:  # a lead citing three sentences is a bottom line already (a court's holding)
-        bluf, bluf_ids = _with_sides(bluf, lead_ids, [s for s in ordered if s.positions], disputes)
+        bluf, bluf_ids = _with_sides(bluf, lead_ids, [s for s in ordered if s.positions], disputes,
+                                     notes.agreements)
     else:
         bluf_ids = lead_ids
     # what a meeting produced: an agreement that says what (not 'made progress on a number of
     # key issues') and stands alone (not 'They welcomed ...')
-    fresh = [a for a in notes.agreements if not set(a.evidence) & set(bluf_ids)
+    fresh = [a for a in notes.agreements if not set(a.evidence) & set(bluf_ids) and len(a.text.split()) <= 40
              and not re.match(r"\W*(?:they|it|this|these|those)\b", a.text, re.I)]
     outcome = next((a for a in fresh if len(a.text.split()) >= 12), fresh[0] if fresh else None)
-    if len(lead_ids) < 3 and len(bluf_ids) <= 2 and outcome and len(outcome.text.split()) <= 40:
+    if len(lead_ids) < 3 and len(bluf_ids) <= 2 and outcome:
         # a meeting's readout: what the meeting produced (before where the sides stand)
         bluf = f"{lead} {_sentence_case(outcome.text)}{bluf[len(lead):]}"  # the lead, the outcome, the stances
         bluf_ids = lead_ids + outcome.evidence + [i for i in bluf_ids if i not in lead_ids]
@@ -160,10 +161,11 @@ def _named_sides(notes: Notes, sides: list, cited: list[str]) -> list:
             for p in named[:room] if p.evidence]
 
 
-def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple[str, list[str]]:
+def _with_sides(lead: str, ids: list[str], sides: list, disputes: list, agreements: list = ()) -> tuple[str, list[str]]:
     """The bottom line: what happened (the lead), then where each of the two main sides
     stands, in a sentence of its own that names it: its stance in the first dispute, else
-    its first position that does."""
+    its first position that does; where one party speaks alone, what it would not say or
+    its most telling positions, unless the parties mostly speak as one (a joint statement)."""
     stands = []
     for side in [s for s in sides if s.name != PRESS][:2]:  # the parties, not the reporters asking
         names = [side.name, *(a.split()[-1] for a in side.actors), *side_words(side.name)]
@@ -175,6 +177,9 @@ def _with_sides(lead: str, ids: list[str], sides: list, disputes: list) -> tuple
         if clause:
             stands.append(clause)
     parties = [s for s in sides if s.name != PRESS]
+    if len(stands) < 2 and len(parties) == 1 and len(agreements) >= 2 \
+            and len(agreements) > len(parties[0].positions):
+        return lead, ids  # the parties mostly speak as one: what they agreed follows the lead
     if len(stands) < 2 and len(parties) == 1:
         # one party speaking (a press conference, a statement): what it would not say or
         # charges, from the first dispute the lead does not already give
