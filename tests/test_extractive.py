@@ -131,6 +131,9 @@ def test_quotes_need_four_words():
      "August 24 in Minembwe.", ("First verification mission", "take place in Minembwe", "August 24", "expected")),
     ("The next round, scheduled for March 3 in Geneva, will focus on prisoners.",
      ("Next round", "take place in Geneva", "March 3", "expected")),
+    # a decision looks ahead to 'as early as possible' too
+    ("The ministers decided to instruct the council to reconvene as early as possible.",
+     ("Ministers", "instruct the council to reconvene", "as early as possible", "expected")),
     # 'he' or 'she' after an office holder the sentence names is that office holder
     ("The ministers noted remarks by the WHO Director-General to the May assembly and noted that she plans to "
      "publish a review of the vaccine programme in October.",
@@ -157,6 +160,7 @@ def test_next_step_cues(sentence, step):
     "It takes effect immediately.",
     # a promise to the room, not an act
     "MR. SOTO:  I’ll let you know as soon as we have more on the talks.",
+    "Chile and Peru renewed the Joint Action Plan to Eliminate Illegal Fishing.",  # a cue word inside a name
     "MR. SOTO:  We will get back to you on the quota figures next week.",
 ])
 def test_demands_worries_and_asides_are_not_next_steps(sentence):
@@ -875,7 +879,8 @@ def test_a_group_acting_as_one_is_common_ground_and_its_commitment_a_step():
         "Both sides exchanged views on trade.",
         "The delegations committed to hold a second round of talks in March.",
         "The two ministers disagreed on tariffs.")
-    assert [a.evidence for a in notes.agreements] == [["S3"], ["S4"], ["S6"]]  # not views exchanged, not a rift
+    # not views exchanged, not a rift; what was settled or committed to before progress made
+    assert [a.evidence for a in notes.agreements] == [["S4"], ["S6"], ["S3"]]
     assert [(s.actor, s.action, s.timing) for s in notes.next_steps] == [
         ("delegations", "hold a second round of talks", "in March")]
 
@@ -1357,3 +1362,15 @@ def test_a_joint_statements_bottom_line_says_what_the_parties_agreed_first():
     long = Point(text="The two leaders agreed " + "on many things, " * 15 + "above all.", evidence=["S5"])
     brief = compose_brief(Notes(key_points=[lead], agreements=[long, *agreed], positions=[said]))
     assert brief["bluf_evidence"] == ["S1", "S2"]
+
+
+def test_they_after_two_leaders_are_those_leaders_and_what_is_settled_ranks_first():
+    notes = notes_for("Today, President Ana Ruiz of Chile and President Pedro Soto of Peru met in Lima.",
+                      "The two leaders reaffirmed the enduring nature of the ties between their countries.",
+                      "Presidents Ruiz and Soto recalled the fisheries accord signed by both countries in 2015.",
+                      "They decided to instruct the fisheries council to reconvene as early as possible.",
+                      "Chile and Peru renewed the Joint Action Plan to Eliminate Illegal Fishing.")
+    assert [(s.actor, s.action, s.timing) for s in notes.next_steps] == [
+        ("Presidents Ruiz and Soto", "instruct the fisheries council to reconvene", "as early as possible")]
+    # decided and renewed, then reaffirmed and recalled ('signed by ... in 2015' is no new act)
+    assert [a.evidence for a in notes.agreements] == [["S4"], ["S5"], ["S2"], ["S3"]]

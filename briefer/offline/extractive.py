@@ -64,7 +64,7 @@ from .speakers import (
     is_role,
     label_speaker,
     merge_org_sides,
-    pair_as_one,
+    pair_named,
     office_holders,
     phrase_before,
     quoted_office_holder,
@@ -403,11 +403,13 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
                 actor.evidence.append(line.id)
         elif introduced := introduced_person(spoken, ctx):
             ctx.last_person = introduced  # ('X was leading the delegation. He says ...': X says it)
+        pair = pair_named(spoken, ctx)  # 'Presidents Biden and Lula recalled ...'
         agreed = is_agreement(spoken) or speaker is not None and said_together(speaker.name, spoken) \
-            or done_together(spoken, after_group) or pair_as_one(spoken, ctx) and not DIVIDED.search(spoken)
+            or done_together(spoken, after_group) or pair is not None and not DIVIDED.search(spoken)
         they_are = group  # who 'They' is in this sentence: the group the sentence before named
-        after_group = opens_with_group(spoken) or after_group and agreed and spoken.lower().lstrip().startswith("they")
-        group = (group_named(spoken) or group) if after_group else None
+        after_group = opens_with_group(spoken) or pair is not None \
+            or after_group and agreed and spoken.lower().lstrip().startswith("they")
+        group = (group_named(spoken) or pair or group) if after_group else None
         if turn and speaker is turn:
             interview.answer(line, spoken, speaker, text if text and not _says_little(spoken) and not agreed else None)
         if speaker and text and not _says_little(spoken) and not agreed:
@@ -656,6 +658,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     for step in notes.next_steps:  # 'the president will travel ...': the President the text names
         step.actor = holders.get(re.sub(r"^the\s+", "", step.actor, flags=re.I).lower(), step.actor)
     notes.next_steps = _varied_steps(notes.next_steps)
+    # what the parties settled or will do first, then what they affirmed or recognised
+    notes.agreements.sort(key=lambda a: _SETTLED.search(a.text) is None)
     for name, cap in NOTE_LIMITS.items():
         setattr(notes, name, getattr(notes, name)[:cap])
     return notes
@@ -709,6 +713,15 @@ def _varied_steps(steps: list) -> list:
     return first + later
 
 
+# an agreement that settles something or commits to an act ('decided to instruct the CCWG to
+# reconvene', 'signed a memorandum'), not one that affirms or recognises ('reaffirmed the vital
+# nature of the relationship', 'remain committed to')
+_SETTLED = re.compile(r"\b(?:decided|decide|agreed|agree|(?<!remain )(?<!remains )(?<!are )(?<!is )(?<!fully )committed|"
+                      r"commit|pledged|pledge|undertook|resolved|signed|"
+                      r"concluded|established|launched|adopted|approved|ratified|initialed|finali[sz]ed|welcomed|"
+                      r"welcome|announced|set\s+up|passed|voted|maintained|renewed|extended)\b"
+                      # (not a participle after its noun: 'the accord signed by both in 2015')
+                      r"(?!\s+(?:that|on\s+the\s+importance|by)\b)|\bwill\s+\w+", re.I)
 NOTE_LIMITS = {"positions": 12, "quotes": 6, "next_steps": 6, "agreements": 5, "disputes": 3}
 
 

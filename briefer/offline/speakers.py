@@ -169,13 +169,14 @@ _PAIR = re.compile(r"^\W*(?:[^,;:“”\"]{0,60},\s+)?(?P<a>(?:[A-Z][\w’'.\-]+
                    r"(?P<b>(?:[A-Z][\w’'.\-]+\s+){1,4}?)(?:also\s+|further\s+|jointly\s+|today\s+)?[a-z]+ed\b")
 
 
-def pair_as_one(text: str, ctx: Context) -> bool:
+def pair_named(text: str, ctx: Context) -> str | None:
     """'President Biden and Prime Minister Sudani renewed their commitment ...': two sides'
-    leaders as one subject, doing one thing together."""
+    leaders a sentence opens on as one subject, doing one thing together, or None."""
     if ctx.lower or " and " not in text or not (match := _PAIR.match(text)):
-        return False
+        return None
     a, b = side_of_name(match.group("a").strip(), ctx), side_of_name(match.group("b").strip(), ctx)
-    return a is not None and b is not None and a != b
+    return f"{match.group('a').strip()} and {match.group('b').strip()}" if a is not None and b is not None and a != b \
+        else None
 
 
 _GENERIC = re.compile(r"\b(?:some|any|every|each|no|another)\s*$", re.I)

@@ -70,7 +70,7 @@ _DATED_EVENT = re.compile(
     r"jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|next\s+(?:week|month|year)|today|tomorrow|tonight|later\s+this\s+week)[\w ,.-]{0,20}?)(?=[,.;!?]|$)", re.I)
 _TIMING_RE = re.compile(
-    r"\b(as\s+soon\s+as\s+(?:possible|practicable|feasible)|in\s+the\s+(?:coming|next\s+few|next)\s+(?:days|weeks|months)|"
+    r"\b(as\s+(?:soon|early|quickly)\s+as\s+(?:possible|practicable|feasible)|in\s+the\s+(?:coming|next\s+few|next)\s+(?:days|weeks|months)|"
     r"in\s+the\s+near\s+future|soon|shortly|imminently|tomorrow|tonight|(?:(?:early|late|mid)[\s-]+)?next\s+(?:week|month|year|weekend|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+this\s+(?:week|month|year)|"
     r"this\s+(?:week|weekend|month|year)|within\s+[\w\s]{1,20}?(?:days|weeks|months|years?)|"
@@ -284,6 +284,9 @@ def _cues_for(low: str, words: set[str]) -> list[tuple[re.Pattern, str, re.Patte
             if need & words]
 
 
+_THEY_OPENING = re.compile(r"^\s*they\b", re.I)
+
+
 def may_state_step(text: str) -> bool:
     """Whether ``find_next_steps`` can read a step in a sentence of this text: a cue
     outside quotation marks followed by an action, or a dated event (who acts, which the
@@ -307,7 +310,8 @@ def may_state_step(text: str) -> bool:
         return True
     if "forward to" in low and _AWAITED.search(text):
         return True
-    if words & _DUE_CUE_WORDS and _due_step(Line("", text), text.islower()):
+    # ('They decided to ...': the engine reads who 'They' are from the sentence before)
+    if words & _DUE_CUE_WORDS and _due_step(Line("", _THEY_OPENING.sub("The parties", text)), text.islower()):
         return True
     return _DATED_HINT.search(low) is not None and _DATED_EVENT.search(text) is not None
 
@@ -364,14 +368,15 @@ _DECIDED_TO = re.compile(r"\bdecided\s+to\s+(?!be\b)", re.I)
 _IN_FORCE = re.compile(r"\b(?:will\s+)?(?P<verb>take|come|enter)s?\s+(?P<what>effect|into\s+force|into\s+effect)\b", re.I)
 
 
-# a time a decision looks ahead to: a date, a weekday or 'next month' ('by the U.S.' is an agent)
+# a time a decision looks ahead to: a date, a weekday, 'next month' or 'as early as possible' ('by the U.S.' is
+# an agent)
 # the cue words (CUE_WORDS) one of which each pattern of _due_step holds
 _DUE_CUE_WORDS = frozenset("until effect force decided directed instructed ordered tasked mandated commissioned upcoming "
                            "forthcoming planned scheduled set slated planning plans preparation preparations".split())
 _DIRECTIVE_WORDS = ("directed", "instructed", "ordered", "tasked", "mandated", "commissioned")
 
 
-_DATE_AHEAD = re.compile(r"\d|\b(?:next|later|soon|tomorrow|within|coming|" + "|".join(_MONTHS) +
+_DATE_AHEAD = re.compile(r"\d|\b(?:next|later|soon|tomorrow|within|coming|possible|practicable|feasible|" + "|".join(_MONTHS) +
                          r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 
@@ -464,6 +469,8 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
         for match in cue.finditer(low if ascii_text else line.text):
             if any(a <= match.start() < b for a, b in quoted):
                 continue
+            if not lower and match.start() > 0 and line.text[match.start()].isupper():
+                continue  # 'the Joint Action Plan to Eliminate ...': a cue word inside a name
             prefix = line.text[: match.start()]
             actor = _subject_before(prefix, lower, line.text)
             if actor is None and speaker is not None:
