@@ -131,6 +131,9 @@ def test_quotes_need_four_words():
      "August 24 in Minembwe.", ("First verification mission", "take place in Minembwe", "August 24", "expected")),
     ("The next round, scheduled for March 3 in Geneva, will focus on prisoners.",
      ("Next round", "take place in Geneva", "March 3", "expected")),
+    # an invitation accepted: the guest's visit
+    ("President Ruiz invited President Soto to visit Chile, and President Soto accepted the invitation.",
+     ("President Soto", "visit Chile", None, "expected")),
     # a decision looks ahead to 'as early as possible' too
     ("The ministers decided to instruct the council to reconvene as early as possible.",
      ("Ministers", "instruct the council to reconvene", "as early as possible", "expected")),
@@ -161,6 +164,7 @@ def test_next_step_cues(sentence, step):
     # a promise to the room, not an act
     "MR. SOTO:  I’ll let you know as soon as we have more on the talks.",
     "Chile and Peru renewed the Joint Action Plan to Eliminate Illegal Fishing.",  # a cue word inside a name
+    "Chile invited Peru to attend the fisheries summit in Lima.",  # an invitation nobody has accepted
     "MR. SOTO:  We will get back to you on the quota figures next week.",
 ])
 def test_demands_worries_and_asides_are_not_next_steps(sentence):

@@ -310,6 +310,8 @@ def may_state_step(text: str) -> bool:
         return True
     if "forward to" in low and _AWAITED.search(text):
         return True
+    if "accept" in low and _INVITED.search(text):
+        return True
     # ('They decided to ...': the engine reads who 'They' are from the sentence before)
     if words & _DUE_CUE_WORDS and _due_step(Line("", _THEY_OPENING.sub("The parties", text)), text.islower()):
         return True
@@ -323,6 +325,24 @@ _AWAITED = re.compile(r"\blook(?:s|ed|ing)?\s+forward\s+to\s+(?:the\s+|(?P<its>i
                       r"(?P<actor>[\w’'\- ]+?)\s+(?=(?:on|in|by|before|after|until|at)\s+|\d)", re.I)
 # the thing an 'its' stands for: the last capitalised name the clause before names
 _LAST_NAME = re.compile(r".*\b(?:the|to)\s+((?:[A-Z][\w’'\-]*)(?:\s+(?:(?:on|of|and|for|in)\s+)?[A-Z][\w’'\-]*)*)", re.S)
+
+
+# 'President Lula invited President Biden to visit Brazil, and President Biden accepted the
+# invitation': the guest's visit, which he agreed to make
+_INVITED = re.compile(r"\binvited\s+(?P<guest>(?:the\s+)?(?:[\w’'.\-]+\s+){1,4}?)to\s+(?P<action>(?:visit|attend|come\s+to|"
+                      r"travel\s+to|address)\b[^,.;]*)[,;]?\s+(?:and\s+)?(?:(?:the\s+)?(?:[\w’'.\-]+\s+){1,4}?)?accepted\b", re.I)
+
+
+def _accepted_invitation(line: Line, lower: bool) -> NextStep | None:
+    match = _INVITED.search(line.text)
+    if match is None or any(a <= match.start() < b for a, b in quoted_spans(line.text)):
+        return None
+    guest = re.sub(r"^the\s+", "", match.group("guest").strip(), flags=re.I)
+    action, timing = _split_timing(match.group("action").strip())
+    if guest.split()[0].lower() in PRONOUNS:
+        return None
+    return NextStep(actor=title_case(guest, lower), action=action, timing=timing, date=_iso_date(line.text),
+                    certainty="expected", evidence=[line.id])
 
 
 def _awaited_step(line: Line, lower: bool) -> NextStep | None:
@@ -509,6 +529,8 @@ def find_next_steps(line: Line, lower: bool, speaker: Speaker | None) -> list[Ne
         steps.append(due)
     if not steps and "forward to" in low and (awaited := _awaited_step(line, lower)):
         steps.append(awaited)
+    if not steps and "accept" in low and (invited := _accepted_invitation(line, lower)):
+        steps.append(invited)
     if not steps and _DATED_HINT.search(low) and (match := _DATED_EVENT.search(line.text)):
         action, timing = _split_timing(match.group("action").strip())
         actor = re.sub(r"^the\s+", "", match.group("actor"), flags=re.I)
