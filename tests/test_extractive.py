@@ -131,6 +131,9 @@ def test_quotes_need_four_words():
      "August 24 in Minembwe.", ("First verification mission", "take place in Minembwe", "August 24", "expected")),
     ("The next round, scheduled for March 3 in Geneva, will focus on prisoners.",
      ("Next round", "take place in Geneva", "March 3", "expected")),
+    # a step's action ends where a second verb in the past begins
+    ("The two leaders pledged to expand the fisheries council by May and welcomed the new quota system.",
+     ("two leaders", "expand the fisheries council", "by May", "scheduled")),
     # an invitation accepted: the guest's visit
     ("President Ruiz invited President Soto to visit Chile, and President Soto accepted the invitation.",
      ("President Soto", "visit Chile", None, "expected")),

@@ -242,7 +242,10 @@ _NOT_AN_ACTION = re.compile(r"[—–\-]|(?:be\b(?!\s+(?:sentenced|arraigned|tri
 
 
 _ACTION_END = re.compile(r"[;!?]|(?<!\b[A-Z]\.[A-Z])(?<!\b[ap]\.m)\.(?:\s|$)|,\s+(?!\d{4}|[A-Z][\w-]+(?:\s+(?:on|in|by|at|next|from)\b|[.;]|$))"
-                         r"|,\s*[”\"]")
+                         r"|,\s*[”\"]"
+                         # '... to strengthen democratic institutions and welcomed the Summit': a second verb, in the past
+                         r"|\s+and\s+(?:also\s+)?(?=(?:welcomed|reaffirmed|expressed|noted|discussed|condemned|underscored|"
+                         r"stressed|emphasi[sz]ed|recogni[sz]ed|acknowledged)\b)")
 
 
 # where a long action's own words end and its purpose or detail begins ('co-sign a formal
