@@ -1381,3 +1381,10 @@ def test_they_after_two_leaders_are_those_leaders_and_what_is_settled_ranks_firs
         ("Presidents Ruiz and Soto", "instruct the fisheries council to reconvene", "as early as possible")]
     # decided and renewed, then reaffirmed and recalled ('signed by ... in 2015' is no new act)
     assert [a.evidence for a in notes.agreements] == [["S4"], ["S5"], ["S2"], ["S3"]]
+
+
+def test_a_sentence_about_the_group_is_not_backfilled_as_one_sides_position():
+    notes = notes_for("Today, President Ana Ruiz of Chile and President Pedro Soto of Peru met in Lima.",
+                      "Chile announced a fund of 500 million dollars for the fishing towns of the north.",
+                      "The two leaders also discussed a wide range of regional issues of mutual concern.")
+    assert all(p.evidence != ["S3"] for p in notes.positions)

@@ -686,7 +686,8 @@ def _backfill_positions(notes: Notes, lines: list[Line], centrality: dict, parti
         text = FILLER.sub("", line.text).strip()
         if line.id in used or len(text.split()) < 8 or text.endswith("?") or _BARE_SUBJECT.match(text) \
                 or _PREAMBLE.match(text) or _WEB_CHROME.search(text) \
-                or _ENCOUNTER.search(text) and not _STANCE.search(text):  # ('X met his counterpart'): no stance
+                or _ENCOUNTER.search(text) and not _STANCE.search(text) \
+                or refers_to_group(text):  # ('X met his counterpart'): no stance; ('The two leaders ...'): both's
             continue
         party = subject_party(text, parties, lower)
         side = title_case(party.side, lower) if party else voice
