@@ -168,6 +168,9 @@ def test_next_step_cues(sentence, step):
     "MR. SOTO:  I’ll let you know as soon as we have more on the talks.",
     "Chile and Peru renewed the Joint Action Plan to Eliminate Illegal Fishing.",  # a cue word inside a name
     "Chile invited Peru to attend the fisheries summit in Lima.",  # an invitation nobody has accepted
+    # a deflection at the podium, and a step that names no act
+    "MR. SOTO:  On the border, I’m going to let the Peruvians speak to that.",
+    "MR. SOTO:  That’s our priority, and we’re going to continue to do that.",
     "MR. SOTO:  We will get back to you on the quota figures next week.",
 ])
 def test_demands_worries_and_asides_are_not_next_steps(sentence):
@@ -1388,3 +1391,9 @@ def test_a_sentence_about_the_group_is_not_backfilled_as_one_sides_position():
                       "Chile announced a fund of 500 million dollars for the fishing towns of the north.",
                       "The two leaders also discussed a wide range of regional issues of mutual concern.")
     assert all(p.evidence != ["S3"] for p in notes.positions)
+
+
+def test_a_speaker_repeating_himself_is_filler():
+    from briefer.offline.statements import FILLER
+    assert FILLER.sub("", "As I said in my opening statement, the talks will resume in May.") == \
+        "the talks will resume in May."

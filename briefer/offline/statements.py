@@ -26,6 +26,8 @@ DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .,]{0,40}\s*)?\(\s*\w[\w ]{0,20}\)\s
 
 # openers a speaker says before the point ('Yeah, I mean, ...')
 FILLER = re.compile(r"^(?:(?:yeah|yes|no|well|look|so|okay|ok|and|but|i mean|you know|again|now)\b[,.]?\s+|"
+                    # 'As I said in my opening statement, ...': the speaker repeating himself
+                    r"as (?:i|we) (?:said|mentioned|noted)(?: (?:in my opening (?:statement|remarks)|earlier|before|yesterday))?,\s+|"
                     r"\((?:via |through )?(?:an )?interpret\w*\)\s+|in (?:spanish|english|french|arabic|russian|"
                     r"chinese|portuguese),\s+what i mean is(?: that)?\s+)+", re.I)  # '(Via interpreter) In Spanish, ...'
 

@@ -237,7 +237,9 @@ _NOT_AN_ACTION = re.compile(r"[—–\-]|(?:be\b(?!\s+(?:sentenced|arraigned|tri
                             r"say|tell|talk|note|add|answer|comment|ask)\b(?!\s+\w+ing\b)|"
                             # 'I’ll let you know', 'we’ll get back to you': a promise to the room
                             r"(?:let\s+(?:you|them|everyone)\s+know|keep\s+(?:you|everyone)\s+(?:posted|updated|informed)|"
-                            r"get\s+back\s+to\s+(?:you|them)|(?:make\s+sure\s+to\s+)?read\s+(?:them|it|that)\s+out)\b|"
+                            r"get\s+back\s+to\s+(?:you|them)|(?:make\s+sure\s+to\s+)?read\s+(?:them|it|that)\s+out|"
+                            # 'I’m going to let the Israelis speak to that': a deflection; 'continue to do that': no act named
+                            r"let\s+(?:the\s+)?[\w’'\-]+\s+speak\s+(?:to|for)|(?:continue\s+to\s+)?do\s+(?:that|this|it|so)\s*$)\b|"
                             r"(?:start|begin|speak|respond|continue)\s+in\s+\w+\s*$", re.I)  # 'start in English'
 
 
