@@ -32,6 +32,9 @@ def notes_for(*texts, heading=None):
     ("The IMF and the International Atomic Energy Agency", ["IMF", "IAEA"]),
     ("the WHO said, but who knows", ["WHO"]),
     ("OPEC and the Arab League", ["OPEC", "Arab League"]),
+    # armed groups that fight for themselves, not for the state whose name they carry
+    ("the Syrian Democratic Forces and the Turks fought near Manbij", ["Syrian Democratic Forces", "Turkey"]),
+    ("Syrian officials met HTS leaders", ["Syria", "HTS"]),
 ])
 def test_sides_from_words(text, sides):
     assert sides_in(text) == sides
@@ -1287,18 +1290,25 @@ def test_a_step_of_the_president_is_the_presidents_the_text_names():
 
 def test_a_governments_briefing_panel_shares_the_side_its_headline_names():
     from briefer.offline.gazetteer import side_words
-    from briefer.offline.voices import panel_sides
+    from briefer.offline.voices import panel_side
     title = "Press Briefing by Press Secretary Ana Ruiz, Adviser Pedro Soto, and Chilean Foreign Minister Eva Diaz"
-    assert panel_sides(title, {}, ["Ana Ruiz", "Pedro Soto", "Eva Diaz"]) == {
-        "Ana Ruiz": "Chile", "Pedro Soto": "Chile", "Eva Diaz": "Chile"}
+    assert panel_side(title, {}, ["Ana Ruiz", "Pedro Soto", "Eva Diaz"]) == ("Chile", ["Ana Ruiz", "Pedro Soto", "Eva Diaz"])
     # a joint press conference has two governments at the podium; a panel of two sides shares none
-    assert panel_sides("Remarks by President Ruiz and Prime Minister Soto of Peru in Joint Press Conference",
-                       {}, ["Ruiz", "Soto"]) == {}
-    assert panel_sides("Press Briefing by Ana Ruiz and Peruvian Minister Pedro Soto", {"Ana Ruiz": "Chile"},
-                       ["Ana Ruiz", "Pedro Soto"]) == {}
+    assert panel_side("Remarks by President Ruiz and Prime Minister Soto of Peru in Joint Press Conference",
+                      {}, ["Ruiz", "Soto"]) == (None, [])
+    assert panel_side("Press Briefing by Ana Ruiz and Peruvian Minister Pedro Soto", {"Ana Ruiz": "Chile"},
+                      ["Ana Ruiz", "Pedro Soto"]) == (None, [])
+    assert panel_side("On-the-Record Press Gaggle by Chilean Spokesperson Ana Ruiz", {}, ["Ana Ruiz"]) == (
+        "Chile", ["Ana Ruiz"])
     notes = extract_notes([Line("S1", "MS. RUIZ:  Today, Chile closed the anchovy season two weeks early."),
                            Line("S2", "MR. SOTO:  We will reopen it in March, once the stock recovers.")], title=title)
     assert {(p.actor, p.side) for p in notes.positions} == {("Ana Ruiz", "Chile"), ("Pedro Soto", "Chile")}
+    # an unnamed official at the same podium speaks for the same government
+    notes = extract_notes([Line("S1", "MS. RUIZ:  Today, Chile closed the anchovy season two weeks early."),
+                           Line("S2", "SENIOR ADMINISTRATION OFFICIAL:  We will reopen it in March, once the stock "
+                                      "recovers.")], title=title)
+    assert {(p.actor, p.side) for p in notes.positions} == {
+        ("Ana Ruiz", "Chile"), ("Senior Administration Official", "Chile")}
     # ('Secretary of Homeland Security' names the United States; 'security' stays a topic word)
     assert "homeland" in side_words("United States") and "security" not in side_words("United States")
 

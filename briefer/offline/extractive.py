@@ -76,7 +76,7 @@ from .voices import (
     document_voice,
     heading_voice,
     is_podium_talk,
-    panel_sides,
+    panel_side,
     readout_sides,
     strip_label,
     transcript_label,
@@ -289,8 +289,10 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     author = document_voice(title, [line.text for line in lines])
     for name, side in readout_sides(title, author, list(ctx.full_names)).items():
         ctx.name_sides.setdefault(name, side)  # the host of a readout speaks for its author
-    for name, side in panel_sides(title, ctx.name_sides, list(ctx.full_names)).items():
-        ctx.name_sides.setdefault(name, side)  # a briefing's panel speaks for one government
+    # a briefing's panel speaks for one government, its unnamed 'senior official' too
+    ctx.panel_side, panel = panel_side(title, ctx.name_sides, list(ctx.full_names))
+    for name in panel:
+        ctx.name_sides.setdefault(name, ctx.panel_side)
     prosecution = prosecution_side(lines)
     parties = find_parties(lines, lower)
     interview = Interview(lines)  # a question, and what the answer to it says or will not say

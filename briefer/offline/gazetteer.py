@@ -46,7 +46,7 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "Lebanon": ("lebanon", "lebanese", "beirut"),
     "Saudi Arabia": ("saudi arabia", "saudi", "saudis", "riyadh"),
     "Egypt": ("egypt", "egyptian", "cairo"),
-    "Turkey": ("turkey", "turkish", "ankara", "türkiye"),
+    "Turkey": ("turkey", "turkish", "turks", "ankara", "türkiye"),
     "Qatar": ("qatar", "qatari", "doha"),
     "Yemen": ("yemen", "yemeni", "sanaa"),
     # armed movements that speak and fight for themselves, not for the state they are in
@@ -54,6 +54,8 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "Hamas": ("hamas",),
     "Hezbollah": ("hezbollah", "hizballah", "hizbullah"),
     "Houthis": ("houthi", "houthis", "ansar allah", "ansarallah"),
+    "Syrian Democratic Forces": ("syrian democratic forces", "sdf"),
+    "HTS": ("hts", "hayat tahrir al-sham", "hayat tahrir al sham"),
     "Canada": ("canada", "canadian", "ottawa"),
     "Mexico": ("mexico", "mexican"),
     "Brazil": ("brazil", "brazilian", "brasilia"),

@@ -40,6 +40,7 @@ class Context:
     name_sides: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, set[str]] = field(default_factory=dict)
     role_sides: dict[str, str] = field(default_factory=dict)  # 'official' -> last side seen
+    panel_side: str | None = None  # the government a briefing's panel speaks for
     last_speaker: Speaker | None = None
     last_person: Speaker | None = None
 
@@ -533,6 +534,8 @@ def label_speaker(label: str, ctx: Context) -> Speaker:
     name = _resolve_name(name, ctx)
     side = (sides_in(description) or [None])[0] if description != name else None
     side = side or ctx.name_sides.get(name) or (sides_in(name) or [None])[0]
+    if side is None and ctx.panel_side and is_role(name):
+        side = ctx.panel_side  # 'SENIOR ADMINISTRATION OFFICIAL:' at a government's briefing
     return Speaker(title_case(name, ctx.lower), description, side)
 
 

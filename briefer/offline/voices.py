@@ -168,25 +168,22 @@ def is_podium_talk(text: str) -> bool:
 
 
 # a government's own briefing (not 'Remarks by ... in Joint Press Conference', which has two)
-_BRIEFING_BY = re.compile(r"^(?:(?:press|background|on-the-record)\s+)?(?:briefing|gaggle|call)\b"
+_BRIEFING_BY = re.compile(r"^(?:(?:press|background|on-the-record|off-camera)\s+)*(?:briefing|gaggle|call)\b"
                           r".*?\bby\s+(?P<who>.+)$", re.I)
 
 
-def panel_sides(title: str | None, name_sides: dict[str, str], names) -> dict[str, str]:
+def panel_side(title: str | None, name_sides: dict[str, str], names) -> tuple[str | None, list[str]]:
     """'Press Briefing by Press Secretary Karine Jean-Pierre, National Security Advisor Jake
-    Sullivan, and Secretary of Homeland Security Alejandro Mayorkas': of ``names``, those the
-    headline lists share the one side known among them (a panel of one government)."""
+    Sullivan, and Secretary of Homeland Security Alejandro Mayorkas': the one side known
+    among those the headline lists (a panel of one government), and those of ``names`` it lists."""
     if not title or not (match := _BRIEFING_BY.match(title.strip())):
-        return {}
+        return None, []
     who = match.group("who")
     panel = [name for name in names if name in who]
     # the sides the panel's titles name ('Secretary of Homeland Security ...'), or known already
     known = {side for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", who) for side in sides_in(part)[:1]}
     known |= {name_sides[name] for name in panel if name in name_sides}
-    if len(known) != 1:
-        return {}  # no side known, or a joint press conference of two
-    side = known.pop()
-    return {name: side for name in panel if name not in name_sides}
+    return (known.pop(), panel) if len(known) == 1 else (None, [])  # (none known, or a joint conference)
 
 
 def document_voice(title: str | None, texts: list[str]) -> str | None:
