@@ -1407,3 +1407,10 @@ def test_a_speaker_repeating_himself_is_filler():
     from briefer.offline.statements import FILLER
     assert FILLER.sub("", "As I said in my opening statement, the talks will resume in May.") == \
         "the talks will resume in May."
+
+
+def test_a_deflection_at_the_podium_does_not_lead_a_transcript():
+    from briefer.offline.extractive import _telling
+    deflection = "On the Peruvian navy’s operations near Arica, I’m going to let the Peruvians speak to that."
+    stance = "We have been in close contact with the Peruvians about the navy’s operations near Arica."
+    assert _telling(deflection, 0.5) < _telling(stance, 0.5)

@@ -112,7 +112,13 @@ def _telling(text: str, centrality: float) -> float:
     warn...), a side named, a number; hedges and short asides tell little."""
     score = 2 * centrality + 0.8 * bool(_STANCE.search(text)) + 0.6 * bool(sides_in(text))
     score += 0.4 * bool(re.search(r"\d", text)) - 1.5 * bool(_HEDGE.search(text))
+    score -= 1.0 * bool(_DEFLECTION.search(text))  # ('I’m going to let the Israelis speak to that'): no stance of its own
     return score - (len(text.split()) < 10) - 0.5 * (len(text.split()) > 45)
+
+
+_DEFLECTION = re.compile(r"\b(?:let\s+(?:the\s+)?[\w’'\-]+\s+speak\s+(?:to|for)|leave\s+it\s+there|"
+                         r"(?:i|we)(?:’m|'m|\s+am|\s+are|’re|'re)\s+not\s+going\s+to\s+(?:get\s+ahead|speculate|comment|"
+                         r"go\s+into|prejudge)|(?:as\s+i\s+said|i(?:’ve|'ve)\s+addressed))", re.I)
 
 
 _SPOKEN_FILLER = re.compile(r"\b(?:i think|i mean|you know|kind of|sort of|okay|guys)\b|\s[–—-]\s", re.I)
