@@ -161,7 +161,8 @@ def _named_sides(notes: Notes, sides: list, cited: list[str]) -> list:
             for p in named[:room] if p.evidence]
 
 
-def _with_sides(lead: str, ids: list[str], sides: list, disputes: list, agreements: list = ()) -> tuple[str, list[str]]:
+def _with_sides(lead: str, ids: list[str], sides: list, disputes: list,
+                agreements: list | None = None) -> tuple[str, list[str]]:
     """The bottom line: what happened (the lead), then where each of the two main sides
     stands, in a sentence of its own that names it: its stance in the first dispute, else
     its first position that does; where one party speaks alone, what it would not say or
@@ -177,6 +178,7 @@ def _with_sides(lead: str, ids: list[str], sides: list, disputes: list, agreemen
         if clause:
             stands.append(clause)
     parties = [s for s in sides if s.name != PRESS]
+    agreements = agreements or []
     if len(stands) < 2 and len(parties) == 1 and len(agreements) >= 2 \
             and len(agreements) > len(parties[0].positions):
         return lead, ids  # the parties mostly speak as one: what they agreed follows the lead
