@@ -1414,3 +1414,15 @@ def test_a_deflection_at_the_podium_does_not_lead_a_transcript():
     deflection = "On the Peruvian navy’s operations near Arica, I’m going to let the Peruvians speak to that."
     stance = "We have been in close contact with the Peruvians about the navy’s operations near Arica."
     assert _telling(deflection, 0.5) < _telling(stance, 0.5)
+
+
+def test_each_leader_at_a_joint_press_conference_speaks_for_his_own_side():
+    from briefer.offline.voices import document_voice, joint_remarks_sides
+    title = "Remarks by President Ruiz and Prime Minister Soto of Peru in Joint Press Conference"
+    texts = ["Chile and Peru agreed on the quota.", "Chilean boats will fish less.", "Chile will pay."]
+    assert joint_remarks_sides(title, texts) == {"Soto": "Peru", "Ruiz": "Chile"}
+    assert document_voice(title, texts) is None  # two voices, not the guest's
+    notes = extract_notes([Line("S1", "PRESIDENT RUIZ:  Chile will cut its anchovy catch by a third from March."),
+                           Line("S2", "PRIME MINISTER SOTO:  Peru will match the cut once the season opens."),
+                           Line("S3", "Chilean and Peruvian boats will share patrol data.")], title=title)
+    assert {(p.actor, p.side) for p in notes.positions} >= {("Ruiz", "Chile"), ("Soto", "Peru")}

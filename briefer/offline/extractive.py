@@ -76,6 +76,7 @@ from .voices import (
     document_voice,
     heading_voice,
     is_podium_talk,
+    joint_remarks_sides,
     panel_side,
     readout_sides,
     strip_label,
@@ -295,6 +296,8 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     author = document_voice(title, [line.text for line in lines])
     for name, side in readout_sides(title, author, list(ctx.full_names)).items():
         ctx.name_sides.setdefault(name, side)  # the host of a readout speaks for its author
+    for name, side in joint_remarks_sides(title, [line.text for line in lines]).items():
+        ctx.name_sides.setdefault(name, side)  # each leader at a joint press conference for his own
     # a briefing's panel speaks for one government, its unnamed 'senior official' too
     ctx.panel_side, panel = panel_side(title, ctx.name_sides, list(ctx.full_names))
     for name in panel:

@@ -186,6 +186,34 @@ def panel_side(title: str | None, name_sides: dict[str, str], names) -> tuple[st
     return (known.pop(), panel) if len(known) == 1 else (None, [])  # (none known, or a joint conference)
 
 
+# 'Remarks by President Biden and Prime Minister Sunak of the United Kingdom in Joint Press
+# Conference': two leaders at one podium, each speaking for his own side
+_JOINT_REMARKS = re.compile(r"^remarks\s+by\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?:\s+(?:in|at|before|after)\s+(?:a\s+|the\s+)?"
+                            r"(?:joint|press)\b.*)?$", re.I)
+_TITLED = re.compile(r"\b(?:president|prime\s+minister|chancellor|premier|king|queen|secretary|minister)\s+(?P<name>[A-Z][\w’'\-]+)",
+                     re.I)
+
+
+def joint_remarks_sides(title: str | None, texts: list[str]) -> dict[str, str]:
+    """Of two leaders a joint press conference's headline names, the one it places ('Prime
+    Minister Sunak of the United Kingdom') is on that side, and the other, the host, on the
+    side the text names most but the guest's; surname -> side."""
+    if not title or not (match := _JOINT_REMARKS.match(title.strip())):
+        return {}
+    parts = [match.group("a"), match.group("b")]
+    titled = [_TITLED.search(part) for part in parts]
+    if not all(titled):
+        return {}
+    placed = [sides_in(part) for part in parts]
+    found: dict[str, str] = {}
+    for (part, who, sides), (other_sides) in zip(zip(parts, titled, placed), reversed(placed)):
+        if len(sides) == 1:
+            found[who.group("name")] = sides[0]
+        elif not sides and len(other_sides) == 1 and (host := _most_named(texts, exclude=other_sides)):
+            found[who.group("name")] = host
+    return found
+
+
 def document_voice(title: str | None, texts: list[str]) -> str | None:
     """The author a statement speaks for: the organisation after its dateline, the first
     side named in a "Readout of"/"Statement by" headline, or, in a text that says "we"
@@ -204,7 +232,7 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
         # for ...': the body that met speaks (its members, together)
         return _body_name(re.split(r"\s+(?:for|between|of|on|in|at)\s+", meeting.group("body"), maxsplit=1)[0])
     if title and (match := _HEADLINE_VOICE.match(title.strip())) \
-            and not re.match(r"joint statement on\b", title.strip(), re.I):
+            and not re.match(r"joint statement on\b", title.strip(), re.I) and not joint_remarks_sides(title, texts):
         # ('Joint Statement on the Release of ...' names what it is about, not who)
         # who issues it, not what it is about: 'Statement by the G7 Foreign Ministers on Ukraine'
         who = re.split(_ABOUT, match.group("who").strip(), maxsplit=1)[0]
