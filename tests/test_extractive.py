@@ -1426,3 +1426,13 @@ def test_each_leader_at_a_joint_press_conference_speaks_for_his_own_side():
                            Line("S2", "PRIME MINISTER SOTO:  Peru will match the cut once the season opens."),
                            Line("S3", "Chilean and Peruvian boats will share patrol data.")], title=title)
     assert {(p.actor, p.side) for p in notes.positions} >= {("Ruiz", "Chile"), ("Soto", "Peru")}
+
+
+def test_a_division_with_some_doing_one_thing_while_another_says_the_other_is_a_dispute():
+    notes = notes_for("Foreign Minister Ana Rojas of Peru said the fleet would stay in port this week.",
+                      "There was division on the idea of closing the anchovy season early, with governments such as "
+                      "Chile and Ecuador expressing openness to the idea while Foreign Minister Ana Rojas of Peru said "
+                      "that discussion was premature.")
+    assert [[(s.side, s.text[:25]) for s in d.stances] for d in notes.disputes] == [
+        [("Chile and Ecuador", "Governments such as Chile"), ("Peru", "Foreign Minister Ana Roja")]]
+    assert "season" in notes.disputes[0].issue.lower()  # what the framing says they are divided on

@@ -335,7 +335,11 @@ _CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+(?:but\s+|while\s+|wherea
 _STANCE_VERB = re.compile(
     r"\b(?:demand\w*|want\w*|seek\w*|sought|insist\w*|prefer\w*|favou?r\w*|oppos\w*|reject\w*|"
     r"call\w* for|push\w* for|propos\w*|argu\w*|says?|said|accus\w*|blam\w*|den(?:y|ies|ied)|refus\w*|"
-    r"maintain\w*|contend\w*|claim\w*)\b", re.I)
+    r"maintain\w*|contend\w*|claim\w*|express\w*\s+(?:openness|support|opposition|concerns?|readiness|willingness|"
+    r"reservations|doubts)|support(?:s|ed|ing)?|back(?:s|ed|ing))\b", re.I)
+
+
+_DIVISION_WORDS = frozenset("division divided split disagreement idea question issue matter".split())
 
 
 def contrasted_stances(positions: list[Position], side_of, texts: list[str]) -> list[Dispute]:
@@ -350,7 +354,11 @@ def contrasted_stances(positions: list[Position], side_of, texts: list[str]) -> 
         if cut is None:
             continue
         first, second = own[: cut.start()].strip(), own[cut.end():].strip()
-        if not all(_STANCE_VERB.search(" ".join(clause.split()[:6])) for clause in (first, second)):
+        # 'There was division on ..., with governments such as Britain and Sweden expressing
+        # openness to the idea while ...': the first side's clause is the one after 'with'
+        framing, _, first = re.split(r"(,\s+with\s+)(?=(?:\S+\s+){1,8}?\w+ing\b)", first, maxsplit=1)[-3:] \
+            if re.search(r",\s+with\s+(?=(?:\S+\s+){1,8}?\w+ing\b)", first) else ("", "", first)
+        if not all(_STANCE_VERB.search(" ".join(clause.split()[:8])) for clause in (first, second)):
             continue
         first_side, second_side = side_of(first), side_of(second)
         if not first_side or not second_side or first_side == second_side:
@@ -358,8 +366,12 @@ def contrasted_stances(positions: list[Position], side_of, texts: list[str]) -> 
         # the subject: what the first clause wants, its object's head when no word is more frequent
         subjects = set(content_words(" ".join(first.split()[:3]) + " " + " ".join(second.split()[:3])))
         excluded = set(GENERIC_TOPIC_WORDS) | _SPEECH_WORDS | subjects | side_words(first_side) | side_words(second_side)
-        words = [w for w in content_words(first) if w not in excluded and w not in TIME_WORDS
-                 and not sides_in(w) and not _STANCE_VERB.fullmatch(w)]
+        # (what a framing says they are divided on, if it does: 'division on the idea of
+        # deploying peacekeepers to Ukraine'), else what the first clause wants
+        on = re.search(r"\b(?:division|divided|split|disagreement)\s+(?:on|over|about)\s+(?P<what>.+?)"
+                       r"(?:\s+(?:to|as|in|for|at)\b|$)", framing)
+        words = [w for w in content_words(on.group("what") if on else first) if w not in excluded
+                 and w not in TIME_WORDS and not sides_in(w) and not _STANCE_VERB.fullmatch(w) and w not in _DIVISION_WORDS]
         if not words:
             continue
         weights = Counter(w for text in texts for w in content_words(text))
@@ -367,7 +379,7 @@ def contrasted_stances(positions: list[Position], side_of, texts: list[str]) -> 
         topic = max(reversed(words), key=lambda w: (not re.search(r"(?:ed|ing)$", w), weights[w]))
         evidence = list(pos.evidence[-1:])
         found.append(Dispute(issue=label_issue(topic, texts), stances=[
-            Stance(side=first_side, text=first, evidence=evidence),
+            Stance(side=first_side, text=first[:1].upper() + first[1:], evidence=evidence),
             Stance(side=second_side, text=second[:1].upper() + second[1:], evidence=evidence)]))
     return found
 

@@ -580,7 +580,14 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
         # 'Zelenskyy has long demanded ..., but ...': a person the text has placed on a side
         first = re.sub(r"^(?:the|but|and|however),?\s+", "", clause.strip(), flags=re.I).split()[:1]
         found = [a.side for a in actors.values() if a.side and first and first[0] in a.name.split()]
-        return found[0] if len(set(found)) == 1 else None
+        if len(set(found)) == 1:
+            return found[0]
+        # 'governments such as Britain and Sweden expressing openness ...': the sides its
+        # subject lists, together
+        subject = re.match(r"(?:[\w’'.\-]+\s+){0,4}?(?:[A-Z][\w’'.\-]*\s+)*and\s+(?:the\s+)?[A-Z][\w’'.\-]*"
+                           r"(?:\s+[A-Z][\w’'.\-]*)*", clause.strip())
+        listed = sides_in(subject.group(0)) if subject and not lower else []
+        return " and ".join(listed) if len(listed) >= 2 else None
 
     # 'Peru wants Chile to pay for the damage, while Chile says it owes nothing': a sentence
     # that sets two sides against each other is their dispute, and each clause is the
