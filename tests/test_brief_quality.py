@@ -99,6 +99,13 @@ BEFORE = {
     "whitehouse-biden-lopez-obrador-call-migration-title-42-2023": (0.58, 0.66, 0.33),  # 7, 8, 4 of 12
     "whitehouse-kirby-gaggle-syria-after-assad-2024": (0.33, 0.20, 0.26),  # 5, 3, 4 of 15
     "whitehouse-us-brazil-biden-lula-joint-statement-2023": (0.35, 0.35, 0.35),  # 5 of 14
+    # the twelfth batch (held out): 92 of 189 at 669addc, the session's start, and 93 at
+    # 8887bac, after its rules, before anyone read them; the floors are the first figures
+    "da-sandiego-apple-iphone-slowdown-settlement-2020": (0.69, 0.46, 0.69),  # 9, 6, 9 of 13
+    "voa-us-colombia-deportation-flights-tariff-standoff-2025": (0.58, 0.50, 0.58),  # 7, 6, 7 of 12
+    "whitehouse-harris-giammattei-guatemala-migration-meeting-2021": (0.80, 0.80, 0.80),  # 8 of 10
+    "whitehouse-harris-hichilema-zambia-press-conference-debt-2023": (0.42, 0.42, 0.42),  # 6 of 14
+    "whitehouse-quad-leaders-spirit-of-the-quad-2021": (0.14, 0.14, 0.14),  # 2 of 14
 }
 
 
