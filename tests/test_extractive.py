@@ -694,6 +694,9 @@ def test_a_body_that_says_we_speaks_for_itself_and_is_charged_by_nobody_it_addre
     assert document_voice("Statement by the G7 Foreign Ministers on Ukraine", ["They met."]) == "G7 Foreign Ministers"
     # the body that met speaks, not its meetings
     assert document_voice("Readout of Andean Fisheries Council Meetings", ["They met."]) == "Andean Fisheries Council"
+    # 'X’ Joint Statement': who issues it is named first
+    assert document_voice("Andean Leaders’ Joint Statement: “The Spirit of Lima”", ["x"]) == "Andean Leaders"
+    assert document_voice("Peru’s Statement on the Quota", ["x"]) == "Peru"
     # no headline: the parties a text that says 'our' and 'we' opens on speak, together
     texts = ["Chile, Peru, and Ecuador recently held talks on the anchovy stock in Lima.",
              "The paper details our proposal to cut the quota by a third.", "We will meet again in May."]
@@ -1436,3 +1439,15 @@ def test_a_division_with_some_doing_one_thing_while_another_says_the_other_is_a_
     assert [[(s.side, s.text[:25]) for s in d.stances] for d in notes.disputes] == [
         [("Chile and Ecuador", "Governments such as Chile"), ("Peru", "Foreign Minister Ana Roja")]]
     assert "season" in notes.disputes[0].issue.lower()  # what the framing says they are divided on
+
+
+def test_the_parties_a_first_sentence_lists_are_named_and_a_paragraph_number_is_no_part_of_an_item():
+    from briefer.offline.statements import FILLER
+    notes = extract_notes([
+        Line("S1", "1. We have convened to reaffirm our cooperation between Chile, Peru, Ecuador, and Colombia."),
+        Line("S2", "2. Together, we commit to a rules-based order for the fisheries of the Pacific coast."),
+        Line("S3", "We will hold a summit in Lima by the end of 2027, and Chile will host the experts.")],
+        title="Andean Leaders’ Joint Statement")
+    assert [p.text for p in notes.named] == ["Chile", "Peru", "Ecuador", "Colombia"]
+    assert all(not p.text[:1].isdigit() for p in notes.positions)
+    assert FILLER.sub("", "2. Together, we commit to a rules-based order.") == "Together, we commit to a rules-based order."

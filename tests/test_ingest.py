@@ -871,3 +871,11 @@ def test_label_heading_and_long_headline():
                      "Moscow:\n\nIt was agreed to meet again.", fmt="txt")
     assert doc.title == "Readout of the President's Call with the Prime Minister of the Kingdom of Norway on Trade"
     assert [(s.id, s.heading, s.text) for s in doc.sentences] == [("S1", "Moscow:", "It was agreed to meet again.")]
+
+
+def test_a_paragraphs_number_opens_its_first_sentence():
+    assert sents("1. We have convened to reaffirm our commitment. We bring diverse views.") == [
+        "1. We have convened to reaffirm our commitment.", "We bring diverse views."]
+    assert sents("IV. The Council met in Lima. It agreed.") == ["IV. The Council met in Lima.", "It agreed."]
+    # a number ending a sentence inside a paragraph still ends it
+    assert sents("The vote was 5. Then the Council met.") == ["The vote was 5.", "Then the Council met."]

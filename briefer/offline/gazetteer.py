@@ -317,6 +317,26 @@ def joint_subject(text: str) -> list[str]:
     return found if len(found) >= 2 else []
 
 
+def listed_together(text: str) -> list[str]:
+    """Three sides or more a sentence lists together anywhere ('cooperation between
+    Australia, India, Japan, and the United States'), the longest such list; else none."""
+    best: list[str] = []
+    run: list[str] = []
+    at = end = 0
+    for side, as_written in side_mentions(text):
+        start = text.find(as_written, at)
+        if start < 0:
+            break
+        if not (run and _JOINT_BETWEEN.fullmatch(text, end, start)):
+            run = []
+        run.append(side)
+        at = end = start + len(as_written)
+        if text.startswith(" of America", end):
+            end += len(" of America")
+        best = max(best, list(dict.fromkeys(run)), key=len)
+    return best if len(best) >= 3 else []
+
+
 _IN_LANGUAGE_BEFORE = re.compile(r"\bin\s+(?:[a-z]+\s+(?:and|or)\s+)?\Z", re.I)
 _IN_LANGUAGE_AFTER = re.compile(r"\s*(?:[.,;:)]|and\b|or\b|\Z)", re.I)
 

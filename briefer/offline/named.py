@@ -3,7 +3,7 @@
 A prosecutor's release names the defendant company in every paragraph; a readout of talks
 between two countries may quote only one. An analyst still lists them among the sides.
 A party counts when the text names it in two sentences or more, or among the parties its
-first sentence opens on together: a
+first sentence opens on or lists together: a
 country the gazetteer knows, or a body the text names itself (``actions.find_parties``;
 not a court, which hears a case rather than taking a side in it). It is shown by name,
 with the first sentences that name it as shown.
@@ -16,7 +16,7 @@ from collections import Counter
 
 from ..schema import Point
 from .actions import Party
-from .gazetteer import joint_subject, side_mentions
+from .gazetteer import joint_subject, listed_together, side_mentions
 from .lexicon import Line, regex
 from .speakers import title_case
 
@@ -79,10 +79,11 @@ def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lo
     headed = Counter(side for heading in dict.fromkeys(line.heading for line in lines) if heading
                      for side in {side for side, _ in side_mentions(heading)})
     # the parties a text opens on together are what it is about, named again or not
-    opening = set(joint_subject(lines[0].text)) if lines else set()
+    opening = set(joint_subject(lines[0].text) or listed_together(lines[0].text)) if lines else set()
     by_id = {line.id: line.text for line in lines}
     named: list[Point] = []
-    for key, ids in sorted(mentions.items(), key=lambda kv: -len(kv[1])):
+    # (the most named first; being among the parties the first sentence names together counts once more)
+    for key, ids in sorted(mentions.items(), key=lambda kv: -len(kv[1]) - (kv[0] in opening)):
         if len(ids) + headed[key] < 2 and key not in opening:
             continue  # named once: a venue ('in Munich, Germany'), an aside
         if any(overlaps(key, s) for s in spoken) or any(overlaps(key, p.text) for p in named):
@@ -91,4 +92,4 @@ def named_parties(lines: list[Line], parties: list[Party], spoken: list[str], lo
         name = key if any(_words_in(key, by_id[i]) for i in ids) else written[key].most_common(1)[0][0]
         cited = [i for i in ids if _named_in(name, by_id[i])]
         named.append(Point(text=title_case(name, lower), evidence=cited[:3]))
-    return named[:MOST_NAMED]
+    return named[:max(MOST_NAMED, len(opening))]

@@ -26,6 +26,8 @@ DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .,]{0,40}\s*)?\(\s*\w[\w ]{0,20}\)\s
 
 # openers a speaker says before the point ('Yeah, I mean, ...')
 FILLER = re.compile(r"^(?:(?:yeah|yes|no|well|look|so|okay|ok|and|but|i mean|you know|again|now)\b[,.]?\s+|"
+                    # '2. Together, we commit ...': a paragraph's number
+                    r"\(?\d{1,3}[.)]\s+(?=[A-Z“\"])|"
                     # 'As I said in my opening statement, ...': the speaker repeating himself
                     r"as (?:i|we) (?:said|mentioned|noted)(?: (?:in my opening (?:statement|remarks)|earlier|before|yesterday))?,\s+|"
                     r"\((?:via |through )?(?:an )?interpret\w*\)\s+|in (?:spanish|english|french|arabic|russian|"
@@ -110,9 +112,13 @@ def _attribution(pattern: re.Pattern, text: str, low: str, verbs: tuple[str, ...
     return pattern.search(text, max(0, first - before))
 
 
+_LIST_NUMBER = re.compile(r"^\s*\(?\d{1,3}[.)]\s+(?=[A-Z“\"])")
+
+
 def compress_statement(text: str) -> str:
-    """Drop a dateline and a trailing attribution (", the official said.") from a statement."""
-    text = DATELINE.sub("", text)
+    """Drop a dateline, a paragraph's number ('2. Together, we ...') and a trailing
+    attribution (", the official said.") from a statement."""
+    text = _LIST_NUMBER.sub("", DATELINE.sub("", text))
     low = text.lower()
     # a trailing attribution's verb is within 82 characters of the end, its start within 71
     # before the verb; an inverted one's within 57 and 4 (margins added)

@@ -33,6 +33,8 @@ _LOWER_DATELINE_ORG = re.compile(  # lower-cased text: the dateline's dash is th
     r"^\s*[a-z][a-z.]*(?:[ ,]+[a-z][a-z.]*){0,3}\s*[-–—]+\s*(?P<org>(?:the\s+)?[a-z][\w&.’'\-]*(?:\s+[a-z][\w&.’'\-]*){0,3}?)"
     r"\s+(?:today|on\s+\w+day)\s+(?:announced|filed|said|released|issued|reported|welcomed|condemned|launched)\b")
 _MEETING_OF = re.compile(r"^joint statement on (?:the )?(?:[\w\-]+ )?(?:meeting|session|round) of (?:the )?(?P<body>.+)", re.I)
+_THEIR_STATEMENT = re.compile(r"^(?P<who>(?:[A-Z0-9][\w\-]*\s+){0,4}[A-Z0-9][\w\-]*?)(?:[’']s?)\s+(?:joint\s+)?"
+                              r"(?:statement|declaration|communiqu[ée])\b", re.I)
 _HEADLINE_VOICE = re.compile(
     r"^(?:readout of|statement (?:by|from|of)|joint statement (?:by|of|from|on)|remarks (?:by|of)|"
     r"press release:?)\s+(?P<who>.+)", re.I)
@@ -227,6 +229,10 @@ def document_voice(title: str | None, texts: list[str]) -> str | None:
         # United States, ... I hereby ...': an executive act, in its author's first person
         if "vested in me" in text.lower() and (match := _VESTED.search(text)) and (sides := sides_in(match.group(1))):
             return sides[0]
+    if title and (own := _THEIR_STATEMENT.match(title.strip())):
+        # 'Quad Leaders’ Joint Statement: “The Spirit of the Quad”': who issues it, named first
+        return (sides_in(own.group("who")) or [None])[0] if len(sides_in(own.group("who"))) == 1 \
+            else _body_name(own.group("who"))
     if title and (meeting := _MEETING_OF.match(title.strip())):
         # 'Joint Statement on the Sixth Meeting of the Joint Security Coordination Mechanism
         # for ...': the body that met speaks (its members, together)

@@ -118,6 +118,9 @@ def _start_kind(token: str) -> str:
     return "other"
 
 
+_LIST_NUMBER = re.compile(r"\(?(?:\d{1,3}|[ivxIVX]{1,5})\)?")
+
+
 def _is_boundary(p: str, m: re.Match[str], nxt: str, lowercase: bool) -> bool:
     punct = m.group(1)
     kind = _start_kind(nxt)
@@ -148,6 +151,8 @@ def _is_boundary(p: str, m: re.Match[str], nxt: str, lowercase: bool) -> bool:
         return False
     if low in _LATIN:
         return False
+    if _LIST_NUMBER.fullmatch(stripped) and not p[: ps - len(tok)].strip():
+        return False  # '1. We have convened ...': a paragraph's number opens its first sentence
     if len(stripped) == 1 and stripped.isalpha():
         # Single letter: an initial ("John F. Kennedy") never ends a sentence, but the
         # last letter of a spaced initialism ("u. s.", "U. S.") may, like "U.S." below.
