@@ -8,7 +8,7 @@ give up their tail before short ones lose their only item. The BLUF is never dro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..offline.interviews import PRESS
 from ..schema import BriefDraft
@@ -50,6 +50,8 @@ class Droppable:
     container: list
     item: object
     side: object = None  # for positions: the side that holds it
+    _at: int = field(default=-1, init=False, repr=False)  # where it stood when dropped
+    _named_side: bool = field(default=False, init=False, repr=False)  # its drop left its side named
 
     def label(self) -> str:
         """A short description for ``meta``: 'quote: Wang Yi “We have never accepted ...”'."""

@@ -168,3 +168,20 @@ def is_agreement(text: str) -> bool:
         return False
     before = " ".join(re.findall(r"[\w’']+", text[: match.start()])[-5:] + [match.group(0)])
     return not NEGATION_RE.search(before)
+
+
+# an agreement that settles something or commits to an act ('decided to instruct the CCWG to
+# reconvene', 'signed a memorandum'), not one that affirms or recognises ('reaffirmed the vital
+# nature of the relationship', 'remain committed to')
+_SETTLED = re.compile(r"\b(?:decided|decide|agreed|agree|(?<!remain )(?<!remains )(?<!are )(?<!is )(?<!fully )committed|"
+                      r"commit|pledged|pledge|undertook|resolved|signed|"
+                      r"concluded|established|launched|adopted|approved|ratified|initialed|finali[sz]ed|welcomed|"
+                      r"welcome|announced|set\s+up|passed|voted|maintained|renewed|extended)\b"
+                      # (not a participle after its noun: 'the accord signed by both in 2015')
+                      r"(?!\s+(?:that|on\s+the\s+importance|by)\b)|\bwill\s+\w+", re.I)
+
+
+def settled_first(agreements: list) -> list:
+    """What the parties settled or will do first, then what they affirmed or recognised
+    (each group in text order)."""
+    return sorted(agreements, key=lambda a: _SETTLED.search(a.text) is None)

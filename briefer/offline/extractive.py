@@ -22,6 +22,7 @@ from .agreements import (
     opens_with_group,
     refers_to_group,
     said_together,
+    settled_first,
 )
 from .courts import (
     CHARGED,
@@ -676,8 +677,7 @@ def extract_notes(lines: list[Line], title: str | None = None) -> Notes:
     for step in notes.next_steps:  # 'the president will travel ...': the President the text names
         step.actor = holders.get(re.sub(r"^the\s+", "", step.actor, flags=re.I).lower(), step.actor)
     notes.next_steps = _varied_steps(notes.next_steps)
-    # what the parties settled or will do first, then what they affirmed or recognised
-    notes.agreements.sort(key=lambda a: _SETTLED.search(a.text) is None)
+    notes.agreements = settled_first(notes.agreements)
     for name, cap in NOTE_LIMITS.items():
         setattr(notes, name, getattr(notes, name)[:cap])
     return notes
@@ -732,15 +732,6 @@ def _varied_steps(steps: list) -> list:
     return first + later
 
 
-# an agreement that settles something or commits to an act ('decided to instruct the CCWG to
-# reconvene', 'signed a memorandum'), not one that affirms or recognises ('reaffirmed the vital
-# nature of the relationship', 'remain committed to')
-_SETTLED = re.compile(r"\b(?:decided|decide|agreed|agree|(?<!remain )(?<!remains )(?<!are )(?<!is )(?<!fully )committed|"
-                      r"commit|pledged|pledge|undertook|resolved|signed|"
-                      r"concluded|established|launched|adopted|approved|ratified|initialed|finali[sz]ed|welcomed|"
-                      r"welcome|announced|set\s+up|passed|voted|maintained|renewed|extended)\b"
-                      # (not a participle after its noun: 'the accord signed by both in 2015')
-                      r"(?!\s+(?:that|on\s+the\s+importance|by)\b)|\bwill\s+\w+", re.I)
 NOTE_LIMITS = {"positions": 12, "quotes": 6, "next_steps": 6, "agreements": 5, "disputes": 3}
 
 
